@@ -1,0 +1,3 @@
+"""cstool: support-operations toolkit over a local SQLite store."""
+
+__version__ = "0.1.0"

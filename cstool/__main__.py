@@ -1,0 +1,3 @@
+from cstool.cli.main import run
+
+run()

@@ -1,0 +1,112 @@
+"""What every command shares: global state, option aliases, the clock, errors -> exit codes."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Optional
+from zoneinfo import ZoneInfo
+
+import typer
+
+from cstool.config import Settings, resolve_settings
+from cstool.errors import CstoolError, UsageError
+from cstool.render import Format
+from cstool.store import Store, open_store
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
+AsOfOpt = Annotated[Optional[str], typer.Option(
+    "--as-of", help="Evaluate as of this ISO-8601 instant instead of now (naive = config time zone).")]
+
+
+@dataclass
+class AppState:
+    flag_db: str | None = None
+    flag_config: str | None = None
+    debug: bool = False
+    quiet: bool = False
+    _settings: Settings | None = None
+
+    def settings(self) -> Settings:
+        """Resolve config and DB path once (flag > env > file > default)."""
+        if self._settings is None:
+            self._settings = resolve_settings(self.flag_db, self.flag_config, os.environ, Path.cwd(),
+                                              Path(typer.get_app_dir("cstool")))
+        return self._settings
+
+    def open_store(self, create: bool = False) -> Store:
+        settings = self.settings()
+        return open_store(settings.db_path, create=create, busy_timeout=settings.config.busy_timeout)
+
+
+_current = AppState()
+
+
+def state() -> AppState:
+    """This invocation's global options (set by the app callback before any command runs)."""
+    return _current
+
+
+def reset_state(**options) -> AppState:
+    global _current
+    _current = AppState(**options)
+    return _current
+
+
+def now() -> int:
+    """The one place that reads the wall clock (UTC epoch seconds)."""
+    return int(time.time())
+
+
+def parse_instant(text: str | None, tz: str, option: str = "--as-of") -> int:
+    """ISO-8601 -> epoch seconds; naive values are read in `tz`; None means now."""
+    if text is None:
+        return now()
+    try:
+        value = text.strip()
+        dt = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value)
+    except ValueError:
+        raise UsageError(f"{option} {text!r}: expected an ISO-8601 instant such as 2026-03-31T16:00:00Z") from None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=ZoneInfo(tz))
+    return int(dt.timestamp())
+
+
+def warn(message: str) -> None:
+    print(f"cstool: {message}", file=sys.stderr)
+
+
+def report_error(exc: CstoolError, debug: bool) -> int:
+    if debug:
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+    print(f"cstool: error: {exc}", file=sys.stderr)
+    return exc.exit_code
+
+
+def command(group: typer.Typer, *args, **kwargs):
+    """Register a command whose CstoolErrors become one stderr line and their exit code."""
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(*a, **k):
+            try:
+                return fn(*a, **k)
+            except CstoolError as exc:
+                raise typer.Exit(report_error(exc, state().debug)) from None
+            except Exception as exc:  # noqa: BLE001 - the last line of defence
+                if type(exc).__module__.startswith("typer") or isinstance(exc, BrokenPipeError) or state().debug:
+                    raise
+                print(f"cstool: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the "
+                      "traceback)", file=sys.stderr)
+                raise typer.Exit(1) from None
+
+        return group.command(*args, **kwargs)(wrapper)
+
+    return decorate

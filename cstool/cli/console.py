@@ -1,0 +1,29 @@
+"""Rich consoles for stdout (data) and stderr (diagnostics).
+
+No ANSI when the stream is not a terminal, with NO_COLOR, or with TERM=dumb (rich honours
+all three). A piped table is laid out wide (COLUMNS, else 200) so nothing is folded at 80.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from rich.console import Console
+
+
+def _console(stream) -> Console:
+    is_tty = stream.isatty()
+    width = None
+    if not is_tty:
+        width = int(os.environ.get("COLUMNS", "0") or 0) or 200
+    return Console(file=stream, width=width, highlight=False, soft_wrap=False,
+                   emoji=False, no_color=bool(os.environ.get("NO_COLOR")) or None)
+
+
+def out_console() -> Console:
+    return _console(sys.stdout)
+
+
+def err_console() -> Console:
+    return _console(sys.stderr)

@@ -1,0 +1,51 @@
+"""`cstool db info` and `cstool db backup`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cstool.cli.common import FormatOpt, command, state
+from cstool.cli.console import out_console
+from cstool.render import Column, Format
+from cstool.render.machine import write_csv, write_json
+from cstool.render.table import print_table
+from cstool.store import backup_store, store_info
+
+app = typer.Typer(help="Inspect and back up the SQLite store.", no_args_is_help=True)
+
+
+@command(app, "info")
+def info(fmt: FormatOpt = Format.table) -> None:
+    """Path, schema version, size and row counts of the store.
+
+    Example: cstool --db support.db db info --format json
+    """
+    with state().open_store(create=False) as store:
+        data = store_info(store)
+    if fmt is Format.json:
+        write_json(data, sys.stdout)
+        return
+    rows = [{"key": "path", "value": data["path"]}, {"key": "schema_version", "value": data["schema_version"]},
+            {"key": "size_bytes", "value": data["size_bytes"]}]
+    rows += [{"key": f"rows.{table}", "value": count} for table, count in data["rows"].items()]
+    columns = [Column("key", "Key"), Column("value", "Value", "id")]
+    if fmt is Format.csv:
+        write_csv(rows, columns, sys.stdout)
+    else:
+        print_table(out_console(), rows, columns, title="cstool store")
+
+
+@command(app, "backup")
+def backup(path: Annotated[Path, typer.Argument(help="Where to write the copy (must not exist).")]) -> None:
+    """Copy the store with SQLite's online backup API (safe while another process writes).
+
+    Example: cstool db backup /backups/cstool-$(date +%F).db
+    """
+    with state().open_store(create=False) as store:
+        size = backup_store(store, path)
+    if not state().quiet:
+        print(f"cstool: backed up to {path} ({size:,} bytes)", file=sys.stderr)

@@ -1,0 +1,63 @@
+"""The `cstool` app: global options, command groups, and the process entry point."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from cstool import __version__
+from cstool.cli import config_cmd, db_cmd, demo_cmd, import_cmd
+from cstool.cli.common import reset_state
+
+app = typer.Typer(
+    name="cstool",
+    help="Support-operations toolkit: import helpdesk exports, check SLAs on business-hours "
+         "calendars, report KPIs, escalate.\n\nStart with `cstool demo`, then see `cstool COMMAND --help`.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"cstool {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    db: Annotated[Optional[str], typer.Option("--db", help="SQLite store path [env CSTOOL_DB; default "
+                                              "from config, else ./cstool.db].", show_default=False)] = None,
+    config: Annotated[Optional[str], typer.Option("--config", help="Config file [env CSTOOL_CONFIG; "
+                                                  "default ./cstool.toml, then the user config dir].")] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = False,
+) -> None:
+    reset_state(flag_db=db, flag_config=config, debug=debug, quiet=quiet)
+
+
+app.add_typer(demo_cmd.app)
+app.add_typer(config_cmd.app, name="config")
+app.add_typer(import_cmd.app, name="import")
+app.add_typer(db_cmd.app, name="db")
+
+
+def run() -> None:
+    """Console-script entry point: survive a closed pipe and a non-UTF-8 stdout."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    try:
+        app()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
+    except KeyboardInterrupt:
+        sys.exit(130)

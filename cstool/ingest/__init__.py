@@ -1,0 +1,1 @@
+"""Pure ingestion: decoded CSV rows in, canonical records + rejects out (DESIGN §5)."""

@@ -1,0 +1,394 @@
+"""Rows -> canonical records + rejects, for every kind (tickets, surveys, events, customers).
+
+`parse_rows` is a generator of `Item`s: a record to write, a derived survey (a ticket export's
+satisfaction column) or event (ServiceNow audit states), a reject, or a skip. It keeps a
+running `Summary`. Nothing here touches the store: links to stored tickets come in through
+the `ticket_times` callable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import chain, islice
+from typing import Callable, Iterator
+
+from cstool.errors import DataError
+from cstool.ingest import convert
+from cstool.ingest.binding import Binding
+from cstool.ingest.presets import Preset
+from cstool.ingest.reader import MAX_RECORD_BYTES, CsvSource, RawRecord
+from cstool.ingest.times import AmbiguousDates, TimeColumn, choose_layout, is_null
+from cstool.ingest.vocab import normalise_channel
+from cstool.models import (DEFAULT_SCALES, EVENT_TYPES, FINDING_FUTURE_DATE,
+                           FINDING_RESOLVED_BEFORE_CREATED, FINDING_RESOLVED_BEFORE_FIRST_RESPONSE,
+                           FINDING_RESPONSE_BEFORE_CREATED, SURVEY_KINDS, TICKET_TIME_FIELDS)
+
+SAMPLE_SIZE = 500
+FINDING_NO_CREATED_AT = "no_creation_time"
+
+FIELD_TYPES = {
+    "tickets": {"id": "ident", "subject": "text", "customer_id": "ident", "customer_email": "text",
+                "customer_name": "text", "customer_tier": "text", "channel": "channel",
+                "priority": "priority", "status": "status", "team": "text", "assignee": "text",
+                **dict.fromkeys(TICKET_TIME_FIELDS, "time"), "reopens": "whole", "replies": "whole",
+                "tags": "tags"},
+    "surveys": {"id": "ident", "ticket_id": "ident", "customer_id": "ident", "kind": "text",
+                "score": "text", "comment": "text", "submitted_at": "time"},
+    "events": {"ticket_id": "ident", "at": "time", "type": "text", "value": "text"},
+    "customers": {"id": "ident", "email": "text", "name": "text", "tier": "text",
+                  "signup_at": "time", "churned_at": "time", "revenue": "number"},
+}
+_SIMPLE = {"ident": convert.ident, "text": convert.text, "whole": convert.whole,
+           "number": convert.number, "channel": normalise_channel,
+           "priority": convert.vocabulary("priority"), "status": convert.vocabulary("status")}
+
+
+@dataclass
+class ImportOptions:
+    source: str
+    tz: str = "UTC"
+    dayfirst: bool | None = None
+    date_format: str | None = None
+    as_of: int | None = None                  # instants after it are `future_date` findings
+    survey_kind: str | None = None
+    scale: tuple[int, int] | None = None
+    submitted_at: int | None = None
+
+
+@dataclass
+class Reject:
+    record: int
+    line: int
+    column: str | None
+    error_type: str
+    message: str
+    raw: str
+
+
+@dataclass
+class Summary:
+    rows_read: int = 0
+    rejected: int = 0
+    skipped: int = 0
+    findings: Counter = field(default_factory=Counter)
+    surveys_derived: int = 0
+    events_derived: int = 0
+    layouts: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Item:
+    """kind: record | survey | event | reject | skip."""
+
+    kind: str
+    value: object
+
+
+_OFFSET = re.compile(r"(?:[zZ]|[+-]\d\d(?::?\d\d)?)\s*$")
+
+
+def _has_offset(value: str) -> bool:
+    return len(value) > 10 and _OFFSET.search(value, 10) is not None
+
+
+def row_hash(values) -> str:
+    return hashlib.blake2b(repr(values).encode(), digest_size=12).hexdigest()
+
+
+def dumps(value) -> str | None:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else None
+
+
+class RowParser:
+    """Converts one RawRecord of a given kind; time layouts are chosen by `prepare`."""
+
+    def __init__(self, kind: str, preset: Preset, binding: Binding, options: ImportOptions,
+                 header: list[str], file: str):
+        self.kind, self.preset, self.binding, self.options = kind, preset, binding, options
+        self.header, self.file = header, file
+        self.types = FIELD_TYPES[kind]
+        self.times: dict[str, TimeColumn] = {}
+        self.nulls = frozenset(v.lower() for v in preset.null_values)
+        lowered = [h.strip().lower() for h in header]
+        self.tag_cells = [(pos, preset.tag_separators.get(lowered[pos]))
+                          for pos in binding.fields.get("tags", [])]
+
+    def prepare(self, sample: list[RawRecord]) -> dict[str, str]:
+        """Choose one time layout per time column from the sample; return {column: layout}."""
+        layouts = {}
+        for name, positions in self.binding.fields.items():
+            if self.types.get(name) != "time":
+                continue
+            pos = positions[0]
+            values = [r.fields[pos] for r in sample if pos < len(r.fields)]
+            try:
+                layout, parse = choose_layout(values, dayfirst=self.options.dayfirst,
+                                              date_format=self.options.date_format)
+            except AmbiguousDates as exc:
+                raise DataError(f"{self.file}: column {self.header[pos]!r}: {exc}; day-first vs "
+                                "month-first is never guessed: pass --dayfirst or --date-format") from None
+            dayfirst = bool(self.options.dayfirst) or layout.startswith("%d")
+            self.times[name] = TimeColumn(layout, parse, self.options.tz, dayfirst)
+            layouts[self.header[pos]] = layout
+        return layouts
+
+    def structural(self, raw: RawRecord) -> Reject | None:
+        """Problems of the row's shape: column count, NUL bytes, size."""
+        width = self.binding.width
+        if "\x00" in raw.raw:
+            return self._reject(raw, None, "INVALID CHARACTER", "the record contains a NUL byte")
+        if len(raw.raw) > MAX_RECORD_BYTES:
+            return self._reject(raw, None, "LINE SIZE OVER MAXIMUM",
+                                f"the record is {len(raw.raw)} characters (maximum {MAX_RECORD_BYTES})")
+        if len(raw.fields) < width:
+            return self._reject(raw, None, "MISSING COLUMNS",
+                                f"{len(raw.fields)} columns, the header has {width}")
+        if len(raw.fields) > width:
+            return self._reject(raw, None, "TOO MANY COLUMNS",
+                                f"{len(raw.fields)} columns, the header has {width}")
+        return None
+
+    def _reject(self, raw: RawRecord, pos: int | None, kind: str, message: str) -> Reject:
+        column = self.header[pos] if pos is not None else None
+        return Reject(raw.number, raw.line, column, kind, message, raw.raw)
+
+    def values(self, raw: RawRecord) -> tuple[dict, dict, list[Reject]]:
+        """Canonical values, raw text of interpreted values, and CAST rejects."""
+        out: dict = {}
+        kept: dict = {}
+        problems: list[Reject] = []
+        fields = raw.fields
+        for name, positions in self.binding.fields.items():
+            ftype = self.types.get(name, "text")
+            if ftype == "tags":
+                out[name] = convert.split_tags([(fields[p], sep) for p, sep in self.tag_cells])
+                continue
+            pos = positions[0]
+            value = fields[pos]
+            if self.nulls and value.strip().lower() in self.nulls:
+                value = ""
+            try:
+                if ftype == "time":
+                    column = self.times[name]
+                    out[name] = column(value)
+                    if out[name] is not None and (column.layout != "iso8601" or not _has_offset(value)):
+                        kept[name] = value  # interpreted: a naive time or another layout
+                else:
+                    out[name] = _SIMPLE[ftype](value)
+                    if ftype in ("priority", "status", "channel") and out[name] is not None \
+                            and value != out[name]:
+                        kept[name] = value
+            except ValueError as exc:
+                problems.append(self._reject(raw, pos, "CAST", f"{self.header[pos]}={value!r}: {exc}"))
+        return out, kept, problems
+
+    def extras(self, raw: RawRecord) -> dict:
+        extra: dict = {}
+        for pos, name in self.binding.extra.items():
+            value = raw.fields[pos]
+            if value == "":
+                continue
+            if name in extra:
+                previous = extra[name]
+                extra[name] = (previous if isinstance(previous, list) else [previous]) + [value]
+            else:
+                extra[name] = value
+        return extra
+
+
+def parse_rows(source: CsvSource, parser: RowParser, summary: Summary,
+               ticket_times: Callable[[str], int | None] = lambda _id: None,
+               unique_ids: bool = True) -> Iterator[Item]:
+    """Stream Items for every record of `source`; `summary` is updated as they go.
+    `unique_ids=False` lets an id repeat (audit logs with many rows per ticket)."""
+    sample = list(islice(source.records, SAMPLE_SIZE))
+    summary.layouts = parser.prepare(sample)
+    build = {"tickets": _ticket, "surveys": _survey, "events": _event, "customers": _customer}[parser.kind]
+    seen: set[str] = set()
+    for raw in chain(sample, source.records):
+        summary.rows_read += 1
+        problem = parser.structural(raw)
+        if problem:
+            summary.rejected += 1
+            yield Item("reject", problem)
+            continue
+        values, kept, problems = parser.values(raw)
+        items = [] if problems else build(parser, raw, values, kept, summary, ticket_times, problems)
+        key = values.get("id") if parser.kind != "events" and unique_ids else None
+        if not problems and key is not None and key in seen:
+            pos = parser.binding.fields["id"][0]
+            problems.append(parser._reject(raw, pos, "DUPLICATE KEY IN FILE",
+                                           f"id {key!r} appears earlier in this file"))
+        if problems:
+            summary.rejected += 1
+            for problem in problems:
+                yield Item("reject", problem)
+            continue
+        if key is not None:
+            seen.add(key)
+        yield from items
+
+
+def _required(parser: RowParser, raw: RawRecord, values: dict, name: str, problems: list) -> None:
+    if values.get(name) is None:
+        positions = parser.binding.fields.get(name)
+        problems.append(parser._reject(raw, positions[0] if positions else None,
+                                       "MISSING REQUIRED FIELD", f"{name} is empty"))
+
+
+def _ticket(parser: RowParser, raw, values: dict, kept: dict, summary: Summary, ticket_times, problems):
+    _required(parser, raw, values, "id", problems)
+    if "created_at" in parser.binding.fields:
+        _required(parser, raw, values, "created_at", problems)
+    reported: dict = {}
+    for pos, spec in parser.binding.reported.items():
+        try:
+            seconds = convert.duration_seconds(raw.fields[pos], spec.unit)
+        except ValueError as exc:
+            problems.append(parser._reject(raw, pos, "CAST", f"{parser.header[pos]}: {exc}"))
+            continue
+        if seconds is None:
+            continue
+        reported[spec.key] = seconds
+        if spec.derives and values.get(spec.derives) is None and values.get("created_at") is not None:
+            values[spec.derives] = values["created_at"] + seconds
+            kept.setdefault("derived", []).append(spec.derives)
+    if problems:
+        return []
+    for name in ("subject", "customer_id", "customer_email", "customer_name", "customer_tier", "channel",
+                 "priority", "status", "team", "assignee", *TICKET_TIME_FIELDS, "reopens", "replies"):
+        values.setdefault(name, None)
+    values.setdefault("tags", [])
+    values["resolution_at"] = values["resolved_at"] if values["resolved_at"] is not None else values["closed_at"]
+    findings = ticket_findings(values, parser.options.as_of)
+    if "created_at" not in parser.binding.fields:
+        findings.append(FINDING_NO_CREATED_AT)
+    summary.findings.update(findings)
+    values["findings"] = ",".join(findings) or None
+    values["reported"] = reported
+    values["raw"] = kept
+    values["extra"] = parser.extras(raw)
+    items = [Item("record", values)]
+    if parser.binding.csat is not None:
+        survey = _csat_from_ticket(parser, raw, values, problems)
+        if survey:
+            summary.surveys_derived += 1
+            items.append(Item("survey", survey))
+    return items
+
+
+def ticket_findings(t: dict, as_of: int | None) -> list[str]:
+    """Data-quality findings (DESIGN §5) of one ticket record; the order is fixed."""
+    found = []
+    created, first, resolution = t.get("created_at"), t.get("first_response_at"), t.get("resolution_at")
+    if created is not None and resolution is not None and resolution < created:
+        found.append(FINDING_RESOLVED_BEFORE_CREATED)
+    if created is not None and first is not None and first < created:
+        found.append(FINDING_RESPONSE_BEFORE_CREATED)
+    if first is not None and resolution is not None and resolution < first:
+        found.append(FINDING_RESOLVED_BEFORE_FIRST_RESPONSE)
+    if as_of is not None and any((t.get(f) or 0) > as_of for f in TICKET_TIME_FIELDS):
+        found.append(FINDING_FUTURE_DATE)
+    return found
+
+
+def _csat_from_ticket(parser: RowParser, raw, ticket: dict, problems) -> dict | None:
+    pos = parser.binding.csat
+    cell = raw.fields[pos].strip()
+    low = cell.lower()
+    if is_null(cell) or low in ("offered", "unoffered", "not offered"):
+        return None
+    score, label = None, None
+    if low.startswith("good"):
+        label = "good"
+    elif low.startswith("bad"):
+        label = "bad"
+    else:
+        try:
+            score = float(cell)
+        except ValueError:
+            problems.append(parser._reject(raw, pos, "CAST", f"{parser.header[pos]}={cell!r}: not a score"))
+            return None
+    when = ticket["resolution_at"] if ticket["resolution_at"] is not None else ticket["created_at"]
+    return {"id": f"csat:{ticket['id']}", "ticket_id": ticket["id"], "customer_id": ticket["customer_id"],
+            "kind": "csat", "score": score, "scale_min": 1, "scale_max": 5, "label": label,
+            "comment": None, "submitted_at": when, "extra": {"from": parser.header[pos]}}
+
+
+def _survey(parser: RowParser, raw, values: dict, kept: dict, summary: Summary, ticket_times, problems):
+    options = parser.options
+    kind = options.survey_kind or (values.get("kind") or "").strip().lower() or None
+    if kind not in SURVEY_KINDS:
+        pos = parser.binding.fields.get("kind", [None])[0]
+        problems.append(parser._reject(raw, pos, "MISSING REQUIRED FIELD" if kind is None else "CAST",
+                                       f"survey kind {kind!r}: expected csat, nps or ces (column kind "
+                                       "or --kind)"))
+        return []
+    text = values.get("score")
+    if is_null(text):
+        summary.skipped += 1
+        return [Item("skip", "unanswered")]
+    scale = options.scale or DEFAULT_SCALES[kind]
+    score, label = None, None
+    pos = parser.binding.fields["score"][0]
+    if kind == "csat" and text.strip().lower().startswith(("good", "bad")):
+        label = "good" if text.strip().lower().startswith("good") else "bad"
+    else:
+        try:
+            score = convert.number(text)
+        except ValueError as exc:
+            problems.append(parser._reject(raw, pos, "CAST", f"score={text!r}: {exc}"))
+            return []
+        if not scale[0] <= score <= scale[1]:
+            problems.append(parser._reject(raw, pos, "CAST", f"score={text!r}: outside the "
+                                           f"{kind} scale {scale[0]}-{scale[1]} (set --scale)"))
+            return []
+    ticket_id = values.get("ticket_id")
+    when = values.get("submitted_at")
+    if when is None and ticket_id:
+        when = ticket_times(ticket_id)
+    if when is None:
+        when = options.submitted_at
+    if when is None:
+        problems.append(parser._reject(raw, parser.binding.fields.get("submitted_at", [None])[0],
+                                       "MISSING REQUIRED FIELD", "no submitted_at, no linked ticket with a "
+                                       "time, and no --submitted-at"))
+        return []
+    survey_id = values.get("id") or (f"{kind}:{ticket_id}" if ticket_id else "h:" + row_hash(raw.fields))
+    return [Item("record", {"id": survey_id, "ticket_id": ticket_id, "customer_id": values.get("customer_id"),
+                            "kind": kind, "score": score, "scale_min": scale[0], "scale_max": scale[1],
+                            "label": label, "comment": values.get("comment"), "submitted_at": when,
+                            "extra": parser.extras(raw)})]
+
+
+def _event(parser: RowParser, raw, values: dict, kept: dict, summary: Summary, ticket_times, problems):
+    for name in ("ticket_id", "at", "type"):
+        _required(parser, raw, values, name, problems)
+    etype = (values.get("type") or "").strip().lower()
+    value = values.get("value") or ""
+    pos = parser.binding.fields["type"][0]
+    if not problems and etype not in EVENT_TYPES:
+        problems.append(parser._reject(raw, pos, "CAST", f"type={etype!r}: expected one of "
+                                       + ", ".join(EVENT_TYPES)))
+    elif etype in ("status", "priority") and not problems:
+        try:
+            value = convert.vocabulary(etype)(value) or ""
+        except ValueError as exc:
+            problems.append(parser._reject(raw, parser.binding.fields.get("value", [pos])[0], "CAST", str(exc)))
+    if problems:
+        return []
+    return [Item("record", {"ticket_id": values["ticket_id"], "at": values["at"], "type": etype,
+                            "value": value, "extra": parser.extras(raw)})]
+
+
+def _customer(parser: RowParser, raw, values: dict, kept: dict, summary: Summary, ticket_times, problems):
+    _required(parser, raw, values, "id", problems)
+    if problems:
+        return []
+    record = {name: values.get(name) for name in FIELD_TYPES["customers"]}
+    record["extra"] = parser.extras(raw)
+    return [Item("record", record)]

@@ -1,0 +1,63 @@
+"""ServiceNow audit/event-log extracts: many rows per incident -> one ticket + its state changes.
+
+The ticket is the incident's row with the highest `sys_mod_count`; every change of state, in
+`sys_mod_count` order, becomes a `status` event at that row's `sys_updated_at`. The earlier rows
+are counted as skipped (merged into their incident), never dropped silently. Rows of one
+incident must be contiguous, as the extract writes them; a reappearing incident is rejected.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Iterator
+
+from cstool.ingest.records import Item, Reject, Summary
+
+
+def _mod_count(item: Item) -> int:
+    try:
+        return int(item.value["extra"].get("sys_mod_count", 0))
+    except ValueError:
+        return 0
+
+
+def group_incidents(items: Iterator[Item], summary: Summary) -> Iterator[Item]:
+    current: list[tuple[Item, int, str]] = []  # (item, record number, raw)
+    done: set[str] = set()
+
+    def flush():
+        rows = sorted((entry[0] for entry in current), key=_mod_count)
+        latest = rows[-1]
+        summary.skipped += len(rows) - 1
+        for row in rows[:-1]:  # only the incident's latest row counts for findings
+            if row.value["findings"]:
+                summary.findings.subtract(row.value["findings"].split(","))
+        summary.findings += Counter()
+        events, previous = [], None
+        for row in rows:
+            status, at = row.value["status"], row.value["updated_at"]
+            if status is not None and status != previous and at is not None:
+                events.append(Item("event", {"ticket_id": row.value["id"], "at": at, "type": "status",
+                                             "value": status, "extra": {"sys_mod_count": str(_mod_count(row))}}))
+                previous = status
+        summary.events_derived += len(events)
+        return [latest, *events]
+
+    for item in items:
+        if item.kind != "record":
+            yield item
+            continue
+        ticket_id = item.value["id"]
+        if current and current[0][0].value["id"] != ticket_id:
+            done.add(current[0][0].value["id"])
+            yield from flush()
+            current = []
+        if ticket_id in done:
+            summary.rejected += 1
+            yield Item("reject", Reject(0, 0, "number", "DUPLICATE KEY IN FILE",
+                                        f"incident {ticket_id} reappears after other incidents; sort the "
+                                        "extract by number", ""))
+            continue
+        current.append((item, 0, ""))
+    if current:
+        yield from flush()

@@ -1,0 +1,44 @@
+"""Canonical record shapes shared by every layer.
+
+Records are plain dicts keyed by these field names. Instants are int UTC epoch seconds
+(or None); ids are str. Vocabularies below are the normalised values; the raw vendor
+value is kept beside them by the importer.
+"""
+
+from __future__ import annotations
+
+TICKET_TEXT_FIELDS = (
+    "id", "subject", "customer_id", "customer_email", "customer_name", "customer_tier",
+    "channel", "priority", "status", "team", "assignee",
+)
+TICKET_TIME_FIELDS = ("created_at", "first_response_at", "resolved_at", "closed_at", "updated_at")
+TICKET_INT_FIELDS = ("reopens", "replies")
+TICKET_FIELDS = TICKET_TEXT_FIELDS + TICKET_TIME_FIELDS + TICKET_INT_FIELDS + ("tags",)
+
+SURVEY_FIELDS = ("id", "ticket_id", "customer_id", "kind", "score", "comment", "submitted_at")
+EVENT_FIELDS = ("ticket_id", "at", "type", "value")
+CUSTOMER_FIELDS = (
+    "id", "email", "name", "tier", "signup_at", "churned_at", "revenue",
+)
+
+PRIORITIES = ("urgent", "high", "normal", "low")
+STATUSES = ("new", "open", "pending", "on_hold", "solved", "closed")
+CLOSED_STATUSES = frozenset({"solved", "closed"})
+CHANNELS = ("email", "chat", "phone", "social", "web", "other")
+SURVEY_KINDS = ("csat", "nps", "ces")
+EVENT_TYPES = ("status", "agent_reply", "customer_reply", "note", "assign", "priority")
+
+# Survey scales: (min, max). The defaults per kind; a source may declare another.
+DEFAULT_SCALES = {"csat": (1, 5), "nps": (0, 10), "ces": (1, 7)}
+
+# Data-quality findings (DESIGN §5): flagged on the row, excluded from duration metrics.
+FINDING_RESOLVED_BEFORE_CREATED = "resolved_before_created"
+FINDING_RESOLVED_BEFORE_FIRST_RESPONSE = "resolved_before_first_response"
+FINDING_RESPONSE_BEFORE_CREATED = "response_before_created"
+FINDING_FUTURE_DATE = "future_date"
+
+
+def resolution_instant(ticket: dict) -> int | None:
+    """The ticket's resolution instant: resolved/solved time, else its closed time."""
+    resolved = ticket.get("resolved_at")
+    return resolved if resolved is not None else ticket.get("closed_at")

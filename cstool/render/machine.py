@@ -1,0 +1,48 @@
+"""JSON and CSV renderers: exactly one parseable document on the stream.
+
+CSV cells that start with = + - @ tab CR or LF are neutralised with a leading apostrophe
+(OWASP CSV injection) unless the value is a real number, which stays numeric."""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import IO, Iterable
+
+from cstool.render import Column
+
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def write_json(document, out: IO[str]) -> None:
+    json.dump(document, out, ensure_ascii=False, indent=2, default=str)
+    out.write("\n")
+
+
+def safe_cell(value):
+    """Neutralise formula-looking strings; numbers (and numeric strings) stay as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, (bool, int, float)):
+        return value
+    text = str(value)
+    if text.startswith(_DANGEROUS):
+        try:
+            float(text)
+            return text
+        except ValueError:
+            return "'" + text
+    return text
+
+
+def write_csv(records: Iterable[dict], columns: list[Column], out: IO[str]) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([c.key for c in columns])
+    for record in records:
+        row = []
+        for c in columns:
+            value = record.get(c.key)
+            if isinstance(value, (list, tuple)):
+                value = ";".join(map(str, value))
+            row.append(safe_cell(value))
+        writer.writerow(row)

@@ -1,0 +1,39 @@
+"""Rich tables for people: local times, human durations, ids folded and never cut."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from rich.console import Console
+from rich.table import Table
+
+from cstool.render import Column
+from cstool.render.values import human
+
+_NUMERIC = {"number", "pct", "duration"}
+
+
+def build_table(records: Iterable[dict], columns: list[Column], *, title: str | None = None,
+                tz: str = "UTC") -> Table:
+    table = Table(title=title, title_justify="left", header_style="bold")
+    for c in columns:
+        table.add_column(c.header, justify="right" if c.kind in _NUMERIC else "left",
+                         overflow="fold", no_wrap=c.kind in ("time",),
+                         min_width=len(c.header) if c.kind != "text" else None)
+    for record in records:
+        cells = []
+        for c in columns:
+            value = record.get(c.key)
+            if isinstance(value, (list, tuple)):
+                value = ", ".join(map(str, value))
+            cells.append(human(value, c.kind, tz))
+        table.add_row(*cells)
+    return table
+
+
+def print_table(console: Console, records, columns, *, title=None, tz="UTC", empty=None) -> None:
+    records = list(records)
+    if not records and empty:
+        console.print(empty)
+        return
+    console.print(build_table(records, columns, title=title, tz=tz))

@@ -1,0 +1,1 @@
+"""Pure business-time and SLA clock logic (no I/O, no clock reads)."""

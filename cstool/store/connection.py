@@ -1,0 +1,131 @@
+"""Opening the SQLite store: file mode, pragmas, migrations, and error translation."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from cstool.errors import CannotCreate, ConfigError, InputMissing, TempFailure
+from cstool.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+
+def ensure_private_file(path: Path) -> bool:
+    """Create `path` empty with mode 0600 if it does not exist. Returns True if created.
+
+    Raises CannotCreate when the directory is missing or not writable (we never create
+    directories silently: a typo in --db should not grow a tree)."""
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise CannotCreate(f"cannot create {path}: directory {parent} does not exist "
+                           f"(create it with `mkdir -m 700 -p {parent}` or choose another --db)")
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        raise CannotCreate(f"cannot create {path}: {exc.strerror}") from None
+    os.close(fd)
+    return True
+
+
+class Store:
+    """The one object that talks SQL. Opened by `open_store`; use as a context manager."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection):
+        self.path = path
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self):
+        """One write transaction (`BEGIN IMMEDIATE`): all of it commits, or none of it."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise _translate(exc, self.path) from None
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            self.conn.execute("ROLLBACK")
+            raise _translate(exc, self.path) from None
+
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def _translate(exc: sqlite3.OperationalError, path: Path) -> Exception:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return TempFailure(f"database {path} is busy (another cstool run is writing); try again later")
+    return CannotCreate(f"database {path}: {text}")
+
+
+def open_store(path: Path, *, create: bool = True, busy_timeout: float = 30.0) -> Store:
+    """Open (creating 0600 if `create`) and migrate the store at `path`.
+
+    A schema newer than this code is refused with ConfigError (exit 78)."""
+    path = Path(path)
+    if create:
+        ensure_private_file(path)
+    elif not path.parent.is_dir():
+        raise CannotCreate(f"cannot open {path}: directory {path.parent} does not exist")
+    elif not path.is_file():
+        raise InputMissing(f"no database at {path}; import data first (`cstool import tickets FILE`) "
+                           "or build the demo (`cstool demo`)")
+    try:
+        conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
+        conn.execute("PRAGMA foreign_keys = ON")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        conn.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.DatabaseError as exc:
+        if isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
+            raise TempFailure(f"database {path} is busy; try again later") from None
+        raise CannotCreate(f"cannot open database {path}: {exc}") from None
+    store = Store(path, conn)
+    if mode.lower() != "wal":
+        store.close()
+        raise CannotCreate(f"database {path}: cannot switch to WAL journal mode (got {mode})")
+    migrate(store)
+    return store
+
+
+def migrate(store: Store) -> list[int]:
+    """Apply pending migrations in one transaction each; return the versions applied."""
+    current = store.schema_version()
+    if current > SCHEMA_VERSION:
+        store.close()
+        raise ConfigError(f"database {store.path} has schema version {current}, newer than this "
+                          f"cstool understands ({SCHEMA_VERSION}); upgrade cstool")
+    applied = []
+    for version, name, sql in MIGRATIONS:
+        if version <= current:
+            continue
+        with store.write() as conn:
+            conn.execute("CREATE TABLE IF NOT EXISTS migrations "
+                         "(version INTEGER PRIMARY KEY, name TEXT, applied_at INTEGER)")
+            for statement in sql.split(";\n"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute("INSERT INTO migrations VALUES (?, ?, ?)", (version, name, int(time.time())))
+            conn.execute(f"PRAGMA user_version = {version}")
+        applied.append(version)
+    return applied

@@ -1,0 +1,101 @@
+"""Numbered schema migrations, applied in order on open and recorded in `migrations`.
+
+Never edit a released migration: append a new one. Timestamps are INTEGER UTC epoch
+seconds; ids are TEXT; JSON columns hold lists/objects as text.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (1, "core tables", """
+CREATE TABLE imports (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,            -- tickets | surveys | events | customers
+    file TEXT NOT NULL,
+    sha256 TEXT,
+    source TEXT,
+    preset TEXT,
+    encoding TEXT,
+    delimiter TEXT,
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    rows_read INTEGER DEFAULT 0,
+    inserted INTEGER DEFAULT 0,
+    updated INTEGER DEFAULT 0,
+    unchanged INTEGER DEFAULT 0,
+    skipped INTEGER DEFAULT 0,
+    rejected INTEGER DEFAULT 0,
+    findings TEXT DEFAULT '{}'
+);
+CREATE TABLE rejects (
+    id INTEGER PRIMARY KEY,
+    import_id INTEGER NOT NULL REFERENCES imports(id),
+    record INTEGER,
+    line INTEGER,
+    "column" TEXT,
+    error_type TEXT NOT NULL,
+    message TEXT NOT NULL,
+    raw TEXT
+);
+CREATE TABLE tickets (
+    source TEXT NOT NULL,
+    id TEXT NOT NULL,
+    subject TEXT, customer_id TEXT, customer_email TEXT, customer_name TEXT, customer_tier TEXT,
+    channel TEXT, priority TEXT, status TEXT, team TEXT, assignee TEXT,
+    created_at INTEGER, first_response_at INTEGER, resolved_at INTEGER, closed_at INTEGER,
+    updated_at INTEGER,
+    resolution_at INTEGER,         -- resolved_at, else closed_at (DESIGN §5)
+    reopens INTEGER, replies INTEGER,
+    tags TEXT,                     -- JSON list
+    reported TEXT,                 -- JSON: vendor-reported durations, seconds
+    findings TEXT,                 -- comma-separated data-quality findings
+    raw TEXT,                      -- JSON: original text of normalised/interpreted fields
+    extra TEXT,                    -- JSON: unmapped source columns
+    row_hash TEXT NOT NULL,
+    import_id INTEGER REFERENCES imports(id),
+    PRIMARY KEY (source, id)
+);
+CREATE INDEX tickets_created ON tickets(created_at);
+CREATE INDEX tickets_resolution ON tickets(resolution_at);
+CREATE INDEX tickets_customer ON tickets(customer_id);
+CREATE TABLE surveys (
+    source TEXT NOT NULL,
+    id TEXT NOT NULL,
+    ticket_id TEXT, customer_id TEXT,
+    kind TEXT NOT NULL,            -- csat | nps | ces
+    score REAL, scale_min INTEGER, scale_max INTEGER,
+    label TEXT,                    -- Good/Bad answers kept as words
+    comment TEXT,
+    submitted_at INTEGER,
+    extra TEXT,
+    row_hash TEXT NOT NULL,
+    import_id INTEGER REFERENCES imports(id),
+    PRIMARY KEY (source, id)
+);
+CREATE INDEX surveys_submitted ON surveys(kind, submitted_at);
+CREATE INDEX surveys_ticket ON surveys(ticket_id);
+CREATE TABLE ticket_events (
+    source TEXT NOT NULL,
+    ticket_id TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    type TEXT NOT NULL,            -- status | agent_reply | customer_reply | note | assign | priority
+    value TEXT NOT NULL DEFAULT '',
+    extra TEXT,
+    import_id INTEGER REFERENCES imports(id),
+    PRIMARY KEY (source, ticket_id, at, type, value)
+);
+CREATE TABLE customers (
+    source TEXT NOT NULL,
+    id TEXT NOT NULL,
+    email TEXT, name TEXT, tier TEXT,
+    signup_at INTEGER, churned_at INTEGER, revenue REAL,
+    extra TEXT,
+    row_hash TEXT NOT NULL,
+    import_id INTEGER REFERENCES imports(id),
+    PRIMARY KEY (source, id)
+);
+CREATE INDEX customers_email ON customers(email COLLATE NOCASE);
+"""),
+]
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]
