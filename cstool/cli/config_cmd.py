@@ -29,7 +29,7 @@ HEADER = """# cstool configuration (written by `cstool config init`).
 
 @command(app, "init")
 def init(
-    path: Annotated[Optional[Path], typer.Argument(help=f"Where to write [default: ./{CONFIG_NAME}].")] = None,
+    path: Annotated[Optional[Path], typer.Argument(help=f"Where to write (default: ./{CONFIG_NAME}).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a complete default configuration.

@@ -1,7 +1,7 @@
 """Rich consoles for stdout (data) and stderr (diagnostics).
 
-No ANSI when the stream is not a terminal, with NO_COLOR, or with TERM=dumb (rich honours
-all three). A piped table is laid out wide (COLUMNS, else 200) so nothing is folded at 80.
+No ANSI at all (colour or style) when the stream is not a terminal, with NO_COLOR, or with
+TERM=dumb. A piped table is laid out wide (COLUMNS, else 200) so nothing is folded at 80.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ def _console(stream) -> Console:
     width = None
     if not is_tty:
         width = int(os.environ.get("COLUMNS", "0") or 0) or 200
-    return Console(file=stream, width=width, highlight=False, soft_wrap=False,
-                   emoji=False, no_color=bool(os.environ.get("NO_COLOR")) or None)
+    plain = bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb" or not is_tty
+    extra = {"color_system": None} if plain else {}
+    return Console(file=stream, width=width, highlight=False, soft_wrap=False, emoji=False, **extra)
 
 
 def out_console() -> Console:

@@ -46,13 +46,13 @@ def _is_demo_store(path: Path) -> bool:
 @command(app, "demo")
 def demo(
     db: Annotated[Optional[Path], typer.Option("--db", help="Where to build the demo store "
-                                               "[default: the global --db / CSTOOL_DB, else ./cstool.db].")] = None,
+                                               "(default: the global --db / CSTOOL_DB, else ./cstool.db).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing store that is not a demo store.")] = False,
 ) -> None:
-    """Build a store from the built-in sample data and print the nightly summary as of the
-    sample's reference time (2026-03-31T16:00:00Z), so the output is the same every day.
+    """Build a store from the built-in sample data and print the nightly summary as of the sample's reference time (2026-03-31T16:00:00Z), so the output is the same every day.
 
-    Afterwards try: cstool db info; cstool kpi --as-of 2026-03-31T16:00:00Z
+    Rebuilding over an earlier demo store is allowed; another store needs --force.
+    Example: cstool demo && cstool db info
     """
     app_state = state()
     samples = sample_dir()

@@ -46,21 +46,21 @@ COMMON = [
     _param("mapping", Annotated[Optional[list[str]], typer.Option(
         "--map", help="FIELD=COLUMN (a header name, or #N for the N-th column); repeatable.")], None),
     _param("tz", Annotated[Optional[str], typer.Option(
-        "--tz", help="Time zone of naive timestamps [default: config [defaults] timezone].")], None),
+        "--tz", help="Time zone of naive timestamps (default: the config file's defaults.timezone).")], None),
     _param("dayfirst", Annotated[bool, typer.Option("--dayfirst", help="Read 01/02/2026 as 1 February.")], False),
     _param("date_format", Annotated[Optional[str], typer.Option(
         "--date-format", help="strptime format of the time columns, e.g. '%d/%m/%Y %H:%M'.")], None),
     _param("encoding", Annotated[Optional[str], typer.Option(
-        "--encoding", help="Text encoding [default: UTF-8, or UTF-16 by BOM], e.g. cp1252.")], None),
+        "--encoding", help="Text encoding (default: UTF-8, or UTF-16 by BOM), e.g. cp1252.")], None),
     _param("delimiter", Annotated[Optional[str], typer.Option(
-        "--delimiter", help="Field delimiter [default: sniffed from the header].")], None),
+        "--delimiter", help="Field delimiter (default: sniffed from the header).")], None),
     _param("max_rejects", Annotated[int, typer.Option(
-        "--max-rejects", min=0, help="Commit the good rows if at most N are rejected [default 0: "
-        "any reject aborts the file].")], 0),
+        "--max-rejects", min=0, help="Commit the good rows if at most N are rejected (default 0: "
+        "any reject aborts the file).")], 0),
     _param("rejects", Annotated[Optional[Path], typer.Option(
         "--rejects", help="Also write the rejected rows (with reasons) to this CSV (mode 0600).")], None),
     _param("source", Annotated[Optional[str], typer.Option(
-        "--source", help="Name of the system the ids belong to [default: the preset name].")], None),
+        "--source", help="Name of the system the ids belong to (default: the preset name).")], None),
     _param("dry_run", Annotated[bool, typer.Option("--dry-run", help="Validate and report; write nothing.")], False),
     _param("fmt", Annotated[Format, typer.Option("--format", "-f", help="Summary format: table (stderr) or json (stdout).",
                                                  case_sensitive=False)], Format.table),
@@ -69,9 +69,9 @@ PRESET = _param("preset", Annotated[str, typer.Option(
     "--preset", help="auto | " + " | ".join(TICKET_PRESETS) + " (auto detects by header and says which).")], "auto")
 SURVEY_ONLY = [
     _param("kind", Annotated[Optional[str], typer.Option(
-        "--kind", help="csat | nps | ces for every row [default: the file's kind column].")], None),
+        "--kind", help="csat | nps | ces for every row (default: the file's kind column).")], None),
     _param("scale", Annotated[Optional[str], typer.Option(
-        "--scale", help="Score scale: 1-5, 0-10, 1-10 or 1-7 [default per kind: csat 1-5, nps 0-10, ces 1-7].")], None),
+        "--scale", help="Score scale: 1-5, 0-10, 1-10 or 1-7 (default per kind: csat 1-5, nps 0-10, ces 1-7).")], None),
     _param("submitted_at", Annotated[Optional[str], typer.Option(
         "--submitted-at", help="Submission time for rows without one and without a linked ticket.")], None),
 ]

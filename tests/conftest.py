@@ -1,0 +1,64 @@
+"""Shared fixtures: every test runs in its own directory with a clean environment."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cstool.cli.main import app
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+REFERENCE = "2026-03-31T16:00:00Z"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch):
+    """No CSTOOL_* variables, no colour, a wide terminal, config dir and cwd inside tmp_path."""
+    for name in ("CSTOOL_DB", "CSTOOL_CONFIG", "CSTOOL_SMTP_PASSWORD", "CSTOOL_SMTP_PASSWORD_FILE",
+                 "NO_COLOR", "FORCE_COLOR", "TERM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def cli():
+    """Invoke cstool in-process: cli(*args) -> Result with .exit_code, .stdout, .stderr."""
+    runner = CliRunner()
+
+    def invoke(*args, input=None, env=None):
+        return runner.invoke(app, [str(a) for a in args], input=input, env=env, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def shared_data():
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not present in this checkout")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory):
+    """A demo store built once per session; tests must not modify it."""
+    directory = tmp_path_factory.mktemp("demo")
+    path = directory / "demo.db"
+    result = CliRunner().invoke(app, ["demo", "--db", str(path)], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    return path
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def as_json(result):
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)

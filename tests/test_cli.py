@@ -1,0 +1,92 @@
+"""CLI conventions: exit codes, stdout/stderr split, no ANSI when piped, CSV safety, pipes."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+from cstool import __version__
+from cstool.render import Column
+from cstool.render.machine import safe_cell, write_csv
+
+ANSI = "\x1b["
+
+
+def test_version(cli):
+    result = cli("--version")
+    assert result.exit_code == 0 and result.stdout == f"cstool {__version__}\n"
+
+
+def test_usage_error_exits_2(cli):
+    assert cli("db", "info", "--format", "yaml").exit_code == 2
+    assert cli("no-such-command").exit_code == 2
+
+
+def test_db_info_json_is_one_document_and_no_ansi(cli, demo_db):
+    result = cli("--db", demo_db, "db", "info", "--format", "json")
+    assert result.exit_code == 0
+    assert ANSI not in result.stdout
+    import json
+
+    doc = json.loads(result.stdout)
+    assert doc["rows"]["tickets"] == 2821 and doc["rows"]["customers"] == 600
+
+
+def test_piped_table_has_no_ansi_and_keeps_long_values_whole(cli, tmp_path):
+    db = tmp_path / ("a-rather-long-directory-name-" * 3)
+    db.mkdir()
+    result = cli("--db", db / "store.db", "config", "show")
+    assert result.exit_code == 0
+    assert ANSI not in result.stdout
+    assert "…" not in result.stdout
+    folded = "".join(line.split("│")[2].strip() for line in result.stdout.splitlines()
+                     if line.count("│") == 4 and "store.path" in line or line.startswith("│                    │"))
+    assert str(db / "store.db") in folded
+
+
+def test_no_color_env_means_no_ansi_even_on_a_terminal(tmp_path):
+    code = ("import os, pty, sys\n"
+            "pid, fd = pty.fork()\n"
+            "if pid == 0:\n"
+            "    os.environ['NO_COLOR'] = '1'\n"
+            "    os.execv(sys.executable, [sys.executable, '-m', 'cstool', 'config', 'show'])\n"
+            "out = b''\n"
+            "while True:\n"
+            "    try:\n"
+            "        chunk = os.read(fd, 65536)\n"
+            "    except OSError:\n"
+            "        break\n"
+            "    if not chunk:\n"
+            "        break\n"
+            "    out += chunk\n"
+            "os.waitpid(pid, 0)\n"
+            "sys.stdout.write(out.decode())\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path).stdout
+    assert "defaults.timezone" in out
+    assert "\x1b[3" not in out and "\x1b[1m" not in out
+
+
+def test_closed_pipe_is_quiet(tmp_path):
+    proc = subprocess.run(f"{sys.executable} -m cstool config show --format csv | head -1", shell=True,
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert proc.stdout == "key,value,source\n"
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
+
+
+def test_csv_neutralises_formulas_but_keeps_numbers():
+    assert safe_cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
+    assert safe_cell("+1 555") == "'+1 555"
+    assert safe_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert safe_cell("\tcmd") == "'\tcmd"
+    assert safe_cell("-12.5") == "-12.5"
+    assert safe_cell(-3) == -3
+    assert safe_cell("plain") == "plain"
+    out = io.StringIO()
+    write_csv([{"a": "=1+2", "b": -7}], [Column("a", "A"), Column("b", "B")], out)
+    assert out.getvalue() == "a,b\n'=1+2,-7\n"
+
+
+def test_python_dash_m_runs_the_cli():
+    proc = subprocess.run([sys.executable, "-m", "cstool", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.strip() == f"cstool {__version__}"
