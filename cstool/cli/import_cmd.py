@@ -110,10 +110,13 @@ def _mapping(pairs: list[str] | None) -> dict[str, str]:
     return result
 
 
-def _summary_record(result: ImportResult) -> dict:
+def _summary_record(result: ImportResult, dry_run: bool) -> dict:
+    """The per-file summary; an aborted file wrote nothing, a dry run tells what it would write."""
     s = result.summary
-    return {"file": result.file, "preset": result.preset, "rows_read": s.rows_read, "inserted": result.inserted,
-            "updated": result.updated, "unchanged": result.unchanged, "skipped": s.skipped,
+    wrote = result.committed or dry_run
+    return {"file": result.file, "preset": result.preset, "rows_read": s.rows_read,
+            "inserted": result.inserted if wrote else 0, "updated": result.updated if wrote else 0,
+            "unchanged": result.unchanged if wrote else 0, "skipped": s.skipped,
             "rejected": s.rejected, "findings": {k: v for k, v in sorted(s.findings.items()) if v},
             "import_id": result.import_id if result.committed else None}
 
@@ -179,7 +182,7 @@ def _run(kind: str, files: list[str], *, mapping, tz, dayfirst, date_format, enc
             finally:
                 if stream is not sys.stdin.buffer:
                     stream.close()
-            summaries.append(_summary_record(result))
+            summaries.append(_summary_record(result, dry_run))
             all_rejects += [{"file": name, **r.__dict__} for r in result.rejects]
             if not app_state.quiet and fmt is Format.table:
                 for line in _describe(result, dry_run):

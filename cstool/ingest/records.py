@@ -28,6 +28,10 @@ from cstool.models import (DEFAULT_SCALES, EVENT_TYPES, FINDING_FUTURE_DATE,
                            FINDING_RESPONSE_BEFORE_CREATED, SURVEY_KINDS, TICKET_TIME_FIELDS)
 
 SAMPLE_SIZE = 500
+# Worded 5-point satisfaction answers (Freshdesk and others) -> 1-5 scores.
+CSAT_WORDS = {"extremely satisfied": 5, "extremely happy": 5, "very satisfied": 5, "satisfied": 4,
+              "happy": 4, "neutral": 3, "dissatisfied": 2, "unhappy": 2, "unsatisfied": 2,
+              "extremely dissatisfied": 1, "extremely unhappy": 1, "very dissatisfied": 1}
 FINDING_NO_CREATED_AT = "no_creation_time"
 
 FIELD_TYPES = {
@@ -303,9 +307,11 @@ def _csat_from_ticket(parser: RowParser, raw, ticket: dict, problems) -> dict | 
     if is_null(cell) or low in ("offered", "unoffered", "not offered"):
         return None
     score, label = None, None
-    if low.startswith("good"):
+    if low in CSAT_WORDS:
+        score = CSAT_WORDS[low]
+    elif low.startswith(("good", "awesome")):
         label = "good"
-    elif low.startswith("bad"):
+    elif low.startswith(("bad", "not good")):
         label = "bad"
     else:
         try:

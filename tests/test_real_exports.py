@@ -1,0 +1,77 @@
+"""Acceptance on the real exports in ../shared/data (skipped when that folder is absent)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from conftest import as_json
+
+
+def q(sql):
+    conn = sqlite3.connect("r.db")
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def imp(cli, *args):
+    return as_json(cli("--db", "r.db", "import", *args, "--format", "json"))
+
+
+def test_zendesk_export(cli, shared_data):
+    doc = imp(cli, "tickets", shared_data / "zendesk_export_plum.csv")
+    assert doc["preset"] == "zendesk"
+    assert (doc["rows_read"], doc["inserted"], doc["rejected"]) == (16476, 16476, 0)
+    assert q("SELECT count(*) FROM surveys WHERE kind='csat'") == [(813,)]
+    assert q("SELECT count(*) FROM tickets WHERE resolved_at < 0 OR created_at < 0") == [(0,)]
+    assert q("SELECT count(*) FROM tickets WHERE resolution_at IS NULL") == [(2067,)]
+    assert q("SELECT priority, count(*) FROM tickets GROUP BY 1 ORDER BY 1") == [
+        ("low", 16282), ("normal", 12), ("urgent", 182)]
+    again = imp(cli, "tickets", shared_data / "zendesk_export_plum.csv")
+    assert (again["inserted"], again["updated"], again["unchanged"]) == (0, 0, 16476)
+
+
+def test_servicenow_event_log(cli, shared_data):
+    doc = imp(cli, "tickets", shared_data / "servicenow_incident_event_log.csv.gz", "--preset", "servicenow-events")
+    assert (doc["rows_read"], doc["inserted"], doc["rejected"]) == (141712, 24918, 0)
+    assert doc["rows_read"] == doc["inserted"] + doc["skipped"]
+    # from each incident's latest row: 1 - Critical 270, 2 - High 408, 3 - Moderate 23466, 4 - Low 774
+    assert q("SELECT priority, count(*) FROM tickets GROUP BY 1 ORDER BY 1") == [
+        ("high", 408), ("low", 774), ("normal", 23466), ("urgent", 270)]
+    assert q("SELECT count(*) FROM ticket_events WHERE type='status'") == [(88932,)]
+    events = q("SELECT ticket_id, type, value FROM ticket_events WHERE ticket_id='INC0000045' ORDER BY at")
+    assert events == [("INC0000045", "status", "new"), ("INC0000045", "status", "solved"),
+                      ("INC0000045", "status", "closed")]
+    assert q("SELECT status, reopens FROM tickets WHERE id='INC0000045'") == [("closed", 0)]
+
+
+def test_kaggle_dataset(cli, shared_data):
+    doc = imp(cli, "tickets", shared_data / "kaggle_customer_support_tickets.csv")
+    assert doc["preset"] == "kaggle"
+    assert (doc["inserted"], doc["rejected"]) == (8469, 0)
+    assert doc["findings"]["resolved_before_first_response"] == 1365
+    assert doc["findings"]["no_creation_time"] == 8469
+    assert q("SELECT count(*) FROM surveys WHERE kind='csat'") == [(2769,)]
+    assert q("SELECT priority, count(*) FROM tickets GROUP BY 1 ORDER BY 1") == [
+        ("high", 2085), ("low", 2063), ("normal", 2192), ("urgent", 2129)]
+
+
+def test_nps_survey_in_cp1252(cli, shared_data):
+    doc = imp(cli, "surveys", shared_data / "nps_survey_retail_cp1252.csv", "--kind", "nps", "--encoding", "cp1252",
+              "--scale", "1-10", "--map", "score=nps", "--map", "comment=explication", "--submitted-at", "2024-01-01")
+    assert (doc["rows_read"], doc["inserted"], doc["skipped"], doc["rejected"]) == (13954, 13612, 342, 0)
+    comment = q("SELECT comment FROM surveys WHERE id='2482'")[0][0]
+    assert comment == "Il y a très peu de caisse ouverte et le délai d'attente est particulièrement long!!!!"
+
+
+def test_nps_without_encoding_names_line_and_offset(cli, shared_data):
+    result = cli("--db", "r.db", "import", "surveys", shared_data / "nps_survey_retail_cp1252.csv", "--kind", "nps")
+    assert result.exit_code == 65
+    assert "line 3, byte offset 142: cannot decode byte 0xe8 as utf-8 (try --encoding cp1252)" in result.stderr
+
+
+def test_servicenow_list_export(cli, shared_data):
+    doc = imp(cli, "tickets", shared_data / "servicenow_incident_list_export.csv")
+    assert (doc["preset"], doc["inserted"], doc["rejected"]) == ("servicenow", 66, 0)
+    assert q("SELECT count(*) FROM tickets WHERE priority='low'") == [(23,)]  # 4 - Low and 5 - Planning
