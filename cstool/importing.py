@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import io
+import multiprocessing
 from dataclasses import dataclass, field
-from typing import IO, Callable
+from typing import IO, Callable, Iterator
 
-from cstool.errors import DataError, UsageError
+from cstool.errors import CstoolError, DataError, UsageError
 from cstool.ingest.binding import bind_header
 from cstool.ingest.presets import OTHER_PRESETS, TICKET_PRESETS, detect_preset
 from cstool.ingest.reader import open_csv
-from cstool.ingest.records import FIELD_TYPES, ImportOptions, RowParser, Summary, parse_rows
+from cstool.ingest.records import FIELD_TYPES, ImportOptions, Item, RowParser, Summary, parse_rows
 from cstool.ingest.servicenow import group_incidents
 from cstool.store.connection import Store
 from cstool.store.writes import ImportResult, ticket_time_lookup, write_import
@@ -50,6 +51,8 @@ class ImportRequest:
     dry_run: bool = False
     source: str | None = None           # defaults to the preset name
     options: ImportOptions | None = None
+    size_hint: int | None = None        # bytes, if known: large files parse in parallel
+    progress: Callable[[int], None] | None = None  # called with the number of items so far
 
 
 def choose_preset(kind: str, requested: str, header: list[str], file: str):
@@ -71,10 +74,21 @@ def choose_preset(kind: str, requested: str, header: list[str], file: str):
     return preset, "auto: header has " + ", ".join(repr(s) for s in preset.signature)
 
 
-def import_stream(store: Store, stream: IO[bytes], name: str, request: ImportRequest,
-                  clock: Callable[[], int]) -> ImportResult:
-    """Import one file. Raises DataError for file-level problems; row problems are rejects."""
-    started = clock()
+PARALLEL_BYTES = 8 << 20  # files above this are parsed in a second process while this one writes
+
+
+@dataclass
+class _Parsed:
+    """A file opened and bound, ready to stream its items."""
+
+    meta: dict
+    items: Iterator[Item]
+    summary: Summary
+    finalize: Callable[[], tuple[int, str]]  # -> (blank lines, sha256), after the items are exhausted
+
+
+def _open_and_parse(stream: IO[bytes], name: str, request: ImportRequest,
+                    lookup: Callable[[str], int | None]) -> _Parsed:
     hashing = HashingReader(stream)
     source_csv = open_csv(io.BufferedReader(hashing, 1 << 16), name, encoding=request.encoding,
                           delimiter=request.delimiter)
@@ -85,17 +99,110 @@ def import_stream(store: Store, stream: IO[bytes], name: str, request: ImportReq
     binding = bind_header(source_csv.header, preset, request.mapping, name, tuple(FIELD_TYPES[request.kind]))
     parser = RowParser(request.kind, preset, binding, options, source_csv.header, name)
     summary = Summary()
-    lookup = ticket_time_lookup(store, source) if request.kind == "surveys" else (lambda _id: None)
-    grouped = preset.name == "servicenow-events"
-    items = parse_rows(source_csv, parser, summary, lookup, unique_ids=not grouped)
-    if grouped:
+    items = parse_rows(source_csv, parser, summary, lookup)
+    if preset.name == "servicenow-events":
         items = group_incidents(items, summary)
-    result = ImportResult(file=name, kind=request.kind, preset=preset.name, why=why,
-                          encoding=source_csv.encoding, delimiter=source_csv.delimiter, summary=summary)
+    id_column = binding.fields.get("id", [None])[0]
+    meta = {"preset": preset.name, "why": why, "encoding": source_csv.encoding, "delimiter": source_csv.delimiter,
+            "source": source, "key_name": source_csv.header[id_column] if id_column is not None else None}
+    return _Parsed(meta, items, summary, lambda: (len(source_csv.blank_lines), hashing.sha.hexdigest()))
+
+
+def _parse_in_child(conn, stream: IO[bytes], name: str, request: ImportRequest) -> None:
+    """Child process: parse the file and send the items over `conn` in batches."""
+    try:
+        parsed = _open_and_parse(stream, name, request, lambda _id: None)
+        conn.send(("meta", parsed.meta))
+        batch: list[tuple] = []
+        for item in parsed.items:
+            batch.append((item.kind, item.value, item.origin))
+            if len(batch) >= 2000:
+                conn.send(("items", batch))
+                batch = []
+        conn.send(("items", batch))
+        conn.send(("done", parsed.summary, parsed.finalize()))
+    except CstoolError as exc:
+        conn.send(("error", exc))
+    except Exception as exc:  # noqa: BLE001 - reported by the parent as an internal error
+        conn.send(("error", CstoolError(f"parsing {name} failed: {type(exc).__name__}: {exc}")))
+    finally:
+        conn.close()
+
+
+def _parse_in_parallel(stream: IO[bytes], name: str, request: ImportRequest) -> _Parsed:
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_parse_in_child, args=(sender, stream, name, request), daemon=True)
+    child.start()
+    sender.close()
+    summary = Summary()
+    final: dict = {}
+
+    def receive():
+        try:
+            return receiver.recv()
+        except EOFError:
+            raise CstoolError(f"parsing {name} stopped unexpectedly (the parser process died)") from None
+
+    first = receive()
+    if first[0] == "error":
+        child.join()
+        raise first[1]
+
+    def items() -> Iterator[Item]:
+        try:
+            while True:
+                message = receive()
+                if message[0] == "items":
+                    for kind, value, origin in message[1]:
+                        yield Item(kind, value, origin)
+                elif message[0] == "error":
+                    raise message[1]
+                else:
+                    summary.__dict__.update(message[1].__dict__)
+                    final["blank_sha"] = message[2]
+                    return
+        finally:
+            receiver.close()
+            child.join(timeout=5)
+
+    return _Parsed(first[1], items(), summary, lambda: final["blank_sha"])
+
+
+def import_stream(store: Store, stream: IO[bytes], name: str, request: ImportRequest,
+                  clock: Callable[[], int]) -> ImportResult:
+    """Import one file. Raises DataError for file-level problems; row problems are rejects.
+
+    Large files (`request.size_hint` above PARALLEL_BYTES) are parsed in a forked child while
+    this process writes; surveys stay in-process (they look up their tickets in the store)."""
+    started = clock()
+    parallel = (request.size_hint or 0) > PARALLEL_BYTES and request.kind != "surveys" \
+        and "fork" in multiprocessing.get_all_start_methods()
+    if parallel:
+        parsed = _parse_in_parallel(stream, name, request)
+    else:
+        lookup = (ticket_time_lookup(store, request.source or "generic") if request.kind == "surveys"
+                  else (lambda _id: None))
+        parsed = _open_and_parse(stream, name, request, lookup)
+    meta, summary = parsed.meta, parsed.summary
+    result = ImportResult(file=name, kind=request.kind, preset=meta["preset"], why=meta["why"],
+                          encoding=meta["encoding"], delimiter=meta["delimiter"], summary=summary)
 
     def finish() -> dict:
-        summary.skipped += len(source_csv.blank_lines)
-        return {"finished_at": clock(), "sha256": hashing.sha.hexdigest()}
+        blank, sha = parsed.finalize()
+        summary.skipped += blank
+        return {"finished_at": clock(), "sha256": sha}
 
-    return write_import(store, result, items, source=source, started_at=started, finish=finish,
+    return write_import(store, result, _with_progress(parsed.items, summary, request.progress), source=meta["source"],
+                        key_name=meta["key_name"], started_at=started, finish=finish,
                         max_rejects=request.max_rejects, dry_run=request.dry_run)
+
+
+def _with_progress(items: Iterator[Item], summary: Summary, progress) -> Iterator[Item]:
+    if progress is None:
+        yield from items
+        return
+    for n, item in enumerate(items, 1):
+        if n % 20000 == 0:
+            progress(n)
+        yield item

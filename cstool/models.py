@@ -42,3 +42,17 @@ def resolution_instant(ticket: dict) -> int | None:
     """The ticket's resolution instant: resolved/solved time, else its closed time."""
     resolved = ticket.get("resolved_at")
     return resolved if resolved is not None else ticket.get("closed_at")
+
+
+# Storage order of each kind's rows (the store adds `source` first and `import_id` last).
+# JSON_FIELDS hold lists/objects serialised as text; `row_hash` is the content hash.
+TICKET_ROW = ("id", "subject", "customer_id", "customer_email", "customer_name", "customer_tier", "channel",
+              "priority", "status", "team", "assignee", "created_at", "first_response_at", "resolved_at",
+              "closed_at", "updated_at", "resolution_at", "reopens", "replies", "tags", "reported", "findings",
+              "raw", "extra", "row_hash")
+SURVEY_ROW = ("id", "ticket_id", "customer_id", "kind", "score", "scale_min", "scale_max", "label", "comment",
+              "submitted_at", "extra", "row_hash")
+EVENT_ROW = ("ticket_id", "at", "type", "value", "extra")
+CUSTOMER_ROW = ("id", "email", "name", "tier", "signup_at", "churned_at", "revenue", "extra", "row_hash")
+ROWS = {"tickets": TICKET_ROW, "surveys": SURVEY_ROW, "events": EVENT_ROW, "customers": CUSTOMER_ROW}
+JSON_FIELDS = frozenset({"tags", "reported", "raw", "extra"})

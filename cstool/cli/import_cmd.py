@@ -6,6 +6,8 @@ import gzip
 import inspect
 import os
 import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -25,6 +27,7 @@ from cstool.store.writes import ImportResult
 app = typer.Typer(help="Import CSV exports (.csv, .csv.gz or - for stdin) into the store.",
                   no_args_is_help=True)
 
+PROGRESS_BYTES = 20 << 20
 SCALES = {"1-5": (1, 5), "0-10": (0, 10), "1-10": (1, 10), "1-7": (1, 7)}
 REJECT_COLUMNS = [Column("record", "record"), Column("line", "line"), Column("column", "column"),
                   Column("error_type", "error_type"), Column("message", "message"), Column("raw", "raw")]
@@ -87,17 +90,39 @@ EXAMPLES = {
 
 
 def _open(path: str):
+    """(binary stream, display name, size hint in bytes of CSV text or None)."""
     if path == "-":
-        return sys.stdin.buffer, "<stdin>"
+        return sys.stdin.buffer, "<stdin>", None
     try:
         handle = open(path, "rb")
     except FileNotFoundError:
         raise InputMissing(f"{path}: no such file") from None
     except OSError as exc:
         raise InputMissing(f"{path}: cannot read: {exc.strerror}") from None
+    size = os.fstat(handle.fileno()).st_size
     if path.endswith(".gz"):
-        return gzip.GzipFile(fileobj=handle), path
-    return handle, path
+        return gzip.GzipFile(fileobj=handle), path, size * 5
+    return handle, path, size
+
+
+@contextmanager
+def _progress_bar(name: str, size: int | None, enabled: bool):
+    """A rows and rows/s bar on stderr for large files when stderr is a terminal."""
+    if not enabled or size is None or size < PROGRESS_BYTES or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} rows"),
+                  TextColumn("{task.fields[rate]:,.0f} rows/s"), TimeElapsedColumn(),
+                  console=err_console(), transient=True) as bar:
+        task = bar.add_task(f"importing {name}", total=None, rate=0.0)
+        started = time.monotonic()
+
+        def update(rows: int) -> None:
+            bar.update(task, completed=rows, rate=rows / max(time.monotonic() - started, 1e-6))
+
+        yield update
 
 
 def _mapping(pairs: list[str] | None) -> dict[str, str]:
@@ -169,16 +194,18 @@ def _run(kind: str, files: list[str], *, mapping, tz, dayfirst, date_format, enc
     summaries, all_rejects, failed = [], [], None
     with app_state.open_store(create=True) as store:
         for path in files:
-            stream, name = _open(path)
+            stream, name, size = _open(path)
             options = ImportOptions(source="", tz=zone, dayfirst=dayfirst or None, date_format=date_format,
                                     as_of=now(), survey_kind=kind_, scale=SCALES.get(scale),
                                     submitted_at=parse_instant(submitted_at, zone, "--submitted-at")
                                     if submitted_at else None)
             request = ImportRequest(kind=kind, preset=preset, mapping=request_map, encoding=encoding,
                                     delimiter=delimiter, max_rejects=max_rejects, dry_run=dry_run,
-                                    source=source, options=options)
+                                    source=source, options=options, size_hint=size)
             try:
-                result = import_stream(store, stream, name, request, now)
+                with _progress_bar(name, size, not app_state.quiet) as progress:
+                    request.progress = progress
+                    result = import_stream(store, stream, name, request, now)
             finally:
                 if stream is not sys.stdin.buffer:
                     stream.close()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import chain, islice
@@ -19,11 +18,12 @@ from typing import Callable, Iterator
 from cstool.errors import DataError
 from cstool.ingest import convert
 from cstool.ingest.binding import Binding
+from cstool.ingest.fastpath import SlowPath, compile_ticket_fast_path
 from cstool.ingest.presets import Preset
 from cstool.ingest.reader import MAX_RECORD_BYTES, CsvSource, RawRecord
 from cstool.ingest.times import AmbiguousDates, TimeColumn, choose_layout, is_null
 from cstool.ingest.vocab import normalise_channel
-from cstool.models import (DEFAULT_SCALES, EVENT_TYPES, FINDING_FUTURE_DATE,
+from cstool.models import (DEFAULT_SCALES, EVENT_TYPES, FINDING_FUTURE_DATE, JSON_FIELDS, ROWS,
                            FINDING_RESOLVED_BEFORE_CREATED, FINDING_RESOLVED_BEFORE_FIRST_RESPONSE,
                            FINDING_RESPONSE_BEFORE_CREATED, SURVEY_KINDS, TICKET_TIME_FIELDS)
 
@@ -46,6 +46,7 @@ FIELD_TYPES = {
     "customers": {"id": "ident", "email": "text", "name": "text", "tier": "text",
                   "signup_at": "time", "churned_at": "time", "revenue": "number"},
 }
+_VOCAB = {"priority", "status", "channel"}
 _SIMPLE = {"ident": convert.ident, "text": convert.text, "whole": convert.whole,
            "number": convert.number, "channel": normalise_channel,
            "priority": convert.vocabulary("priority"), "status": convert.vocabulary("status")}
@@ -86,21 +87,38 @@ class Summary:
 
 @dataclass
 class Item:
-    """kind: record | survey | event | reject | skip."""
+    """kind: record | survey | event | reject | skip. Records, surveys and events carry a row
+    tuple in storage order (models.ROWS); `origin` is (record number, line, raw text) of the
+    source row, for rejects the store may still raise (duplicate keys)."""
 
     kind: str
     value: object
+    origin: tuple | None = None
 
 
-_OFFSET = re.compile(r"(?:[zZ]|[+-]\d\d(?::?\d\d)?)\s*$")
-
-
-def _has_offset(value: str) -> bool:
-    return len(value) > 10 and _OFFSET.search(value, 10) is not None
+def to_row(kind: str, record: dict) -> tuple:
+    """A record dict -> its row tuple in storage order, JSON fields serialised, hash filled."""
+    values = []
+    for name in ROWS[kind]:
+        value = record.get(name)
+        if name == "tags":
+            value = json.dumps(value or [], ensure_ascii=False)
+        elif name in JSON_FIELDS:
+            value = dumps(value)
+        values.append(value)
+    if "row_hash" in ROWS[kind] and values[-1] is None:
+        values[-1] = row_hash(tuple(values[:-1]))
+    return tuple(values)
 
 
 def row_hash(values) -> str:
     return hashlib.blake2b(repr(values).encode(), digest_size=12).hexdigest()
+
+
+def raw_hash(fields: list[str], signature: bytes) -> str:
+    """Content hash of a source row under one way of reading it (preset, mapping, time options):
+    the same row read the same way gives the same stored record."""
+    return hashlib.blake2b("\x1f".join(fields).encode(), digest_size=12, key=signature).hexdigest()
 
 
 def dumps(value) -> str | None:
@@ -120,6 +138,9 @@ class RowParser:
         lowered = [h.strip().lower() for h in header]
         self.tag_cells = [(pos, preset.tag_separators.get(lowered[pos]))
                           for pos in binding.fields.get("tags", [])]
+        reading = (preset.name, sorted(binding.fields.items()), options.tz, options.dayfirst, options.date_format,
+                   options.survey_kind, options.scale)
+        self.signature = hashlib.blake2b(repr(reading).encode(), digest_size=16).digest()
 
     def prepare(self, sample: list[RawRecord]) -> dict[str, str]:
         """Choose one time layout per time column from the sample; return {column: layout}."""
@@ -138,6 +159,7 @@ class RowParser:
             dayfirst = bool(self.options.dayfirst) or layout.startswith("%d")
             self.times[name] = TimeColumn(layout, parse, self.options.tz, dayfirst)
             layouts[self.header[pos]] = layout
+        self.plan = self._plan()
         return layouts
 
     def structural(self, raw: RawRecord) -> Reject | None:
@@ -160,34 +182,49 @@ class RowParser:
         column = self.header[pos] if pos is not None else None
         return Reject(raw.number, raw.line, column, kind, message, raw.raw)
 
+    def fast_path(self):
+        """The compiled converter for this file's rows, or None (see ingest.fastpath)."""
+        return compile_ticket_fast_path(self, FINDING_NO_CREATED_AT)
+
+    def _plan(self) -> list[tuple]:
+        """(name, position, converter, kind) per bound field, built once per file."""
+        plan = []
+        for name, positions in self.binding.fields.items():
+            ftype = self.types.get(name, "text")
+            if ftype == "tags":
+                continue
+            if ftype == "time":
+                plan.append((name, positions[0], self.times[name].convert, "time"))
+            else:
+                plan.append((name, positions[0], _SIMPLE[ftype], "vocab" if ftype in _VOCAB else "plain"))
+        return plan
+
     def values(self, raw: RawRecord) -> tuple[dict, dict, list[Reject]]:
         """Canonical values, raw text of interpreted values, and CAST rejects."""
         out: dict = {}
         kept: dict = {}
         problems: list[Reject] = []
         fields = raw.fields
-        for name, positions in self.binding.fields.items():
-            ftype = self.types.get(name, "text")
-            if ftype == "tags":
-                out[name] = convert.split_tags([(fields[p], sep) for p, sep in self.tag_cells])
-                continue
-            pos = positions[0]
+        nulls = self.nulls
+        for name, pos, convert_value, kind in self.plan:
             value = fields[pos]
-            if self.nulls and value.strip().lower() in self.nulls:
+            if nulls and value.strip().lower() in nulls:
                 value = ""
             try:
-                if ftype == "time":
-                    column = self.times[name]
-                    out[name] = column(value)
-                    if out[name] is not None and (column.layout != "iso8601" or not _has_offset(value)):
-                        kept[name] = value  # interpreted: a naive time or another layout
+                if kind == "time":
+                    result, interpreted = convert_value(value)
+                    if interpreted:
+                        kept[name] = value  # a naive time or another layout: keep what we read
                 else:
-                    out[name] = _SIMPLE[ftype](value)
-                    if ftype in ("priority", "status", "channel") and out[name] is not None \
-                            and value != out[name]:
+                    result = convert_value(value)
+                    if kind == "vocab" and result is not None and value != result:
                         kept[name] = value
             except ValueError as exc:
                 problems.append(self._reject(raw, pos, "CAST", f"{self.header[pos]}={value!r}: {exc}"))
+                continue
+            out[name] = result
+        if self.tag_cells:
+            out["tags"] = convert.split_tags([(fields[p], sep) for p, sep in self.tag_cells])
         return out, kept, problems
 
     def extras(self, raw: RawRecord) -> dict:
@@ -205,16 +242,25 @@ class RowParser:
 
 
 def parse_rows(source: CsvSource, parser: RowParser, summary: Summary,
-               ticket_times: Callable[[str], int | None] = lambda _id: None,
-               unique_ids: bool = True) -> Iterator[Item]:
+               ticket_times: Callable[[str], int | None] = lambda _id: None) -> Iterator[Item]:
     """Stream Items for every record of `source`; `summary` is updated as they go.
-    `unique_ids=False` lets an id repeat (audit logs with many rows per ticket)."""
+    Duplicate keys are the store's to find (it sees every row without holding them all)."""
     sample = list(islice(source.records, SAMPLE_SIZE))
     summary.layouts = parser.prepare(sample)
     build = {"tickets": _ticket, "surveys": _survey, "events": _event, "customers": _customer}[parser.kind]
-    seen: set[str] = set()
+    fast = parser.fast_path()
     for raw in chain(sample, source.records):
         summary.rows_read += 1
+        if fast is not None:
+            try:
+                row, findings = fast(raw.fields, raw.raw)
+            except SlowPath:
+                pass
+            else:
+                if findings:
+                    summary.findings.update(findings)
+                yield Item("record", row, (raw.number, raw.line, raw.raw))
+                continue
         problem = parser.structural(raw)
         if problem:
             summary.rejected += 1
@@ -222,18 +268,11 @@ def parse_rows(source: CsvSource, parser: RowParser, summary: Summary,
             continue
         values, kept, problems = parser.values(raw)
         items = [] if problems else build(parser, raw, values, kept, summary, ticket_times, problems)
-        key = values.get("id") if parser.kind != "events" and unique_ids else None
-        if not problems and key is not None and key in seen:
-            pos = parser.binding.fields["id"][0]
-            problems.append(parser._reject(raw, pos, "DUPLICATE KEY IN FILE",
-                                           f"id {key!r} appears earlier in this file"))
         if problems:
             summary.rejected += 1
             for problem in problems:
                 yield Item("reject", problem)
             continue
-        if key is not None:
-            seen.add(key)
         yield from items
 
 
@@ -273,15 +312,16 @@ def _ticket(parser: RowParser, raw, values: dict, kept: dict, summary: Summary, 
         findings.append(FINDING_NO_CREATED_AT)
     summary.findings.update(findings)
     values["findings"] = ",".join(findings) or None
+    values["row_hash"] = raw_hash(raw.fields, parser.signature)
     values["reported"] = reported
     values["raw"] = kept
     values["extra"] = parser.extras(raw)
-    items = [Item("record", values)]
+    items = [Item("record", to_row("tickets", values), (raw.number, raw.line, raw.raw))]
     if parser.binding.csat is not None:
         survey = _csat_from_ticket(parser, raw, values, problems)
         if survey:
             summary.surveys_derived += 1
-            items.append(Item("survey", survey))
+            items.append(Item("survey", to_row("surveys", survey), (raw.number, raw.line, raw.raw)))
     return items
 
 
@@ -365,10 +405,10 @@ def _survey(parser: RowParser, raw, values: dict, kept: dict, summary: Summary, 
                                        "time, and no --submitted-at"))
         return []
     survey_id = values.get("id") or (f"{kind}:{ticket_id}" if ticket_id else "h:" + row_hash(raw.fields))
-    return [Item("record", {"id": survey_id, "ticket_id": ticket_id, "customer_id": values.get("customer_id"),
+    return [Item("record", to_row("surveys", {"id": survey_id, "ticket_id": ticket_id, "customer_id": values.get("customer_id"),
                             "kind": kind, "score": score, "scale_min": scale[0], "scale_max": scale[1],
                             "label": label, "comment": values.get("comment"), "submitted_at": when,
-                            "extra": parser.extras(raw)})]
+                            "extra": parser.extras(raw)}), (raw.number, raw.line, raw.raw))]
 
 
 def _event(parser: RowParser, raw, values: dict, kept: dict, summary: Summary, ticket_times, problems):
@@ -387,8 +427,8 @@ def _event(parser: RowParser, raw, values: dict, kept: dict, summary: Summary, t
             problems.append(parser._reject(raw, parser.binding.fields.get("value", [pos])[0], "CAST", str(exc)))
     if problems:
         return []
-    return [Item("record", {"ticket_id": values["ticket_id"], "at": values["at"], "type": etype,
-                            "value": value, "extra": parser.extras(raw)})]
+    return [Item("record", to_row("events", {"ticket_id": values["ticket_id"], "at": values["at"], "type": etype,
+                                             "value": value, "extra": parser.extras(raw)}))]
 
 
 def _customer(parser: RowParser, raw, values: dict, kept: dict, summary: Summary, ticket_times, problems):
@@ -397,4 +437,4 @@ def _customer(parser: RowParser, raw, values: dict, kept: dict, summary: Summary
         return []
     record = {name: values.get(name) for name in FIELD_TYPES["customers"]}
     record["extra"] = parser.extras(raw)
-    return [Item("record", record)]
+    return [Item("record", to_row("customers", record), (raw.number, raw.line, raw.raw))]

@@ -8,37 +8,43 @@ incident must be contiguous, as the extract writes them; a reappearing incident 
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Iterator
 
-from cstool.ingest.records import Item, Reject, Summary
+from cstool.ingest.records import Item, Reject, Summary, to_row
+from cstool.models import TICKET_ROW
+
+_ID, _STATUS, _UPDATED, _FINDINGS, _EXTRA = (TICKET_ROW.index(n) for n in
+                                            ("id", "status", "updated_at", "findings", "extra"))
 
 
 def _mod_count(item: Item) -> int:
     try:
-        return int(item.value["extra"].get("sys_mod_count", 0))
+        return int(json.loads(item.value[_EXTRA] or "{}").get("sys_mod_count", 0))
     except ValueError:
         return 0
 
 
 def group_incidents(items: Iterator[Item], summary: Summary) -> Iterator[Item]:
-    current: list[tuple[Item, int, str]] = []  # (item, record number, raw)
+    current: list[Item] = []
     done: set[str] = set()
 
     def flush():
-        rows = sorted((entry[0] for entry in current), key=_mod_count)
+        rows = sorted(current, key=_mod_count)
         latest = rows[-1]
         summary.skipped += len(rows) - 1
         for row in rows[:-1]:  # only the incident's latest row counts for findings
-            if row.value["findings"]:
-                summary.findings.subtract(row.value["findings"].split(","))
+            if row.value[_FINDINGS]:
+                summary.findings.subtract(row.value[_FINDINGS].split(","))
         summary.findings += Counter()
         events, previous = [], None
         for row in rows:
-            status, at = row.value["status"], row.value["updated_at"]
+            status, at = row.value[_STATUS], row.value[_UPDATED]
             if status is not None and status != previous and at is not None:
-                events.append(Item("event", {"ticket_id": row.value["id"], "at": at, "type": "status",
-                                             "value": status, "extra": {"sys_mod_count": str(_mod_count(row))}}))
+                events.append(Item("event", to_row("events", {
+                    "ticket_id": row.value[_ID], "at": at, "type": "status", "value": status,
+                    "extra": {"sys_mod_count": str(_mod_count(row))}})))
                 previous = status
         summary.events_derived += len(events)
         return [latest, *events]
@@ -47,17 +53,18 @@ def group_incidents(items: Iterator[Item], summary: Summary) -> Iterator[Item]:
         if item.kind != "record":
             yield item
             continue
-        ticket_id = item.value["id"]
-        if current and current[0][0].value["id"] != ticket_id:
-            done.add(current[0][0].value["id"])
+        ticket_id = item.value[_ID]
+        if current and current[0].value[_ID] != ticket_id:
+            done.add(current[0].value[_ID])
             yield from flush()
             current = []
         if ticket_id in done:
             summary.rejected += 1
-            yield Item("reject", Reject(0, 0, "number", "DUPLICATE KEY IN FILE",
+            number, line, raw = item.origin
+            yield Item("reject", Reject(number, line, "number", "DUPLICATE KEY IN FILE",
                                         f"incident {ticket_id} reappears after other incidents; sort the "
-                                        "extract by number", ""))
+                                        "extract by number", raw))
             continue
-        current.append((item, 0, ""))
+        current.append(item)
     if current:
         yield from flush()

@@ -33,10 +33,13 @@ def is_null(value: str | None) -> bool:
 
 
 def _iso(value: str) -> datetime:
-    value = value.strip()
-    if value.endswith(("z", "Z")):
-        value = value[:-1] + "+00:00"
-    return datetime.fromisoformat(value)
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        value = value.strip()
+        if value.endswith("z"):
+            value = value[:-1] + "Z"
+        return datetime.fromisoformat(value)
 
 
 def _strptime(fmt: str) -> Callable[[str], datetime]:
@@ -92,19 +95,29 @@ class TimeColumn:
 
     def __init__(self, layout: str, parse: Callable[[str], datetime], tz: str, dayfirst: bool = False):
         self.layout, self._parse, self._zone = layout, parse, ZoneInfo(tz)
+        self.zone = timezone.utc if tz in ("UTC", "Etc/UTC") else self._zone
         self._fallback = _dateutil(dayfirst) if layout not in ("dateutil",) else None
-        self._utc = tz in ("UTC", "Etc/UTC")
+        self._other_layout = layout != "iso8601"
 
     def __call__(self, value: str) -> int | None:
         """Epoch seconds, None for a null sentinel; ValueError for an unparsable value."""
-        if is_null(value):
-            return None
+        return self.convert(value)[0]
+
+    def convert(self, value: str) -> tuple[int | None, bool]:
+        """(epoch seconds or None, interpreted): `interpreted` is True when the value had no
+        UTC offset of its own or was not ISO-8601, so its original text is worth keeping."""
+        if not value or value.startswith("1900-01-01"):
+            if not value or is_null(value):
+                return None, False
         try:
             dt = self._parse(value)
         except ValueError:
+            if is_null(value):
+                return None, False
             if self._fallback is None:
                 raise
             dt = self._fallback(value)
         if dt.tzinfo is None:
-            dt = dt.replace(tzinfo=timezone.utc if self._utc else self._zone)
-        return int(dt.timestamp())
+            dt = dt.replace(tzinfo=self.zone)
+            return int(dt.timestamp()), True
+        return int(dt.timestamp()), self._other_layout

@@ -3,33 +3,28 @@
 Upserts key on (source, id) and rewrite a row only when its content hash changed, so a
 re-import of the same export writes nothing but the `imports` row. inserted/updated/unchanged
 come from SQLite's own change counts, not from a second pass over the data.
+
+Speed: rows arrive as tuples in storage order (models.ROWS); each batch binds only the columns
+that hold a value somewhere in it (binding a NULL costs as much as a value), `source` and
+`import_id` are literals, and an import into an empty table builds its secondary indexes once
+at the end instead of row by row. Duplicate keys within the file are found with a temporary
+key table, so memory does not grow with the file.
 """
 
 from __future__ import annotations
 
 import json
+import operator
 import sqlite3
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from cstool.ingest.records import Item, Reject, Summary, dumps, row_hash
+from cstool.ingest.records import Item, Reject, Summary
+from cstool.models import ROWS
 from cstool.store.connection import Store
 
 BATCH = 5000
-
-TICKET_COLUMNS = ("source", "id", "subject", "customer_id", "customer_email", "customer_name",
-                  "customer_tier", "channel", "priority", "status", "team", "assignee", "created_at",
-                  "first_response_at", "resolved_at", "closed_at", "updated_at", "resolution_at",
-                  "reopens", "replies", "tags", "reported", "findings", "raw", "extra", "row_hash",
-                  "import_id")
-SURVEY_COLUMNS = ("source", "id", "ticket_id", "customer_id", "kind", "score", "scale_min", "scale_max",
-                  "label", "comment", "submitted_at", "extra", "row_hash", "import_id")
-CUSTOMER_COLUMNS = ("source", "id", "email", "name", "tier", "signup_at", "churned_at", "revenue",
-                    "extra", "row_hash", "import_id")
-EVENT_COLUMNS = ("source", "ticket_id", "at", "type", "value", "extra", "import_id")
-_JSON = {"tags", "reported", "raw", "extra"}
-TABLES = {"tickets": ("tickets", TICKET_COLUMNS), "surveys": ("surveys", SURVEY_COLUMNS),
-          "customers": ("customers", CUSTOMER_COLUMNS), "events": ("ticket_events", EVENT_COLUMNS)}
+TABLES = {"tickets": "tickets", "surveys": "surveys", "customers": "customers", "events": "ticket_events"}
 
 
 class _Rollback(Exception):
@@ -55,94 +50,140 @@ class ImportResult:
     committed: bool = False
 
 
-def _upsert_sql(table: str, columns: tuple[str, ...]) -> str:
-    cols = ", ".join(columns)
-    marks = ", ".join("?" * len(columns))
-    if table == "ticket_events":
-        return f"INSERT OR IGNORE INTO {table} ({cols}) VALUES ({marks})"
-    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in ("source", "id"))
-    return (f"INSERT INTO {table} ({cols}) VALUES ({marks}) ON CONFLICT(source, id) DO UPDATE SET "
-            f"{updates} WHERE {table}.row_hash IS NOT excluded.row_hash")
-
-
-def _row(record: dict, columns: tuple[str, ...], source: str, import_id: int) -> tuple:
-    values = []
-    for c in columns:
-        if c == "source":
-            values.append(source)
-        elif c == "import_id":
-            values.append(import_id)
-        elif c == "row_hash":
-            values.append(None)
-        elif c in _JSON:
-            values.append(dumps(record.get(c)) if c != "tags" else json.dumps(record.get(c) or []))
-        else:
-            values.append(record.get(c))
-    if "row_hash" in columns:
-        i = columns.index("row_hash")
-        values[i] = row_hash(tuple(v for j, v in enumerate(values) if j not in (i, len(values) - 1)))
-    return tuple(values)
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 class _Sink:
     """Buffers rows of one table and flushes them with executemany, counting changes."""
 
-    def __init__(self, conn: sqlite3.Connection, table: str, columns, source: str, import_id: int):
-        self.conn, self.columns, self.source, self.import_id = conn, columns, source, import_id
-        self.table = table
-        self.sql = _upsert_sql(table, columns)
+    def __init__(self, conn: sqlite3.Connection, kind: str, source: str, import_id: int, key_name: str | None):
+        self.conn, self.kind, self.table = conn, kind, TABLES[kind]
+        self.columns = ROWS[kind]
+        self.keyed = "id" in self.columns
+        self.prefix = (_literal(source), str(import_id))
+        self.key_name = key_name
         self.rows: list[tuple] = []
-        self.count = 0
-        self.changes = 0
+        self.origins: list[tuple | None] = []
+        self.statements: dict[tuple[int, ...], tuple[str, Callable]] = {}
+        self.count = self.changes = 0
+        self.rejects: list[Reject] = []
+        if self.keyed:
+            conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS keys_{kind} (id TEXT UNIQUE)")
+            conn.execute(f"DELETE FROM temp.keys_{kind}")
 
-    def add(self, record: dict) -> None:
-        self.rows.append(_row(record, self.columns, self.source, self.import_id))
+    def add(self, row: tuple, origin: tuple | None) -> None:
+        self.rows.append(row)
+        self.origins.append(origin)
         if len(self.rows) >= BATCH:
             self.flush()
 
+    def _statement(self, present: tuple[int, ...]) -> tuple[str, Callable]:
+        """INSERT binding only the `present` columns; on conflict every column is set (absent ones
+        to NULL), and only when the content hash differs."""
+        if present not in self.statements:
+            names = [self.columns[i] for i in present]
+            cols = ", ".join(["source", *names, "import_id"])
+            marks = ", ".join([self.prefix[0], *("?" * len(names)), self.prefix[1]])
+            sql = f"INSERT INTO {self.table} ({cols}) VALUES ({marks})"
+            if self.keyed:
+                sets = [f"{c} = excluded.{c}" if c in names else f"{c} = NULL" for c in self.columns if c != "id"]
+                sql += (f" ON CONFLICT(source, id) DO UPDATE SET {', '.join(sets)}, import_id = excluded.import_id"
+                        f" WHERE {self.table}.row_hash IS NOT excluded.row_hash")
+            else:
+                sql = sql.replace("INSERT", "INSERT OR IGNORE", 1)
+            getter = operator.itemgetter(*present) if len(present) > 1 else (lambda r, i=present[0]: (r[i],))
+            self.statements[present] = (sql, getter)
+        return self.statements[present]
+
+    def _claim_keys(self) -> None:
+        """Drop rows whose id already appeared in this file (the first occurrence wins)."""
+        keys = [(row[0],) for row in self.rows]
+        high = self.conn.execute(f"SELECT coalesce(max(rowid), 0) FROM temp.keys_{self.kind}").fetchone()[0]
+        before = self.conn.total_changes
+        self.conn.executemany(f"INSERT OR IGNORE INTO temp.keys_{self.kind} VALUES (?)", keys)
+        if self.conn.total_changes - before == len(keys):
+            return
+        fresh = {k for (k,) in self.conn.execute(f"SELECT id FROM temp.keys_{self.kind} WHERE rowid > ?", (high,))}
+        kept_rows, kept_origins, taken = [], [], set()
+        for row, origin in zip(self.rows, self.origins):
+            if row[0] in fresh and row[0] not in taken:
+                taken.add(row[0])
+                kept_rows.append(row)
+                kept_origins.append(origin)
+                continue
+            number, line, raw = origin or (0, 0, "")
+            self.rejects.append(Reject(number, line, self.key_name, "DUPLICATE KEY IN FILE",
+                                       f"id {row[0]!r} appears earlier in this file", raw))
+        self.rows, self.origins = kept_rows, kept_origins
+
     def flush(self) -> None:
-        if self.rows:
-            before = self.conn.total_changes
-            self.conn.executemany(self.sql, self.rows)
-            self.changes += self.conn.total_changes - before
-            self.count += len(self.rows)
-            self.rows.clear()
+        if not self.rows:
+            return
+        if self.keyed:
+            self._claim_keys()
+        columns = list(zip(*self.rows))
+        present = tuple(i for i, values in enumerate(columns) if values.count(None) != len(values))
+        sql, getter = self._statement(present)
+        before = self.conn.total_changes
+        self.conn.executemany(sql, map(getter, self.rows))
+        self.changes += self.conn.total_changes - before
+        self.count += len(self.rows)
+        self.rows, self.origins = [], []
 
 
 def _count(conn, table: str) -> int:
     return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
-def write_import(store: Store, result: ImportResult, items: Iterable[Item], *, source: str,
+def _defer_indexes(conn, table: str) -> list[str]:
+    """Drop the secondary indexes of an empty table (rebuilt by the caller after the load)."""
+    if conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():
+        return []
+    ddl = [sql for (sql,) in conn.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND "
+                                          "tbl_name = ? AND sql IS NOT NULL", (table,))]
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                                "AND sql IS NOT NULL", (table,)).fetchall():
+        conn.execute(f"DROP INDEX {name}")
+    return ddl
+
+
+def write_import(store: Store, result: ImportResult, items: Iterable[Item], *, source: str, key_name: str | None,
                  started_at: int, finish: Callable[[], dict], max_rejects: int, dry_run: bool) -> ImportResult:
     """Write `items` for one file in one BEGIN IMMEDIATE transaction. Rolled back (nothing
     written) when the rejected rows exceed `max_rejects` or on `dry_run`; `result.committed`
     says which. `finish()` runs once the items are exhausted and returns the file's
     `sha256` and `finished_at` (epoch seconds)."""
-    table, columns = TABLES[result.kind]
+    table = TABLES[result.kind]
     try:
         with store.write() as conn:
             cur = conn.execute(
                 "INSERT INTO imports (kind, file, source, preset, encoding, delimiter, started_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (result.kind, result.file, source, result.preset, result.encoding,
-                 result.delimiter, started_at))
+                (result.kind, result.file, source, result.preset, result.encoding, result.delimiter, started_at))
             import_id = cur.lastrowid
-            main = _Sink(conn, table, columns, source, import_id)
-            surveys = _Sink(conn, "surveys", SURVEY_COLUMNS, source, import_id)
-            events = _Sink(conn, "ticket_events", EVENT_COLUMNS, source, import_id)
+            deferred = _defer_indexes(conn, table)
+            main = _Sink(conn, result.kind, source, import_id, key_name)
+            surveys = _Sink(conn, "surveys", source, import_id, key_name) if result.kind == "tickets" else None
+            events = _Sink(conn, "events", source, import_id, None) if result.kind == "tickets" else None
             before = _count(conn, table)
             for item in items:
                 if item.kind == "record":
-                    main.add(item.value)
+                    main.add(item.value, item.origin)
                 elif item.kind == "survey":
-                    surveys.add(item.value)
+                    surveys.add(item.value, item.origin)
                 elif item.kind == "event":
-                    events.add(item.value)
+                    events.add(item.value, item.origin)
                 elif item.kind == "reject":
                     result.rejects.append(item.value)
-            for sink in (main, surveys, events):
+            sinks = [s for s in (main, surveys, events) if s is not None]
+            for sink in sinks:
                 sink.flush()
+                result.rejects += sink.rejects
+                result.summary.rejected += len(sink.rejects)
+            result.rejects.sort(key=lambda r: (r.record, r.line))
+            for ddl in deferred:
+                conn.execute(ddl)
             result.import_id = import_id
             if result.kind == "events":
                 result.inserted, result.unchanged = main.changes, main.count - main.changes
@@ -150,14 +191,15 @@ def write_import(store: Store, result: ImportResult, items: Iterable[Item], *, s
                 result.inserted = _count(conn, table) - before
                 result.updated = main.changes - result.inserted
                 result.unchanged = main.count - main.changes
-            result.surveys_written, result.events_written = surveys.changes, events.changes
+            if surveys is not None:
+                result.surveys_written, result.events_written = surveys.changes, events.changes
             s = result.summary
             done = finish()
             conn.execute(
                 "UPDATE imports SET finished_at = ?, sha256 = ?, rows_read = ?, inserted = ?, updated = ?, "
                 "unchanged = ?, skipped = ?, rejected = ?, findings = ? WHERE id = ?",
-                (done["finished_at"], done["sha256"], s.rows_read, result.inserted, result.updated, result.unchanged, s.skipped,
-                 s.rejected, json.dumps(dict(s.findings), sort_keys=True), import_id))
+                (done["finished_at"], done["sha256"], s.rows_read, result.inserted, result.updated, result.unchanged,
+                 s.skipped, s.rejected, json.dumps(dict(s.findings), sort_keys=True), import_id))
             conn.executemany(
                 'INSERT INTO rejects (import_id, record, line, "column", error_type, message, raw) '
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -1,0 +1,95 @@
+"""Seeded generator of N tickets (+ events, surveys, customers) in cstool's generic format.
+
+    python benchmarks/generate.py --tickets 1000000 --out /tmp/bench
+
+Writes tickets.csv (15 columns, ISO-8601 timestamps with offsets; 1M rows is about 210 MB),
+events.csv (about 4 per ticket), surveys.csv (0.3 per ticket) and customers.csv into --out.
+Generate into a temporary folder; never commit the output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+START = datetime(2025, 1, 1, tzinfo=timezone.utc)
+SPAN_DAYS = 450
+CHANNELS = ["email", "chat", "phone", "web", "social"]
+PRIORITIES = ["urgent", "high", "normal", "normal", "normal", "low"]
+STATUSES = ["closed"] * 14 + ["solved"] * 3 + ["open", "pending", "new"]
+TEAMS = ["Billing", "Technical", "Onboarding", "Accounts"]
+TIERS = ["standard"] * 7 + ["premium", "enterprise", "vip"]
+
+
+def iso(dt: datetime) -> str:
+    return dt.isoformat()
+
+
+def generate(n: int, out: Path, seed: int = 7, events: bool = True) -> dict[str, Path]:
+    rng = random.Random(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    customers = max(100, n // 20)
+    paths = {k: out / f"{k}.csv" for k in ("tickets", "events", "surveys", "customers")}
+    with open(paths["customers"], "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "email", "name", "tier", "signup_at", "churned_at", "revenue"])
+        for i in range(customers):
+            churned = iso(START + timedelta(days=rng.uniform(0, SPAN_DAYS))) if rng.random() < 0.05 else ""
+            w.writerow([f"C{i:07d}", f"c{i}@example.com", f"Customer {i}", rng.choice(TIERS),
+                        iso(START - timedelta(days=rng.uniform(0, 900))), churned, f"{rng.uniform(20, 5000):.2f}"])
+    tf = open(paths["tickets"], "w", newline="")
+    ef = open(paths["events"], "w", newline="") if events else None
+    sf = open(paths["surveys"], "w", newline="")
+    tw, sw = csv.writer(tf), csv.writer(sf)
+    ew = csv.writer(ef) if ef else None
+    tw.writerow(["id", "subject", "customer_id", "channel", "priority", "status", "team", "assignee",
+                 "created_at", "first_response_at", "resolved_at", "updated_at", "reopens", "replies", "tags"])
+    sw.writerow(["id", "ticket_id", "customer_id", "kind", "score", "comment", "submitted_at"])
+    if ew:
+        ew.writerow(["ticket_id", "at", "type", "value"])
+    survey_id = 0
+    for i in range(n):
+        created = START + timedelta(seconds=int(SPAN_DAYS * 86400 * i / n) + rng.randrange(600))
+        first = created + timedelta(minutes=rng.expovariate(1 / 240))
+        status = rng.choice(STATUSES)
+        resolved = first + timedelta(hours=rng.expovariate(1 / 30)) if status in ("solved", "closed") else None
+        updated = resolved or first
+        tid, cid = f"T{i:08d}", f"C{rng.randrange(customers):07d}"
+        team = rng.choice(TEAMS)
+        tw.writerow([tid, f"Subject {i % 997}", cid, rng.choice(CHANNELS), rng.choice(PRIORITIES), status, team,
+                     f"{team[:3]}-agent-{rng.randrange(6)}", iso(created), iso(first),
+                     iso(resolved) if resolved else "", iso(updated), int(rng.random() < 0.08),
+                     rng.randint(1, 6), rng.choice(["billing", "bug", "login", "refund", "api"])])
+        if ew:
+            ew.writerow([tid, iso(created), "status", "new"])
+            ew.writerow([tid, iso(first), "agent_reply", ""])
+            ew.writerow([tid, iso(first), "status", "open"])
+            if resolved:
+                ew.writerow([tid, iso(resolved), "status", "solved"])
+        if resolved and rng.random() < 0.3:
+            survey_id += 1
+            kind = rng.choice(["csat", "csat", "nps", "ces"])
+            score = {"csat": rng.randint(1, 5), "nps": rng.randint(0, 10), "ces": rng.randint(1, 7)}[kind]
+            sw.writerow([f"S{survey_id:08d}", tid, cid, kind, score, "", iso(resolved + timedelta(hours=2))])
+    for fh in (tf, ef, sf):
+        if fh:
+            fh.close()
+    return paths
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-events", action="store_true")
+    args = parser.parse_args()
+    for kind, path in generate(args.tickets, args.out, args.seed, not args.no_events).items():
+        print(f"{kind}: {path} ({path.stat().st_size / 1e6:.1f} MB)")
+
+
+if __name__ == "__main__":
+    main()
