@@ -30,6 +30,7 @@ class AppState:
     flag_config: str | None = None
     debug: bool = False
     quiet: bool = False
+    exit_reported: bool = False          # a command chose its exit code itself (e.g. Nagios 2)
     _settings: Settings | None = None
 
     def settings(self) -> Settings:

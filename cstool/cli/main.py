@@ -9,8 +9,8 @@ from typing import Annotated, Optional
 import typer
 
 from cstool import __version__
-from cstool.cli import config_cmd, db_cmd, demo_cmd, import_cmd
-from cstool.cli.common import reset_state
+from cstool.cli import calendar_cmd, config_cmd, db_cmd, demo_cmd, import_cmd, sla_cmd
+from cstool.cli.common import reset_state, state
 
 app = typer.Typer(
     name="cstool",
@@ -45,7 +45,15 @@ def main(
 app.add_typer(demo_cmd.app)
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(import_cmd.app, name="import")
+app.add_typer(calendar_cmd.app, name="calendar")
+app.add_typer(sla_cmd.app, name="sla")
 app.add_typer(db_cmd.app, name="db")
+
+
+def _nagios_requested(argv: list[str]) -> bool:
+    """Monitoring reads exit 3 for any error, usage errors included (`--format nagios`)."""
+    pairs = zip(argv, argv[1:] + [""])
+    return any(a in ("--format", "-f") and b == "nagios" or a in ("--format=nagios", "-fnagios") for a, b in pairs)
 
 
 def run() -> None:
@@ -55,6 +63,11 @@ def run() -> None:
             stream.reconfigure(errors="replace")
     try:
         app()
+    except SystemExit as exc:
+        if exc.code == 2 and _nagios_requested(sys.argv[1:]) and not state().exit_reported:
+            sys.stdout.write("SLA UNKNOWN - usage error (see stderr)\n")
+            sys.exit(3)
+        raise
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -6,6 +6,7 @@ from typing import Iterable
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from cstool.render import Column
 from cstool.render.values import human
@@ -26,7 +27,7 @@ def build_table(records: Iterable[dict], columns: list[Column], *, title: str | 
             value = record.get(c.key)
             if isinstance(value, (list, tuple)):
                 value = ", ".join(map(str, value))
-            cells.append(human(value, c.kind, tz))
+            cells.append(Text(human(value, c.kind, tz)))  # data is never rich markup
         table.add_row(*cells)
     return table
 

@@ -38,3 +38,29 @@ def default_policies() -> tuple[Policy, ...]:
             },
         ),
     )
+
+
+def _matches(ticket: dict, field_name: str, accepted: tuple[str, ...]) -> bool:
+    value = ticket.get(field_name)
+    wanted = {a.lower() for a in accepted}
+    if isinstance(value, (list, tuple)):
+        return any(str(v).lower() in wanted for v in value)
+    return value is not None and str(value).lower() in wanted
+
+
+def match_policy(policies: tuple[Policy, ...], ticket: dict) -> tuple[Policy, str]:
+    """The first policy whose every `when` condition holds (case-insensitive, list = any of),
+    and the reason in words. The last policy has no conditions, so one always matches."""
+    for policy in policies:
+        if all(_matches(ticket, f, values) for f, values in policy.when.items()):
+            if not policy.when:
+                return policy, "default policy (no conditions)"
+            return policy, " and ".join(f"{f}={ticket.get(f)!s} in [{', '.join(v)}]" for f, v in policy.when.items())
+    raise ValueError("no SLA policy matches and there is no default policy")
+
+
+def policies_fingerprint(policies: tuple[Policy, ...], calendars: dict) -> str:
+    """A stable hash of everything that changes clock results; stored with each clock."""
+    import hashlib
+
+    return hashlib.blake2b(repr((policies, sorted(calendars.items()))).encode(), digest_size=10).hexdigest()

@@ -96,6 +96,24 @@ CREATE TABLE customers (
 );
 CREATE INDEX customers_email ON customers(email COLLATE NOCASE);
 """),
+    (2, "materialised SLA clocks", """
+CREATE TABLE sla_clocks (
+    source TEXT NOT NULL,
+    ticket_id TEXT NOT NULL,
+    metric TEXT NOT NULL,          -- first_response | next_response | resolution
+    cycle INTEGER NOT NULL,        -- next_response cycle number, else 0
+    policy TEXT, matched TEXT, calendar TEXT, target TEXT, target_seconds INTEGER,
+    started_at INTEGER, stopped_at INTEGER, due_at INTEGER, risk_at INTEGER,
+    elapsed INTEGER, elapsed_since INTEGER, paused_seconds INTEGER,
+    pauses TEXT,                   -- JSON list of [start, end|null]
+    mode TEXT NOT NULL,            -- stopped | running | paused | n/a
+    last_event_at INTEGER,         -- clocks are valid for any as_of at or after this
+    fingerprint TEXT NOT NULL,     -- hash of the policies and calendars that produced the clock
+    PRIMARY KEY (source, ticket_id, metric, cycle)
+);
+CREATE INDEX sla_clocks_open ON sla_clocks(mode, risk_at);
+CREATE TABLE sla_meta (key TEXT PRIMARY KEY, value TEXT);
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -1,0 +1,27 @@
+"""Nagios plugin output: one status line with perfdata, then detail lines (plugin guidelines)."""
+
+from __future__ import annotations
+
+from cstool.sla.duration import format_seconds
+
+OK, WARNING, CRITICAL, UNKNOWN = 0, 1, 2, 3
+LABELS = {OK: "OK", WARNING: "WARNING", CRITICAL: "CRITICAL", UNKNOWN: "UNKNOWN"}
+
+
+def nagios_status(counts: dict, findings: list[dict], details: int = 10) -> tuple[int, str]:
+    """(exit code, text): CRITICAL when anything is breached, WARNING when at risk, else OK."""
+    code = CRITICAL if counts["breached"] else WARNING if counts["at_risk"] else OK
+    summary = (f"{counts['breached']} breached, {counts['at_risk']} at risk of {counts['open']} open tickets"
+               if code != OK else f"no SLA breached or at risk in {counts['open']} open tickets")
+    perf = (f"breached={counts['breached']};;1;0 at_risk={counts['at_risk']};1;;0 open={counts['open']};;;0 "
+            f"oldest_overdue={counts['oldest_overdue_seconds']}s;;;0")
+    lines = [f"SLA {LABELS[code]} - {summary} | {perf}"]
+    for f in findings[:details]:
+        when = (f"overdue by {format_seconds(f['overdue_seconds'])}" if f["state"] == "breached"
+                else f"{format_seconds(f['remaining_seconds'] or 0)} left")
+        lines.append(f"{f['ticket_id']} {f['metric']} {f['state'].replace('_', ' ')} ({when}; {f['policy']})")
+    return code, "\n".join(lines) + "\n"
+
+
+def nagios_unknown(message: str) -> str:
+    return f"SLA UNKNOWN - {message.splitlines()[0]}\n"

@@ -1,0 +1,153 @@
+"""Materialised SLA clocks: what to recompute, loading tickets with their events, saving clocks."""
+
+from __future__ import annotations
+
+import json
+from typing import Iterable, Iterator
+
+from cstool.models import TICKET_TIME_FIELDS
+from cstool.sla.clock import Clock
+from cstool.store.connection import Store
+
+TICKET_FIELDS = ("source", "id", "subject", "customer_id", "customer_email", "customer_name", "customer_tier",
+                 "channel", "priority", "status", "team", "assignee", "created_at", "first_response_at",
+                 "resolved_at", "closed_at", "updated_at", "resolution_at", "reopens", "replies", "tags")
+CLOCK_COLUMNS = ("source", "ticket_id", "metric", "cycle", "policy", "matched", "calendar", "target", "target_seconds",
+                 "started_at", "stopped_at", "due_at", "risk_at", "elapsed", "elapsed_since", "paused_seconds",
+                 "pauses", "mode", "last_event_at", "fingerprint")
+
+
+def _ticket(row) -> dict:
+    ticket = dict(zip(TICKET_FIELDS, row))
+    ticket["tags"] = json.loads(ticket["tags"] or "[]")
+    return ticket
+
+
+def sla_meta(store: Store) -> dict[str, str]:
+    return dict(store.conn.execute("SELECT key, value FROM sla_meta"))
+
+
+def last_import_id(store: Store) -> int:
+    return store.conn.execute("SELECT coalesce(max(id), 0) FROM imports").fetchone()[0]
+
+
+def stale_tickets(store: Store, since_import: int) -> set[tuple[str, str]]:
+    """Tickets written, or given events, by imports after `since_import`."""
+    q = store.conn.execute
+    keys = set(q("SELECT source, id FROM tickets WHERE import_id > ?", (since_import,)))
+    keys |= set(q("SELECT DISTINCT source, ticket_id FROM ticket_events WHERE import_id > ?", (since_import,)))
+    return keys
+
+
+def tickets_with_events(store: Store, keys: Iterable[tuple[str, str]] | None = None,
+                        ) -> Iterator[tuple[dict, list[tuple[int, str, str]]]]:
+    """(ticket, events sorted by instant) for the given keys, or for every ticket (merge join)."""
+    q = store.conn.execute
+    cols = ", ".join(TICKET_FIELDS)
+    if keys is not None:
+        for source, ticket_id in keys:
+            row = q(f"SELECT {cols} FROM tickets WHERE source = ? AND id = ?", (source, ticket_id)).fetchone()
+            if row is None:
+                continue
+            events = q("SELECT at, type, value FROM ticket_events WHERE source = ? AND ticket_id = ? "
+                       "ORDER BY at, rowid", (source, ticket_id)).fetchall()
+            yield _ticket(row), events
+        return
+    events = store.conn.cursor().execute(
+        "SELECT source, ticket_id, at, type, value FROM ticket_events ORDER BY source, ticket_id, at, rowid")
+    pending = next(events, None)
+    for row in q(f"SELECT {cols} FROM tickets ORDER BY source, id"):
+        key = (row[0], row[1])
+        while pending is not None and (pending[0], pending[1]) < key:
+            pending = next(events, None)
+        mine = []
+        while pending is not None and (pending[0], pending[1]) == key:
+            mine.append(pending[2:])
+            pending = next(events, None)
+        yield _ticket(row), mine
+
+
+def last_event_at(ticket: dict, events) -> int | None:
+    times = [ticket.get(f) for f in TICKET_TIME_FIELDS if ticket.get(f) is not None]
+    times += [e[0] for e in events]
+    return max(times) if times else None
+
+
+def save_clocks(store: Store, rows: list[tuple]) -> None:
+    marks = ", ".join("?" * len(CLOCK_COLUMNS))
+    store.conn.executemany(f"INSERT OR REPLACE INTO sla_clocks ({', '.join(CLOCK_COLUMNS)}) VALUES ({marks})", rows)
+
+
+def clock_row(source: str, ticket_id: str, clock: Clock, last_event: int | None, fingerprint: str) -> tuple:
+    return (source, ticket_id, clock.metric, clock.cycle, clock.policy, clock.matched, clock.calendar, clock.target,
+            clock.target_seconds, clock.started_at, clock.stopped_at, clock.due_at, clock.risk_at,
+            clock.elapsed_business_seconds, clock.elapsed_since, clock.paused_seconds,
+            json.dumps(clock.pauses), clock.mode, last_event, fingerprint)
+
+
+def clock_from_row(row: dict) -> Clock:
+    return Clock(metric=row["metric"], cycle=row["cycle"], policy=row["policy"], matched=row["matched"],
+                 calendar=row["calendar"], target=row["target"], target_seconds=row["target_seconds"],
+                 started_at=row["started_at"], stopped_at=row["stopped_at"], due_at=row["due_at"],
+                 risk_at=row["risk_at"], elapsed_business_seconds=row["elapsed"], paused_seconds=row["paused_seconds"],
+                 pauses=[tuple(p) for p in json.loads(row["pauses"] or "[]")], mode=row["mode"],
+                 elapsed_since=row["elapsed_since"])
+
+
+def delete_clocks(store: Store, keys: Iterable[tuple[str, str]] | None) -> None:
+    if keys is None:
+        store.conn.execute("DELETE FROM sla_clocks")
+    else:
+        store.conn.executemany("DELETE FROM sla_clocks WHERE source = ? AND ticket_id = ?", list(keys))
+
+
+def set_meta(store: Store, **values: str) -> None:
+    store.conn.executemany("INSERT OR REPLACE INTO sla_meta VALUES (?, ?)", list(values.items()))
+
+
+def open_findings(store: Store, as_of: int, filters: dict[str, str | None], include: set[str]) -> list[dict]:
+    """Clocks of open tickets that may be breached or at risk at `as_of` (the caller
+    evaluates them exactly), joined with their tickets. `include` may add met/running."""
+    where = ["c.last_event_at <= :as_of", "(t.created_at IS NULL OR t.created_at <= :as_of)"]
+    wide = "running" in include or "met" in include
+    if not wide:
+        where.append("((c.mode = 'running' AND c.risk_at < :as_of) OR (c.mode = 'paused' AND c.due_at < :as_of))")
+    else:
+        where.append("c.mode IN ('running', 'paused')" if "met" not in include else "c.mode != 'n/a'")
+    params: dict = {"as_of": as_of}
+    for key in ("team", "assignee", "priority"):
+        if filters.get(key):
+            where.append(f"lower(t.{key}) = lower(:{key})")
+            params[key] = filters[key]
+    if filters.get("policy"):
+        where.append("lower(c.policy) = lower(:policy)")
+        params["policy"] = filters["policy"]
+    cols = ", ".join(f"c.{c}" for c in CLOCK_COLUMNS) + ", t.subject, t.priority, t.team, t.assignee, t.status, " \
+        "t.customer_id, t.customer_tier"
+    cur = store.conn.execute(f"SELECT {cols} FROM sla_clocks c JOIN tickets t ON t.source = c.source AND "
+                             f"t.id = c.ticket_id WHERE {' AND '.join(where)}", params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur]
+
+
+def counts_open(store: Store, as_of: int) -> int:
+    """Open tickets at as_of (for the Nagios perfdata)."""
+    from cstool.store.queries import OPEN_AT
+
+    return store.conn.execute(f"SELECT count(*) FROM tickets WHERE {OPEN_AT}", {"until": as_of}).fetchone()[0]
+
+
+def newer_than(store: Store, as_of: int) -> list[tuple[str, str]]:
+    """Tickets whose stored clocks cannot be used at as_of (data after it): compute those live."""
+    return store.conn.execute("SELECT DISTINCT source, ticket_id FROM sla_clocks WHERE last_event_at > ? AND "
+                              "started_at <= ?", (as_of, as_of)).fetchall()
+
+
+def find_tickets(store: Store, ticket: str) -> list[tuple[str, str]]:
+    """(source, id) of tickets with this id, or `source:id`."""
+    q = store.conn.execute
+    found = q("SELECT source, id FROM tickets WHERE id = ?", (ticket,)).fetchall()
+    if not found and ":" in ticket:
+        source, _, ticket_id = ticket.partition(":")
+        found = q("SELECT source, id FROM tickets WHERE source = ? AND id = ?", (source, ticket_id)).fetchall()
+    return found
