@@ -1,0 +1,235 @@
+"""SLA clocks through imported tickets: policies, pauses, reopens, cycles, at-risk, check, show, Nagios."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REFERENCE, as_json, write
+
+CONFIG = """
+[defaults]
+timezone = "Etc/UTC"
+
+[calendars.frappe]
+timezone = "Etc/UTC"
+hours = { mon = "10:00-18:00", tue = "10:00-18:00", wed = "10:00-18:00", thu = "10:00-18:00", fri = "10:00-18:00" }
+
+[[sla.policies]]
+name = "VIP"
+when = { customer_tier = ["vip"] }
+calendar = "24x7"
+at_risk = "1h"
+[sla.policies.targets]
+high = { first_response = "2h", next_response = "1h", resolution = "8h" }
+
+[[sla.policies]]
+name = "Frappe"
+calendar = "frappe"
+at_risk = "25%"
+pause = { resolution = ["pending", "on_hold"] }
+[sla.policies.targets]
+high   = { first_response = "1h",  resolution = "4h" }
+urgent = { first_response = "30m", resolution = "2h" }
+low    = { first_response = "24h", resolution = "72h" }
+"""
+TICKETS = """id,subject,priority,status,customer_tier,team,assignee,created_at,first_response_at,resolved_at
+F1,f1,high,open,,Billing,Ana,2026-03-02T11:00:00Z,,
+F2,f2,high,open,,Billing,Ana,2026-03-02T08:00:00Z,,
+F3,f3,urgent,open,,Tech,Ben,2026-03-02T20:00:00Z,,
+F4,f4,low,open,,Tech,Ben,2026-03-07T15:00:00Z,,
+F5,f5,urgent,open,,Tech,,2026-03-06T17:00:00Z,,
+F6,f6,high,open,,Tech,,2026-03-06T19:00:00Z,,
+F8,f8,urgent,open,,Tech,,2026-03-05T15:00:00Z,,
+F8h,f8h,urgent,open,,Tech,,2026-03-05T15:00:00Z,,
+F8p,f8p,urgent,open,,Tech,,2026-03-05T15:00:00Z,,
+V1,vip,high,solved,vip,Tech,,2026-03-02T11:00:00Z,,2026-03-02T18:00:00Z
+"""
+EVENTS = """ticket_id,at,type,value
+F8h,2026-03-05T15:00:00Z,status,new
+F8h,2026-03-05T15:20:00Z,agent_reply,Ben
+F8h,2026-03-05T15:20:00Z,status,pending
+F8h,2026-03-05T16:20:00Z,customer_reply,
+F8h,2026-03-05T16:20:00Z,status,open
+F8p,2026-03-05T15:00:00Z,status,new
+F8p,2026-03-05T15:20:00Z,status,pending
+F8p,2026-03-05T16:20:01Z,status,open
+V1,2026-03-02T11:00:00Z,status,new
+V1,2026-03-02T12:00:00Z,agent_reply,Dara
+V1,2026-03-02T12:00:00Z,status,open
+V1,2026-03-02T13:00:00Z,customer_reply,
+V1,2026-03-02T13:30:00Z,agent_reply,Dara
+V1,2026-03-02T14:00:00Z,status,solved
+V1,2026-03-02T16:00:00Z,customer_reply,
+V1,2026-03-02T16:00:00Z,status,open
+V1,2026-03-02T18:00:00Z,status,solved
+"""
+
+
+@pytest.fixture
+def store(cli, tmp_path):
+    (tmp_path / "cstool.toml").write_text(CONFIG)
+    write(tmp_path / "t.csv", TICKETS)
+    write(tmp_path / "e.csv", EVENTS)
+    assert cli("import", "tickets", "t.csv").exit_code == 0
+    assert cli("import", "events", "e.csv").exit_code == 0
+    return tmp_path
+
+
+def show(cli, ticket, as_of):
+    return {(c["metric"], c.get("cycle", 0)): c for c in as_json(cli("sla", "show", ticket, "--as-of", as_of,
+                                                                      "--format", "json"))}
+
+
+@pytest.mark.parametrize("ticket, as_of, response, resolution", [
+    ("F1", "2026-03-02T11:00:00Z", "2026-03-02T12:00:00+00:00", "2026-03-02T15:00:00+00:00"),
+    ("F2", "2026-03-02T08:00:00Z", "2026-03-02T11:00:00+00:00", "2026-03-02T14:00:00+00:00"),
+    ("F3", "2026-03-02T20:00:00Z", "2026-03-03T10:30:00+00:00", "2026-03-03T12:00:00+00:00"),
+    ("F4", "2026-03-07T15:00:00Z", "2026-03-11T18:00:00+00:00", "2026-03-19T18:00:00+00:00"),
+    ("F5", "2026-03-06T17:00:00Z", "2026-03-06T17:30:00+00:00", "2026-03-09T11:00:00+00:00"),
+    ("F6", "2026-03-06T19:00:00Z", "2026-03-09T11:00:00+00:00", "2026-03-09T14:00:00+00:00"),
+    ("F8", "2026-03-05T15:00:00Z", "2026-03-05T15:30:00+00:00", "2026-03-05T17:00:00+00:00"),
+])
+def test_published_cases_through_imported_tickets(cli, store, ticket, as_of, response, resolution):
+    clocks = show(cli, ticket, as_of)
+    assert clocks[("first_response", 0)]["due_at"] == response
+    assert clocks[("resolution", 0)]["due_at"] == resolution
+    assert clocks[("resolution", 0)]["state"] == "running"
+
+
+def test_one_hour_pause_moves_resolution_to_closing_time(cli, store):
+    clocks = show(cli, "F8h", "2026-03-05T16:30:00Z")
+    res = clocks[("resolution", 0)]
+    assert res["due_at"] == "2026-03-05T18:00:00+00:00"
+    assert res["paused_seconds"] == 3600
+    assert res["pauses"] == [["2026-03-05T15:20:00+00:00", "2026-03-05T16:20:00+00:00"]]
+    assert res["state"] == "running"
+    assert clocks[("first_response", 0)]["state"] == "met"
+    assert clocks[("first_response", 0)]["stopped_at"] == "2026-03-05T15:20:00+00:00"
+
+
+def test_one_second_more_pause_moves_it_to_the_next_morning(cli, store):
+    res = show(cli, "F8p", "2026-03-05T17:00:00Z")[("resolution", 0)]
+    assert res["due_at"] == "2026-03-06T10:00:01+00:00"
+
+
+def test_paused_clock_state_and_remaining(cli, store):
+    res = show(cli, "F8h", "2026-03-05T16:00:00Z")[("resolution", 0)]
+    assert res["state"] == "paused"
+    assert res["remaining_seconds"] == 2 * 3600 - 20 * 60
+    assert res["due_at"] is None
+
+
+def test_vip_policy_matches_first_with_cycles_and_reopen(cli, store):
+    clocks = show(cli, "V1", "2026-03-03T00:00:00Z")
+    first = clocks[("first_response", 0)]
+    assert (first["policy"], first["calendar"], first["state"]) == ("VIP", "24x7", "met")
+    assert first["matched"] == "customer_tier=vip in [vip]"
+    cycle1, cycle2 = clocks[("next_response", 1)], clocks[("next_response", 2)]
+    assert (cycle1["started_at"], cycle1["stopped_at"], cycle1["state"]) == (
+        "2026-03-02T13:00:00+00:00", "2026-03-02T13:30:00+00:00", "met")
+    assert cycle2["started_at"] == "2026-03-02T16:00:00+00:00" and cycle2["stopped_at"] is None
+    res = clocks[("resolution", 0)]
+    # solved 14:00-16:00 does not count: 11:00-14:00 + 16:00-18:00 = 5h of the 8h target
+    assert res["elapsed_business_seconds"] == 5 * 3600 and res["state"] == "met"
+    assert res["stopped_at"] == "2026-03-02T18:00:00+00:00"
+    assert res["due_at"] == "2026-03-02T21:00:00+00:00"
+
+
+def test_at_risk_thresholds_both_forms(cli, store):
+    # Frappe: 25% of F1's 4h resolution = 1h: at risk after 14:00, breached after 15:00 (strict)
+    times = ("2026-03-02T13:59:59Z", "2026-03-02T14:00:01Z", "2026-03-02T15:00:00Z", "2026-03-02T15:00:01Z")
+    states = [show(cli, "F1", t)[("resolution", 0)]["state"] for t in times]
+    assert states == ["running", "at_risk", "at_risk", "breached"]
+    # VIP: an absolute 1h threshold on the 1h next-response target: at risk from the cycle's start
+    cycle = [show(cli, "V1", t)[("next_response", 2)]["state"] for t in
+             ("2026-03-02T16:00:00Z", "2026-03-02T16:30:00Z", "2026-03-02T17:00:01Z")]
+    assert cycle == ["running", "at_risk", "breached"]
+
+
+def test_sla_check_lists_breached_and_at_risk_most_urgent_first(cli, store):
+    doc = as_json(cli("sla", "check", "--as-of", "2026-03-02T14:30:00Z", "--format", "json"))
+    assert [(f["ticket_id"], f["metric"], f["state"], f["remaining_seconds"]) for f in doc] == [
+        ("F2", "first_response", "breached", -12600), ("F1", "first_response", "breached", -9000),
+        ("F2", "resolution", "breached", -1800), ("F1", "resolution", "at_risk", 1800)]
+    assert doc[0]["due_at"] == "2026-03-02T11:00:00+00:00"
+    team = as_json(cli("sla", "check", "--as-of", "2026-03-02T14:30:00Z", "--team", "tech", "--format", "json"))
+    assert team == []
+
+
+def test_fail_on_breach_exits_1(cli, store):
+    assert cli("sla", "check", "--as-of", "2026-03-02T14:30:00Z", "--fail-on", "breach").exit_code == 1
+    assert cli("sla", "check", "--as-of", "2026-03-02T10:00:00Z", "--fail-on", "breach").exit_code == 0
+
+
+def test_nagios_golden_lines(cli, store):
+    ok = cli("sla", "check", "--as-of", "2026-03-02T10:00:00Z", "--format", "nagios")
+    assert ok.exit_code == 0
+    assert ok.stdout == ("SLA OK - no SLA breached or at risk in 1 open tickets | "
+                         "breached=0;;1;0 at_risk=0;1;;0 open=1;;;0 oldest_overdue=0s;;;0\n")
+    warn = cli("sla", "check", "--as-of", "2026-03-02T10:50:00Z", "--format", "nagios")
+    assert warn.exit_code == 1
+    assert warn.stdout.splitlines() == [
+        "SLA WARNING - 0 breached, 1 at risk of 1 open tickets | "
+        "breached=0;;1;0 at_risk=1;1;;0 open=1;;;0 oldest_overdue=0s;;;0",
+        "F2 first_response at risk (10m left; Frappe)"]
+    crit = cli("sla", "check", "--as-of", "2026-03-02T14:30:00Z", "--format", "nagios")
+    assert crit.exit_code == 2
+    lines = crit.stdout.splitlines()
+    # open = not finally resolved by then: F1, F2 and V1 (solved 14:00-16:00, finally at 18:00)
+    assert lines[0] == ("SLA CRITICAL - 2 breached, 0 at risk of 3 open tickets | "
+                        "breached=2;;1;0 at_risk=0;1;;0 open=3;;;0 oldest_overdue=12600s;;;0")
+    assert lines[1] == "F2 first_response breached (overdue by 3h 30m; Frappe)"
+    perf = lines[0].split(" | ")[1].split()
+    assert all(p.split("=")[0].isidentifier() and len(p.split("=")[1].split(";")) == 4 for p in perf)
+
+
+def test_nagios_unknown_on_errors_and_usage_errors(cli, store, tmp_path):
+    bad = cli("sla", "check", "--as-of", "nope", "--format", "nagios")
+    assert bad.exit_code == 3 and bad.stdout.startswith("SLA UNKNOWN - --as-of 'nope'")
+    missing = cli("--db", "missing.db", "sla", "check", "--format", "nagios")
+    assert missing.exit_code == 3 and missing.stdout.startswith("SLA UNKNOWN - no database")
+    usage = subprocess.run([sys.executable, "-m", "cstool", "sla", "check", "--format", "nagios", "--team"],
+                           capture_output=True, text=True, cwd=tmp_path)
+    assert usage.returncode == 3 and usage.stdout.startswith("SLA UNKNOWN")
+
+
+def test_unknown_ticket_is_66(cli, store):
+    result = cli("sla", "show", "NOPE")
+    assert result.exit_code == 66 and "no ticket 'NOPE'" in result.stderr
+
+
+def test_clocks_are_stored_and_refreshed_when_config_changes(cli, store, tmp_path):
+    import sqlite3
+
+    as_json(cli("sla", "check", "--as-of", "2026-03-02T14:30:00Z", "--format", "json"))
+    conn = sqlite3.connect(tmp_path / "cstool.db")
+    assert conn.execute("SELECT count(*) FROM sla_clocks").fetchone()[0] >= 20
+    (tmp_path / "cstool.toml").write_text(CONFIG.replace('high   = { first_response = "1h"',
+                                                         'high   = { first_response = "5h"'))
+    doc = as_json(cli("sla", "check", "--as-of", "2026-03-02T14:30:00Z", "--format", "json"))
+    assert ("F1", "first_response") not in {(f["ticket_id"], f["metric"]) for f in doc}
+    assert conn.execute("SELECT count(DISTINCT fingerprint) FROM sla_clocks").fetchone()[0] == 1
+
+
+def test_sample_data_has_breaches_and_risks_in_every_team(cli, demo_db):
+    doc = as_json(cli("--db", demo_db, "--config", _sample_config(), "sla", "check", "--as-of", REFERENCE,
+                      "--format", "json"))
+    teams = {f["team"] for f in doc if f["state"] == "breached"}
+    assert teams == {"Billing", "Technical", "Onboarding", "Accounts"}
+    assert {f["state"] for f in doc} == {"breached", "at_risk"}
+    first = doc[0]
+    clocks = as_json(cli("--db", demo_db, "--config", _sample_config(), "sla", "show", first["ticket_id"],
+                         "--as-of", REFERENCE, "--format", "json"))
+    assert any(c["state"] == "breached" and c["metric"] == first["metric"] for c in clocks)
+    assert set(clocks[0]) >= {"metric", "state", "policy", "calendar", "target_seconds", "started_at", "due_at",
+                              "stopped_at", "elapsed_business_seconds", "paused_seconds", "remaining_seconds"}
+
+
+def _sample_config():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parents[1] / "sample_data" / "cstool.toml"
