@@ -2,7 +2,9 @@
 
     python benchmarks/generate.py --tickets 1000000 --out /tmp/bench
 
-Writes tickets.csv (15 columns, ISO-8601 timestamps with offsets; 1M rows is about 210 MB),
+Tickets spread evenly over 450 days; only those of the last ten days can still be open (a
+realistic backlog). Writes tickets.csv (15 columns, ISO-8601 timestamps with offsets; 1M rows
+is about 210 MB),
 events.csv (about 4 per ticket), surveys.csv (0.3 per ticket) and customers.csv into --out.
 Generate into a temporary folder; never commit the output.
 """
@@ -19,7 +21,9 @@ START = datetime(2025, 1, 1, tzinfo=timezone.utc)
 SPAN_DAYS = 450
 CHANNELS = ["email", "chat", "phone", "web", "social"]
 PRIORITIES = ["urgent", "high", "normal", "normal", "normal", "low"]
-STATUSES = ["closed"] * 14 + ["solved"] * 3 + ["open", "pending", "new"]
+BACKLOG_DAYS = 10
+RECENT_STATUSES = ["open", "open", "pending", "new", "solved", "solved", "closed"]
+DONE_STATUSES = ["closed"] * 5 + ["solved"]
 TEAMS = ["Billing", "Technical", "Onboarding", "Accounts"]
 TIERS = ["standard"] * 7 + ["premium", "enterprise", "vip"]
 
@@ -54,7 +58,8 @@ def generate(n: int, out: Path, seed: int = 7, events: bool = True) -> dict[str,
     for i in range(n):
         created = START + timedelta(seconds=int(SPAN_DAYS * 86400 * i / n) + rng.randrange(600))
         first = created + timedelta(minutes=rng.expovariate(1 / 240))
-        status = rng.choice(STATUSES)
+        recent = i >= n * (1 - BACKLOG_DAYS / SPAN_DAYS)  # only the last days' tickets are still open
+        status = rng.choice(RECENT_STATUSES if recent else DONE_STATUSES)
         resolved = first + timedelta(hours=rng.expovariate(1 / 30)) if status in ("solved", "closed") else None
         updated = resolved or first
         tid, cid = f"T{i:08d}", f"C{rng.randrange(customers):07d}"

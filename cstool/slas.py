@@ -72,20 +72,22 @@ def _finding(row: dict, clock: Clock, evaluation, as_of: int) -> dict:
 
 
 def find_breaches(store: Store, engine: SlaEngine, as_of: int, filters: dict | None = None,
-                  include: set[str] | None = None) -> list[dict]:
-    """Clocks of tickets open at `as_of` that are breached or at risk (plus `include` states),
-    most urgent first: breached by overdue time, then at risk by time left."""
+                  include: set[str] | None = None, limit: int | None = None) -> tuple[list[dict], dict]:
+    """(clocks of tickets open at `as_of` that are breached or at risk, plus `include` states,
+    most urgent first: breached, at risk, then by earliest deadline; counts for the headline).
+
+    Stored clocks are classified in SQL, so only the `limit` rows shown are evaluated here;
+    tickets with data after `as_of` are computed live from the data up to it."""
     filters, include = filters or {}, include or set()
     refresh_clocks(store, engine)
     wanted = {"breached", "at_risk"} | include
     found = []
-    for row in sla_store.open_findings(store, as_of, filters, include):
+    for row in sla_store.open_clock_rows(store, as_of, filters, wanted, limit):
         clock = sla_store.clock_from_row(row)
-        evaluation = evaluate(clock, engine.calendars[clock.calendar], as_of)
-        if evaluation.state in wanted:
-            found.append(_finding(row, clock, evaluation, as_of))
-    live = sla_store.newer_than(store, as_of)
-    for ticket, events in sla_store.tickets_with_events(store, live):
+        found.append(_finding(row, clock, evaluate(clock, engine.calendars[clock.calendar], as_of), as_of))
+    counts = sla_store.open_clock_counts(store, as_of, filters)
+    live_breached, live_at_risk = set(), set()
+    for ticket, events in sla_store.tickets_with_events(store, sla_store.newer_than(store, as_of)):
         if not _passes(ticket, filters):
             continue
         for clock in engine.clocks(ticket, events, horizon=as_of):
@@ -95,9 +97,16 @@ def find_breaches(store: Store, engine: SlaEngine, as_of: int, filters: dict | N
             evaluation = evaluate(clock, engine.calendars[clock.calendar], as_of)
             if evaluation.state in wanted:
                 found.append(_finding({**ticket, "ticket_id": ticket["id"]}, clock, evaluation, as_of))
-    found.sort(key=lambda f: (URGENCY[f["state"]], f["remaining_seconds"] if f["remaining_seconds"] is not None
-                              else 0, f["ticket_id"], f["metric"], f["cycle"]))
-    return found
+            (live_breached if evaluation.state == "breached" else
+             live_at_risk if evaluation.state == "at_risk" else set()).add(ticket["id"])
+            if evaluation.state == "breached":
+                counts["oldest_overdue_seconds"] = max(counts["oldest_overdue_seconds"], as_of - clock.due_at)
+    counts["breached"] += len(live_breached)
+    counts["at_risk"] += len(live_at_risk - live_breached)
+    counts["open"] = sla_store.counts_open(store, as_of)
+    found.sort(key=lambda f: (URGENCY[f["state"]], f["due_at"] is None, f["due_at"] or 0, f["ticket_id"],
+                              f["metric"], f["cycle"]))
+    return (found[:limit] if limit else found), counts
 
 
 def _passes(ticket: dict, filters: dict) -> bool:
@@ -122,11 +131,3 @@ def explain_ticket(store: Store, engine: SlaEngine, ticket_ref: str, as_of: int)
                       elapsed_business_seconds=evaluation.elapsed_business_seconds)
         out.append(record)
     return ticket, out
-
-
-def sla_counts(store: Store, as_of: int, findings: list[dict]) -> dict:
-    breached = {f["ticket_id"] for f in findings if f["state"] == "breached"}
-    at_risk = {f["ticket_id"] for f in findings if f["state"] == "at_risk"} - breached
-    overdue = max((f["overdue_seconds"] for f in findings if f["state"] == "breached"), default=0)
-    return {"breached": len(breached), "at_risk": len(at_risk), "open": sla_store.counts_open(store, as_of),
-            "oldest_overdue_seconds": overdue}

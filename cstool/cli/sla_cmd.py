@@ -15,7 +15,7 @@ from cstool.render.machine import write_csv, write_json
 from cstool.render.nagios import UNKNOWN, nagios_status, nagios_unknown
 from cstool.render.table import print_table
 from cstool.render.values import iso_instant
-from cstool.slas import SlaEngine, explain_ticket, find_breaches, sla_counts
+from cstool.slas import SlaEngine, explain_ticket, find_breaches
 
 app = typer.Typer(help="SLA clocks on business-hours calendars: what is breached or at risk, and why.",
                   no_args_is_help=True)
@@ -82,9 +82,10 @@ def _check(as_of, team, assignee, priority, policy, include, fail_on, limit, fmt
     when = parse_instant(as_of, config.timezone)
     with app_state.open_store(create=False) as store:
         engine = SlaEngine(config)
-        findings = find_breaches(store, engine, when, {"team": team, "assignee": assignee, "priority": priority,
-                                                       "policy": policy}, extra | ({"paused"} if extra else set()))
-        counts = sla_counts(store, when, findings)
+        findings, counts = find_breaches(
+            store, engine, when, {"team": team, "assignee": assignee, "priority": priority, "policy": policy},
+            extra | ({"paused"} if extra else set()),
+            limit=(limit or None) if fmt is Format.table else (10 if fmt is Format.nagios else None))
     if fmt is Format.nagios:
         code, text = nagios_status(counts, findings)
         sys.stdout.write(text)
@@ -96,13 +97,15 @@ def _check(as_of, team, assignee, priority, policy, include, fail_on, limit, fmt
         write_csv([{**f, "due_at": iso_instant(f["due_at"], config.timezone)} for f in findings], MACHINE_COLUMNS,
                   sys.stdout)
     else:
-        shown = findings if not limit else findings[:limit]
+        shown = findings
         console = out_console()
         print_table(console, [{**f, "left": _left(f)} for f in shown], CHECK_COLUMNS, tz=config.timezone,
                     title=f"SLA: {counts['breached']} tickets breached, {counts['at_risk']} at risk, "
                           f"{counts['open']} open", empty=f"No SLA breached or at risk ({counts['open']} open tickets).")
-        if len(findings) > len(shown):
-            print(f"cstool: {len(findings) - len(shown)} more rows; use --limit 0 or --format csv", file=sys.stderr)
+        total = counts["breached"] + counts["at_risk"]
+        if limit and len(shown) == limit and not extra:
+            print(f"cstool: showing the {limit} most urgent clocks of {total} tickets breached or at risk; "
+                  "use --limit 0 or --format csv for all", file=sys.stderr)
     states = {f["state"] for f in findings}
     if (fail_on == "breach" and "breached" in states) or (fail_on == "at-risk" and states & {"breached", "at_risk"}):
         raise typer.Exit(1)

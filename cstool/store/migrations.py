@@ -112,6 +112,7 @@ CREATE TABLE sla_clocks (
     PRIMARY KEY (source, ticket_id, metric, cycle)
 );
 CREATE INDEX sla_clocks_open ON sla_clocks(mode, risk_at);
+CREATE INDEX sla_clocks_recent ON sla_clocks(last_event_at);
 CREATE TABLE sla_meta (key TEXT PRIMARY KEY, value TEXT);
 """),
 ]

@@ -105,16 +105,26 @@ def set_meta(store: Store, **values: str) -> None:
     store.conn.executemany("INSERT OR REPLACE INTO sla_meta VALUES (?, ?)", list(values.items()))
 
 
-def open_findings(store: Store, as_of: int, filters: dict[str, str | None], include: set[str]) -> list[dict]:
-    """Clocks of open tickets that may be breached or at risk at `as_of` (the caller
-    evaluates them exactly), joined with their tickets. `include` may add met/running."""
-    where = ["c.last_event_at <= :as_of", "(t.created_at IS NULL OR t.created_at <= :as_of)"]
-    wide = "running" in include or "met" in include
-    if not wide:
+STATE_SQL = """CASE
+    WHEN c.mode = 'stopped' THEN CASE WHEN c.stopped_at > c.due_at THEN 'breached' ELSE 'met' END
+    WHEN c.mode = 'running' AND :as_of > c.due_at THEN 'breached'
+    WHEN c.mode = 'paused' AND c.due_at IS NOT NULL AND :as_of > c.due_at THEN 'breached'
+    WHEN c.mode = 'running' AND :as_of > c.risk_at THEN 'at_risk'
+    WHEN c.mode = 'running' THEN 'running'
+    ELSE 'paused' END"""
+RANK_SQL = "CASE state WHEN 'breached' THEN 0 WHEN 'at_risk' THEN 1 WHEN 'paused' THEN 2 ELSE 3 END"
+
+
+def _open_clocks_sql(filters: dict, states: set[str]) -> tuple[str, dict]:
+    """Stored clocks of tickets open at :as_of with their state there (valid when the ticket has
+    no data after :as_of), restricted to `states` and the filters."""
+    modes = "'running', 'paused', 'stopped'" if "met" in states else "'running', 'paused'"
+    where = [f"c.mode IN ({modes})", "c.last_event_at <= :as_of", "(t.created_at IS NULL OR t.created_at <= :as_of)"]
+    if "met" in states:  # stopped clocks, of tickets still open
+        where.append("(c.mode != 'stopped' OR t.resolution_at IS NULL OR t.resolution_at > :as_of)")
+    params: dict = {}
+    if not states & {"running", "paused", "met"}:  # only breached / at risk: let the index narrow it
         where.append("((c.mode = 'running' AND c.risk_at < :as_of) OR (c.mode = 'paused' AND c.due_at < :as_of))")
-    else:
-        where.append("c.mode IN ('running', 'paused')" if "met" not in include else "c.mode != 'n/a'")
-    params: dict = {"as_of": as_of}
     for key in ("team", "assignee", "priority"):
         if filters.get(key):
             where.append(f"lower(t.{key}) = lower(:{key})")
@@ -122,25 +132,52 @@ def open_findings(store: Store, as_of: int, filters: dict[str, str | None], incl
     if filters.get("policy"):
         where.append("lower(c.policy) = lower(:policy)")
         params["policy"] = filters["policy"]
-    cols = ", ".join(f"c.{c}" for c in CLOCK_COLUMNS) + ", t.subject, t.priority, t.team, t.assignee, t.status, " \
-        "t.customer_id, t.customer_tier"
-    cur = store.conn.execute(f"SELECT {cols} FROM sla_clocks c JOIN tickets t ON t.source = c.source AND "
-                             f"t.id = c.ticket_id WHERE {' AND '.join(where)}", params)
+    cols = ", ".join(f"c.{c}" for c in CLOCK_COLUMNS)
+    sql = (f"SELECT * FROM (SELECT {cols}, t.subject, t.priority, t.team, t.assignee, t.status, t.customer_id, "
+           f"t.customer_tier, {STATE_SQL} AS state FROM sla_clocks c JOIN tickets t ON t.source = c.source AND "
+           f"t.id = c.ticket_id WHERE {' AND '.join(where)}) WHERE state IN ({', '.join(repr(s) for s in sorted(states))})")
+    return sql, params
+
+
+def open_clock_rows(store: Store, as_of: int, filters: dict, states: set[str], limit: int | None) -> list[dict]:
+    """The most urgent clocks first: breached, at risk, paused, running; then earliest deadline."""
+    sql, params = _open_clocks_sql(filters, states)
+    sql += f" ORDER BY {RANK_SQL}, due_at IS NULL, due_at, ticket_id, metric, cycle"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    cur = store.conn.execute(sql, {**params, "as_of": as_of})
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row)) for row in cur]
+
+
+def open_clock_counts(store: Store, as_of: int, filters: dict) -> dict:
+    """Tickets with a breached clock, tickets at risk (and not breached), oldest overdue (wall s)."""
+    sql, params = _open_clocks_sql(filters, {"breached", "at_risk"})  # running and paused clocks only
+    row = store.conn.execute(
+        "SELECT coalesce(sum(breached), 0), coalesce(sum(at_risk AND NOT breached), 0), max(overdue) FROM ("
+        "SELECT max(state = 'breached') AS breached, max(state = 'at_risk') AS at_risk, "
+        f"max(CASE WHEN state = 'breached' THEN :as_of - due_at END) AS overdue FROM ({sql}) "
+        "GROUP BY source, ticket_id)", {**params, "as_of": as_of}).fetchone()
+    return {"breached": row[0], "at_risk": row[1], "oldest_overdue_seconds": row[2] or 0}
 
 
 def counts_open(store: Store, as_of: int) -> int:
     """Open tickets at as_of (for the Nagios perfdata)."""
     from cstool.store.queries import OPEN_AT
 
-    return store.conn.execute(f"SELECT count(*) FROM tickets WHERE {OPEN_AT}", {"until": as_of}).fetchone()[0]
+    q = store.conn.execute
+    resolved_later = q("SELECT count(*) FROM tickets WHERE resolution_at >= :t AND (created_at IS NULL OR "
+                       "created_at < :t)", {"t": as_of}).fetchone()[0]
+    unresolved = q("SELECT count(*) FROM tickets WHERE resolution_at IS NULL AND (created_at IS NULL OR "
+                   f"created_at < :t) AND {OPEN_AT}", {"t": as_of, "until": as_of}).fetchone()[0]
+    return resolved_later + unresolved
 
 
 def newer_than(store: Store, as_of: int) -> list[tuple[str, str]]:
     """Tickets whose stored clocks cannot be used at as_of (data after it): compute those live."""
-    return store.conn.execute("SELECT DISTINCT source, ticket_id FROM sla_clocks WHERE last_event_at > ? AND "
-                              "started_at <= ?", (as_of, as_of)).fetchall()
+    rows = store.conn.execute("SELECT source, ticket_id FROM sla_clocks WHERE last_event_at > ? AND "
+                              "started_at <= ? AND (stopped_at IS NULL OR stopped_at > ?)", (as_of, as_of, as_of))
+    return list(dict.fromkeys(rows))  # DISTINCT here: in SQL it would pick the primary key over the index
 
 
 def find_tickets(store: Store, ticket: str) -> list[tuple[str, str]]:
