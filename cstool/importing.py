@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import multiprocessing
 from dataclasses import dataclass, field
 from typing import IO, Callable, Iterator
 
@@ -77,6 +76,12 @@ def choose_preset(kind: str, requested: str, header: list[str], file: str):
 PARALLEL_BYTES = 8 << 20  # files above this are parsed in a second process while this one writes
 
 
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 @dataclass
 class _Parsed:
     """A file opened and bound, ready to stream its items."""
@@ -130,6 +135,8 @@ def _parse_in_child(conn, stream: IO[bytes], name: str, request: ImportRequest) 
 
 
 def _parse_in_parallel(stream: IO[bytes], name: str, request: ImportRequest) -> _Parsed:
+    import multiprocessing
+
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_parse_in_child, args=(sender, stream, name, request), daemon=True)
@@ -176,8 +183,7 @@ def import_stream(store: Store, stream: IO[bytes], name: str, request: ImportReq
     Large files (`request.size_hint` above PARALLEL_BYTES) are parsed in a forked child while
     this process writes; surveys stay in-process (they look up their tickets in the store)."""
     started = clock()
-    parallel = (request.size_hint or 0) > PARALLEL_BYTES and request.kind != "surveys" \
-        and "fork" in multiprocessing.get_all_start_methods()
+    parallel = (request.size_hint or 0) > PARALLEL_BYTES and request.kind != "surveys" and _can_fork()
     if parallel:
         parsed = _parse_in_parallel(stream, name, request)
     else:

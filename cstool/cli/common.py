@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 from zoneinfo import ZoneInfo
 
 import typer
@@ -17,7 +17,9 @@ import typer
 from cstool.config import Settings, resolve_settings
 from cstool.errors import CstoolError, UsageError
 from cstool.render import Format
-from cstool.store import Store, open_store
+
+if TYPE_CHECKING:
+    from cstool.store import Store
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
 AsOfOpt = Annotated[Optional[str], typer.Option(
@@ -40,7 +42,9 @@ class AppState:
                                               Path(typer.get_app_dir("cstool")))
         return self._settings
 
-    def open_store(self, create: bool = False) -> Store:
+    def open_store(self, create: bool = False) -> "Store":
+        from cstool.store import open_store
+
         settings = self.settings()
         return open_store(settings.db_path, create=create, busy_timeout=settings.config.busy_timeout)
 

@@ -13,11 +13,6 @@ from cstool.cli.common import command, parse_instant, state, warn
 from cstool.cli.console import out_console
 from cstool.config import load_config
 from cstool.errors import CannotCreate, InputMissing
-from cstool.importing import ImportRequest, import_stream
-from cstool.ingest.records import ImportOptions
-from cstool.render.summary import render_summary
-from cstool.reporting import nightly_summary
-from cstool.store import open_store
 
 app = typer.Typer()
 
@@ -38,6 +33,8 @@ def sample_dir() -> Path:
 
 
 def _is_demo_store(path: Path) -> bool:
+    from cstool.store import open_store
+
     with open_store(path, create=False) as store:
         files = [r[0] for r in store.conn.execute("SELECT file FROM imports")]
     return all(Path(f).name in dict(SAMPLE_FILES).values() for f in files)
@@ -54,6 +51,12 @@ def demo(
     Rebuilding over an earlier demo store is allowed; another store needs --force.
     Example: cstool demo && cstool db info
     """
+    from cstool.importing import ImportRequest, import_stream
+    from cstool.ingest.records import ImportOptions
+    from cstool.render.summary import render_summary
+    from cstool.reporting import nightly_summary
+    from cstool.store import open_store
+
     app_state = state()
     samples = sample_dir()
     config = load_config(samples / "cstool.toml")

@@ -9,20 +9,20 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from cstool.cli.common import command, now, parse_instant, state, warn
 from cstool.cli.console import err_console
 from cstool.errors import CannotCreate, DataError, InputMissing, UsageError
-from cstool.importing import ImportRequest, import_stream
 from cstool.ingest.presets import TICKET_PRESETS
-from cstool.ingest.records import ImportOptions
 from cstool.render import Column, Format
 from cstool.render.machine import write_csv, write_json
 from cstool.render.table import print_table
-from cstool.store.writes import ImportResult
+
+if TYPE_CHECKING:
+    from cstool.store.writes import ImportResult
 
 app = typer.Typer(help="Import CSV exports (.csv, .csv.gz or - for stdin) into the store.",
                   no_args_is_help=True)
@@ -135,7 +135,7 @@ def _mapping(pairs: list[str] | None) -> dict[str, str]:
     return result
 
 
-def _summary_record(result: ImportResult, dry_run: bool) -> dict:
+def _summary_record(result: "ImportResult", dry_run: bool) -> dict:
     """The per-file summary; an aborted file wrote nothing, a dry run tells what it would write."""
     s = result.summary
     wrote = result.committed or dry_run
@@ -155,7 +155,7 @@ def _write_rejects(path: Path, rows: list[dict]) -> None:
         write_csv(rows, REJECT_COLUMNS, out)
 
 
-def _describe(result: ImportResult, dry_run: bool) -> list[str]:
+def _describe(result: "ImportResult", dry_run: bool) -> list[str]:
     s = result.summary
     lines = [f"{result.file}: preset {result.preset} ({result.why}); encoding {result.encoding}; "
              f"delimiter {result.delimiter!r}"]
@@ -175,6 +175,9 @@ def _describe(result: ImportResult, dry_run: bool) -> list[str]:
 
 def _run(kind: str, files: list[str], *, mapping, tz, dayfirst, date_format, encoding, delimiter, max_rejects,
          rejects, source, dry_run, fmt, preset="auto", kind_=None, scale=None, submitted_at=None) -> None:
+    from cstool.importing import ImportRequest, import_stream
+    from cstool.ingest.records import ImportOptions
+
     app_state = state()
     settings = app_state.settings()
     zone = tz or settings.config.timezone

@@ -15,7 +15,6 @@ from cstool.render.machine import write_csv, write_json
 from cstool.render.nagios import UNKNOWN, nagios_status, nagios_unknown
 from cstool.render.table import print_table
 from cstool.render.values import iso_instant
-from cstool.slas import SlaEngine, explain_ticket, find_breaches
 
 app = typer.Typer(help="SLA clocks on business-hours calendars: what is breached or at risk, and why.",
                   no_args_is_help=True)
@@ -70,6 +69,8 @@ def check(
 
 
 def _check(as_of, team, assignee, priority, policy, include, fail_on, limit, fmt) -> None:
+    from cstool.slas import SlaEngine, find_breaches
+
     app_state = state()
     config = app_state.settings().config
     if fail_on not in (None, "breach", "at-risk"):
@@ -119,6 +120,8 @@ def show(ticket: Annotated[str, typer.Argument(help="Ticket id (or SOURCE:ID).")
 
     Example: cstool sla show T02188 --as-of 2026-03-31T16:00:00Z
     """
+    from cstool.slas import SlaEngine, explain_ticket
+
     app_state = state()
     config = app_state.settings().config
     when = parse_instant(as_of, config.timezone)

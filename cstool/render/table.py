@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
 
 from cstool.render import Column
 from cstool.render.values import human
@@ -15,7 +15,10 @@ _NUMERIC = {"number", "pct", "duration"}
 
 
 def build_table(records: Iterable[dict], columns: list[Column], *, title: str | None = None,
-                tz: str = "UTC") -> Table:
+                tz: str = "UTC") -> "Table":
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=title, title_justify="left", header_style="bold")
     for c in columns:
         table.add_column(c.header, justify="right" if c.kind in _NUMERIC else "left",
@@ -32,7 +35,7 @@ def build_table(records: Iterable[dict], columns: list[Column], *, title: str | 
     return table
 
 
-def print_table(console: Console, records, columns, *, title=None, tz="UTC", empty=None) -> None:
+def print_table(console: "Console", records, columns, *, title=None, tz="UTC", empty=None) -> None:
     records = list(records)
     if not records and empty:
         console.print(empty)

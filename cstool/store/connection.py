@@ -8,8 +8,6 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-import sqlite_utils
-
 from cstool.errors import CannotCreate, ConfigError, InputMissing, TempFailure
 from cstool.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
@@ -39,7 +37,16 @@ class Store:
     def __init__(self, path: Path, conn: sqlite3.Connection):
         self.path = path
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+        self._db = None
+
+    @property
+    def db(self):
+        """The sqlite-utils Database on this connection (imported on first use: it is slow to load)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     def close(self) -> None:
         self.conn.close()
