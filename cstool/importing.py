@@ -18,7 +18,7 @@ from cstool.ingest.reader import open_csv
 from cstool.ingest.records import FIELD_TYPES, ImportOptions, Item, RowParser, Summary, parse_rows
 from cstool.ingest.servicenow import group_incidents
 from cstool.store.connection import Store
-from cstool.store.writes import ImportResult, ticket_time_lookup, write_import
+from cstool.store.writes import ImportResult, RecordBatch, ticket_time_lookup, write_import
 
 KINDS = ("tickets", "surveys", "events", "customers")
 
@@ -113,43 +113,54 @@ def _open_and_parse(stream: IO[bytes], name: str, request: ImportRequest,
     return _Parsed(meta, items, summary, lambda: (len(source_csv.blank_lines), hashing.sha.hexdigest()))
 
 
-def _parse_in_child(conn, stream: IO[bytes], name: str, request: ImportRequest) -> None:
-    """Child process: parse the file and send the items over `conn` in batches."""
+def _parse_in_child(queue, stream: IO[bytes], name: str, request: ImportRequest) -> None:
+    """Child process: parse the file and put the items on `queue` in batches. The queue's
+    feeder thread writes to the pipe, so parsing goes on while the parent is in SQLite."""
     try:
         parsed = _open_and_parse(stream, name, request, lambda _id: None)
-        conn.send(("meta", parsed.meta))
-        batch: list[tuple] = []
+        queue.put(("meta", parsed.meta))
+        rows: list[tuple] = []
+        origins: list[tuple] = []
+        others: list[Item] = []
         for item in parsed.items:
-            batch.append((item.kind, item.value, item.origin))
-            if len(batch) >= 2000:
-                conn.send(("items", batch))
-                batch = []
-        conn.send(("items", batch))
-        conn.send(("done", parsed.summary, parsed.finalize()))
+            if item.kind == "record":
+                rows.append(item.value)
+                origins.append(item.origin)
+                if len(rows) >= 2000:
+                    queue.put(("items", RecordBatch(rows, origins, others)))
+                    rows, origins, others = [], [], []
+            else:
+                others.append(item)
+        queue.put(("items", RecordBatch(rows, origins, others)))
+        queue.put(("done", parsed.summary, parsed.finalize()))
     except CstoolError as exc:
-        conn.send(("error", exc))
+        queue.put(("error", exc))
     except Exception as exc:  # noqa: BLE001 - reported by the parent as an internal error
-        conn.send(("error", CstoolError(f"parsing {name} failed: {type(exc).__name__}: {exc}")))
+        queue.put(("error", CstoolError(f"parsing {name} failed: {type(exc).__name__}: {exc}")))
     finally:
-        conn.close()
+        queue.close()
+        queue.join_thread()
 
 
 def _parse_in_parallel(stream: IO[bytes], name: str, request: ImportRequest) -> _Parsed:
     import multiprocessing
 
+    import queue as queues
+
     context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_parse_in_child, args=(sender, stream, name, request), daemon=True)
+    channel = context.Queue(maxsize=16)
+    child = context.Process(target=_parse_in_child, args=(channel, stream, name, request), daemon=True)
     child.start()
-    sender.close()
     summary = Summary()
     final: dict = {}
 
     def receive():
-        try:
-            return receiver.recv()
-        except EOFError:
-            raise CstoolError(f"parsing {name} stopped unexpectedly (the parser process died)") from None
+        while True:
+            try:
+                return channel.get(timeout=1)
+            except queues.Empty:
+                if not child.is_alive():
+                    raise CstoolError(f"parsing {name} stopped unexpectedly (the parser process died)") from None
 
     first = receive()
     if first[0] == "error":
@@ -161,8 +172,7 @@ def _parse_in_parallel(stream: IO[bytes], name: str, request: ImportRequest) -> 
             while True:
                 message = receive()
                 if message[0] == "items":
-                    for kind, value, origin in message[1]:
-                        yield Item(kind, value, origin)
+                    yield Item("batch", message[1])
                 elif message[0] == "error":
                     raise message[1]
                 else:
@@ -170,7 +180,8 @@ def _parse_in_parallel(stream: IO[bytes], name: str, request: ImportRequest) -> 
                     final["blank_sha"] = message[2]
                     return
         finally:
-            receiver.close()
+            if child.is_alive():
+                child.terminate()
             child.join(timeout=5)
 
     return _Parsed(first[1], items(), summary, lambda: final["blank_sha"])
@@ -208,7 +219,9 @@ def _with_progress(items: Iterator[Item], summary: Summary, progress) -> Iterato
     if progress is None:
         yield from items
         return
-    for n, item in enumerate(items, 1):
-        if n % 20000 == 0:
+    n = 0
+    for item in items:
+        n += len(item.value.rows) + len(item.value.others) if item.kind == "batch" else 1
+        if n % 20000 < (2000 if item.kind == "batch" else 1):
             progress(n)
         yield item

@@ -34,6 +34,14 @@ def _memo(cache: dict, conv: Callable[[str], str | None], value: str):
     return result
 
 
+def _tags_json(cache: dict, cell: str) -> str:
+    tags = convert.split_tags([(cell, None)])
+    text = json.dumps(tags, ensure_ascii=False) if tags else "[]"
+    if len(cache) < 10_000:
+        cache[cell] = text
+    return text
+
+
 def _whole(value: str) -> int | None:
     return int(value) if value.isdigit() else convert.whole(value)
 
@@ -101,15 +109,18 @@ def compile_ticket_fast_path(parser, no_creation_finding: str) -> Callable | Non
                      "            kept = kept or {}",
                      f"            kept[{name!r}] = f[{pos}]"]
         elif ftype == "whole":
-            body.append(f"        {var} = _whole(f[{pos}])")
-        elif ftype == "tags":
-            out[name] = "v_tags"
+            body.append(f"        {var} = int(f[{pos}]) if f[{pos}].isdigit() else _whole(f[{pos}])")
     body += ["    except ValueError:", "        raise SlowPath from None"]
-    if "tags" in binding.fields:
-        body.append("    v_tags = split_tags([(f[p], s) for p, s in TAG_CELLS])")
+    if len(parser.tag_cells) == 1 and parser.tag_cells[0][1] is None:
+        # one tags cell split on , or ; (the common case): the JSON of a cell is memoised
+        env["TAGS_JSON"], env["TAGS_CELL"] = {}, parser.tag_cells[0][0]
+        env["_tags_json"] = _tags_json
+        body += ["    _t = f[TAGS_CELL]",
+                 "    tags_json = TAGS_JSON.get(_t) or _tags_json(TAGS_JSON, _t)"]
+    elif "tags" in binding.fields:
+        body.append("    tags_json = dumps(split_tags([(f[p], s) for p, s in TAG_CELLS])) or '[]'")
     else:
-        body.append("    v_tags = []")
-    out["tags"] = "v_tags"
+        body.append("    tags_json = '[]'")
     if "id" in out:
         body += ["    if v_id is None:", "        raise SlowPath"]
     if "created_at" in out:
@@ -132,7 +143,7 @@ def compile_ticket_fast_path(parser, no_creation_finding: str) -> Callable | Non
         body.append(f"    found.append({no_creation_finding!r})")
     body.append("    extra = {k: f[i] for i, k in EXTRA if f[i] != ''} if EXTRA else None")
     values = {name: get(name) for name in TICKET_ROW}
-    values.update({"resolution_at": "resolution", "tags": "dumps(v_tags) if v_tags else '[]'",
+    values.update({"resolution_at": "resolution", "tags": "tags_json",
                    "reported": "None", "findings": "','.join(found) or None",
                    "raw": "json.dumps(kept, ensure_ascii=False, sort_keys=True) if kept else None",
                    "extra": "json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None",

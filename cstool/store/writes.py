@@ -32,6 +32,16 @@ class _Rollback(Exception):
 
 
 @dataclass
+class RecordBatch:
+    """Many records of the file's own kind at once (from the parser process), plus any other
+    items that came between them; `origins[i]` belongs to `rows[i]`."""
+
+    rows: list[tuple]
+    origins: list[tuple]
+    others: list[Item]
+
+
+@dataclass
 class ImportResult:
     file: str
     kind: str
@@ -57,12 +67,14 @@ def _literal(text: str) -> str:
 class _Sink:
     """Buffers rows of one table and flushes them with executemany, counting changes."""
 
-    def __init__(self, conn: sqlite3.Connection, kind: str, source: str, import_id: int, key_name: str | None):
+    def __init__(self, conn: sqlite3.Connection, kind: str, source: str, import_id: int, key_name: str | None,
+                 fresh: bool = False):
         self.conn, self.kind, self.table = conn, kind, TABLES[kind]
         self.columns = ROWS[kind]
         self.keyed = "id" in self.columns
         self.prefix = (_literal(source), str(import_id))
         self.key_name = key_name
+        self.fresh = fresh and self.keyed  # the table was empty: plain INSERTs, a clash means a duplicate
         self.rows: list[tuple] = []
         self.origins: list[tuple | None] = []
         self.statements: dict[tuple[int, ...], tuple[str, Callable]] = {}
@@ -71,6 +83,12 @@ class _Sink:
         if self.keyed:
             conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS keys_{kind} (id TEXT UNIQUE)")
             conn.execute(f"DELETE FROM temp.keys_{kind}")
+
+    def add_many(self, rows: list[tuple], origins: list[tuple]) -> None:
+        self.rows.extend(rows)
+        self.origins.extend(origins)
+        if len(self.rows) >= BATCH:
+            self.flush()
 
     def add(self, row: tuple, origin: tuple | None) -> None:
         self.rows.append(row)
@@ -86,28 +104,21 @@ class _Sink:
             cols = ", ".join(["source", *names, "import_id"])
             marks = ", ".join([self.prefix[0], *("?" * len(names)), self.prefix[1]])
             sql = f"INSERT INTO {self.table} ({cols}) VALUES ({marks})"
-            if self.keyed:
+            if self.keyed and not self.fresh:
                 sets = [f"{c} = excluded.{c}" if c in names else f"{c} = NULL" for c in self.columns if c != "id"]
                 sql += (f" ON CONFLICT(source, id) DO UPDATE SET {', '.join(sets)}, import_id = excluded.import_id"
                         f" WHERE {self.table}.row_hash IS NOT excluded.row_hash")
-            else:
+            elif not self.keyed:
                 sql = sql.replace("INSERT", "INSERT OR IGNORE", 1)
             getter = operator.itemgetter(*present) if len(present) > 1 else (lambda r, i=present[0]: (r[i],))
             self.statements[present] = (sql, getter)
         return self.statements[present]
 
-    def _claim_keys(self) -> None:
-        """Drop rows whose id already appeared in this file (the first occurrence wins)."""
-        keys = [(row[0],) for row in self.rows]
-        high = self.conn.execute(f"SELECT coalesce(max(rowid), 0) FROM temp.keys_{self.kind}").fetchone()[0]
-        before = self.conn.total_changes
-        self.conn.executemany(f"INSERT OR IGNORE INTO temp.keys_{self.kind} VALUES (?)", keys)
-        if self.conn.total_changes - before == len(keys):
-            return
-        fresh = {k for (k,) in self.conn.execute(f"SELECT id FROM temp.keys_{self.kind} WHERE rowid > ?", (high,))}
-        kept_rows, kept_origins, taken = [], [], set()
+    def _reject_duplicates(self, seen_before: set[str]) -> None:
+        """Keep the first occurrence of each id not in `seen_before`; the others are rejects."""
+        kept_rows, kept_origins, taken = [], [], set(seen_before)
         for row, origin in zip(self.rows, self.origins):
-            if row[0] in fresh and row[0] not in taken:
+            if row[0] not in taken:
                 taken.add(row[0])
                 kept_rows.append(row)
                 kept_origins.append(origin)
@@ -117,11 +128,47 @@ class _Sink:
                                        f"id {row[0]!r} appears earlier in this file", raw))
         self.rows, self.origins = kept_rows, kept_origins
 
+    def _stored_ids(self, ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            found.update(k for (k,) in self.conn.execute(
+                f"SELECT id FROM {self.table} WHERE source = {self.prefix[0]} AND id IN ({', '.join('?' * len(chunk))})",
+                chunk))
+        return found
+
+    def _claim_keys(self) -> None:
+        """Drop rows whose id already appeared in this file (the first occurrence wins)."""
+        keys = [(row[0],) for row in self.rows]
+        high = self.conn.execute(f"SELECT coalesce(max(rowid), 0) FROM temp.keys_{self.kind}").fetchone()[0]
+        before = self.conn.total_changes
+        self.conn.executemany(f"INSERT OR IGNORE INTO temp.keys_{self.kind} VALUES (?)", keys)
+        if self.conn.total_changes - before == len(keys):
+            return
+        new = {k for (k,) in self.conn.execute(f"SELECT id FROM temp.keys_{self.kind} WHERE rowid > ?", (high,))}
+        self._reject_duplicates({row[0] for row in self.rows} - new)
+
     def flush(self) -> None:
         if not self.rows:
             return
-        if self.keyed:
-            self._claim_keys()
+        if self.fresh:
+            self.conn.execute("SAVEPOINT batch")
+            try:
+                self._execute()
+            except sqlite3.IntegrityError:  # an id this file already had: find and reject it
+                self.conn.execute("ROLLBACK TO batch")
+                self._reject_duplicates(self._stored_ids([row[0] for row in self.rows]))
+                self._execute()
+            self.conn.execute("RELEASE batch")
+        else:
+            if self.keyed:
+                self._claim_keys()
+            self._execute()
+        self.rows, self.origins = [], []
+
+    def _execute(self) -> None:
+        if not self.rows:
+            return
         columns = list(zip(*self.rows))
         present = tuple(i for i, values in enumerate(columns) if values.count(None) != len(values))
         sql, getter = self._statement(present)
@@ -129,7 +176,16 @@ class _Sink:
         self.conn.executemany(sql, map(getter, self.rows))
         self.changes += self.conn.total_changes - before
         self.count += len(self.rows)
-        self.rows, self.origins = [], []
+
+
+def _unbatch(items: Iterable[Item], main: _Sink) -> Iterator[Item]:
+    """Records of batches go straight to the main sink; everything else is yielded."""
+    for item in items:
+        if item.kind == "batch":
+            main.add_many(item.value.rows, item.value.origins)
+            yield from item.value.others
+        else:
+            yield item
 
 
 def _count(conn, table: str) -> int:
@@ -163,11 +219,12 @@ def write_import(store: Store, result: ImportResult, items: Iterable[Item], *, s
                 (result.kind, result.file, source, result.preset, result.encoding, result.delimiter, started_at))
             import_id = cur.lastrowid
             deferred = _defer_indexes(conn, table)
-            main = _Sink(conn, result.kind, source, import_id, key_name)
+            empty = conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is None
+            main = _Sink(conn, result.kind, source, import_id, key_name, fresh=empty)
             surveys = _Sink(conn, "surveys", source, import_id, key_name) if result.kind == "tickets" else None
             events = _Sink(conn, "events", source, import_id, None) if result.kind == "tickets" else None
             before = _count(conn, table)
-            for item in items:
+            for item in _unbatch(items, main):
                 if item.kind == "record":
                     main.add(item.value, item.origin)
                 elif item.kind == "survey":
