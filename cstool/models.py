@@ -15,15 +15,9 @@ TICKET_TIME_FIELDS = ("created_at", "first_response_at", "resolved_at", "closed_
 TICKET_INT_FIELDS = ("reopens", "replies")
 TICKET_FIELDS = TICKET_TEXT_FIELDS + TICKET_TIME_FIELDS + TICKET_INT_FIELDS + ("tags",)
 
-SURVEY_FIELDS = ("id", "ticket_id", "customer_id", "kind", "score", "comment", "submitted_at")
-EVENT_FIELDS = ("ticket_id", "at", "type", "value")
-CUSTOMER_FIELDS = (
-    "id", "email", "name", "tier", "signup_at", "churned_at", "revenue",
-)
 
 PRIORITIES = ("urgent", "high", "normal", "low")
 STATUSES = ("new", "open", "pending", "on_hold", "solved", "closed")
-CLOSED_STATUSES = frozenset({"solved", "closed"})
 CHANNELS = ("email", "chat", "phone", "social", "web", "other")
 SURVEY_KINDS = ("csat", "nps", "ces")
 EVENT_TYPES = ("status", "agent_reply", "customer_reply", "note", "assign", "priority")
@@ -36,12 +30,6 @@ FINDING_RESOLVED_BEFORE_CREATED = "resolved_before_created"
 FINDING_RESOLVED_BEFORE_FIRST_RESPONSE = "resolved_before_first_response"
 FINDING_RESPONSE_BEFORE_CREATED = "response_before_created"
 FINDING_FUTURE_DATE = "future_date"
-
-
-def resolution_instant(ticket: dict) -> int | None:
-    """The ticket's resolution instant: resolved/solved time, else its closed time."""
-    resolved = ticket.get("resolved_at")
-    return resolved if resolved is not None else ticket.get("closed_at")
 
 
 # Storage order of each kind's rows (the store adds `source` first and `import_id` last).

@@ -233,3 +233,27 @@ def _sample_config():
     from pathlib import Path
 
     return Path(__file__).resolve().parents[1] / "sample_data" / "cstool.toml"
+
+
+def test_only_touched_tickets_are_recomputed(cli, store, tmp_path):
+    from cstool.config import load_config
+    from cstool.slas import SlaEngine, refresh_clocks
+    from cstool.store import open_store
+
+    engine = SlaEngine(load_config(tmp_path / "cstool.toml"))
+    with open_store(tmp_path / "cstool.db") as db:
+        assert refresh_clocks(db, engine) == 10
+        assert refresh_clocks(db, engine) == 0
+    write(tmp_path / "e2.csv", "ticket_id,at,type,value\nF1,2026-03-02T11:10:00Z,agent_reply,Ana\n")
+    assert cli("import", "events", "e2.csv").exit_code == 0
+    with open_store(tmp_path / "cstool.db") as db:
+        assert refresh_clocks(db, engine) == 1
+    assert show(cli, "F1", "2026-03-02T12:00:00Z")[("first_response", 0)]["state"] == "met"
+    doc = as_json(cli("sla", "check", "--as-of", "2026-03-02T14:30:00Z", "--format", "json"))
+    assert ("F1", "first_response") not in {(f["ticket_id"], f["metric"]) for f in doc}
+
+
+def test_as_of_before_later_data_is_computed_live(cli, store):
+    # V1 is solved at 18:00, but at 16:30 its second next-response cycle is running and at risk
+    doc = as_json(cli("sla", "check", "--as-of", "2026-03-02T16:30:00Z", "--format", "json"))
+    assert ("V1", "next_response", 2, "at_risk") in {(f["ticket_id"], f["metric"], f["cycle"], f["state"]) for f in doc}

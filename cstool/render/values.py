@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from cstool.sla.duration import format_seconds
@@ -36,7 +36,3 @@ def human(value, kind: str, tz: str = "UTC") -> str:
     if kind == "number" and isinstance(value, int):
         return f"{value:,}"
     return str(value)
-
-
-def utc_now_iso(epoch: int) -> str:
-    return datetime.fromtimestamp(epoch, timezone.utc).isoformat()

@@ -54,8 +54,6 @@ class ImportResult:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
-    surveys_written: int = 0
-    events_written: int = 0
     rejects: list[Reject] = field(default_factory=list)
     committed: bool = False
 
@@ -248,8 +246,6 @@ def write_import(store: Store, result: ImportResult, items: Iterable[Item], *, s
                 result.inserted = _count(conn, table) - before
                 result.updated = main.changes - result.inserted
                 result.unchanged = main.count - main.changes
-            if surveys is not None:
-                result.surveys_written, result.events_written = surveys.changes, events.changes
             s = result.summary
             done = finish()
             conn.execute(
@@ -279,11 +275,3 @@ def ticket_time_lookup(store: Store, source: str):
         return row[0] if row else None
 
     return lookup
-
-
-def iter_rejects(store: Store, import_id: int) -> Iterator[dict]:
-    cur = store.conn.execute('SELECT record, line, "column", error_type, message, raw FROM rejects '
-                             "WHERE import_id = ? ORDER BY id", (import_id,))
-    for record, line, column, error_type, message, raw in cur:
-        yield {"record": record, "line": line, "column": column, "error_type": error_type,
-               "message": message, "raw": raw}
