@@ -12,8 +12,9 @@ from cstool.store.queries import backlog_by, recent_findings, surveys_between, t
 WEEK = 7 * 86400
 
 
-def nightly_summary(store: Store, *, as_of: int, days: int = 7) -> dict:
-    """Figures for [as_of - days, as_of) and the same-length period before it."""
+def nightly_summary(store: Store, *, as_of: int, days: int = 7, engine=None) -> dict:
+    """Figures for [as_of - days, as_of) and the same-length period before it; with an SLA
+    engine (cstool.slas.SlaEngine) also SLA counts and the escalation queue size per tier."""
     span = days * 86400
     current, previous = (as_of - span, as_of), (as_of - 2 * span, as_of - span)
 
@@ -33,4 +34,15 @@ def nightly_summary(store: Store, *, as_of: int, days: int = 7) -> dict:
         "backlog_by_priority": backlog_by(store, "priority", as_of),
         "backlog_by_team": backlog_by(store, "team", as_of),
         "findings": recent_findings(store),
+        **(_sla_and_queues(store, engine, as_of) if engine is not None else {}),
     }
+
+
+def _sla_and_queues(store: Store, engine, as_of: int) -> dict:
+    from cstool.queues import build_escalations
+    from cstool.slas import find_breaches
+
+    _, counts = find_breaches(store, engine, as_of, limit=5)
+    queue = build_escalations(store, engine, as_of)
+    sizes = {tier.name: sum(1 for e in queue if e["tier"] == tier.name) for tier in reversed(engine.config.tiers)}
+    return {"sla": counts, "escalations": sizes}

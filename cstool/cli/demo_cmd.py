@@ -55,6 +55,7 @@ def demo(
     from cstool.ingest.records import ImportOptions
     from cstool.render.summary import render_summary
     from cstool.reporting import nightly_summary
+    from cstool.slas import SlaEngine
     from cstool.store import open_store
 
     app_state = state()
@@ -79,7 +80,7 @@ def demo(
                 result = import_stream(store, stream, f"sample_data/{name}", request, lambda: as_of)
             if not app_state.quiet:
                 warn(f"imported {result.inserted:,} {kind} from sample_data/{name}")
-        summary = nightly_summary(store, as_of=as_of)
+        summary = nightly_summary(store, as_of=as_of, engine=SlaEngine(config))
     render_summary(out_console(), summary, config.timezone)
     if not app_state.quiet:
         print(f"cstool: demo store at {path}; explore it with --as-of {REFERENCE}", file=sys.stderr)

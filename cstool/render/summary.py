@@ -69,6 +69,12 @@ def render_summary(console: Console, summary: dict, tz: str) -> None:
              f"Store: {rows.get('tickets', 0):,} tickets, {rows.get('ticket_events', 0):,} events, "
              f"{rows.get('surveys', 0):,} surveys, {rows.get('customers', 0):,} customers "
              f"({summary['store']['path']})"]
+    if "sla" in summary:
+        sla = summary["sla"]
+        parts.append(f"SLA: {sla['breached']:,} tickets breached, {sla['at_risk']:,} at risk "
+                     f"(cstool sla check)")
+        parts.append("Escalations: " + ", ".join(f"{tier} {n:,}" for tier, n in summary["escalations"].items())
+                     + " (cstool escalations)")
     findings = {k: v for k, v in summary["findings"].items() if v}
     if findings:
         parts.append("Data-quality findings in recent imports: " +

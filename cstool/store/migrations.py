@@ -115,6 +115,24 @@ CREATE INDEX sla_clocks_open ON sla_clocks(mode, risk_at);
 CREATE INDEX sla_clocks_recent ON sla_clocks(last_event_at);
 CREATE TABLE sla_meta (key TEXT PRIMARY KEY, value TEXT);
 """),
+    (3, "escalation history and follow-ups", """
+CREATE TABLE escalation_log (
+    as_of INTEGER NOT NULL,        -- the run's as_of: recording the same as_of again replaces it
+    source TEXT NOT NULL,
+    ticket_id TEXT NOT NULL,
+    tier TEXT NOT NULL,
+    tier_rank INTEGER NOT NULL,
+    reasons TEXT,                  -- JSON list of {code, text}
+    PRIMARY KEY (as_of, source, ticket_id)
+);
+CREATE TABLE followups (
+    source TEXT NOT NULL,
+    survey_id TEXT NOT NULL,
+    done_at INTEGER NOT NULL,
+    note TEXT,
+    PRIMARY KEY (source, survey_id)
+);
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -134,7 +134,7 @@ def _open_clocks_sql(filters: dict, states: set[str]) -> tuple[str, dict]:
         params["policy"] = filters["policy"]
     cols = ", ".join(f"c.{c}" for c in CLOCK_COLUMNS)
     sql = (f"SELECT * FROM (SELECT {cols}, t.subject, t.priority, t.team, t.assignee, t.status, t.customer_id, "
-           f"t.customer_tier, {STATE_SQL} AS state FROM sla_clocks c JOIN tickets t ON t.source = c.source AND "
+           f"t.customer_tier, t.created_at, t.reopens, t.tags, {STATE_SQL} AS state FROM sla_clocks c JOIN tickets t ON t.source = c.source AND "
            f"t.id = c.ticket_id WHERE {' AND '.join(where)}) WHERE state IN ({', '.join(repr(s) for s in sorted(states))})")
     return sql, params
 
