@@ -128,6 +128,11 @@ def main() -> None:
                                                                "--format", "nagios"], None),
                 "sqlite3 count of breached/at-risk clocks": (["sqlite3", "c.db", sla_sql], None),
             }, args.runs, folder, results)
+            bench(f"escalations {n:,}", {
+                "cstool escalations": (cstool + ["--db", "c.db", "escalations", "--as-of", AS_OF], None),
+                "cstool escalations --format json": (cstool + ["--db", "c.db", "escalations", "--as-of", AS_OF,
+                                                               "--format", "json"], None),
+            }, args.runs, folder, results)
         try:
             import pandas  # noqa: F401
         except ImportError:

@@ -55,6 +55,8 @@ def escalations(
     new_since: Annotated[Optional[str], typer.Option(
         "--new-since", help="LAST (the previous recorded run) or an ISO instant: only tickets that entered "
         "their tier since then.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="Table rows per tier at most (0 = all; "
+                                       "json/csv: all).")] = 50,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Tiered escalation queues, highest tier first, most urgent first within a tier, with every
@@ -90,11 +92,15 @@ def escalations(
     console = out_console()
     tiers = [t for t in reversed(config.tiers) if not tier or t.name.lower() == tier.lower()]
     for t in tiers:
+        entries = [e for e in queue if e["tier"] == t.name]
         rows = [{**e, "customer": f"{e['customer_id'] or '?'} ({e['customer_tier'] or '-'})",
                  "clock": _clock_text(e), "reason_text": "; ".join(r["text"] for r in e["reasons"])}
-                for e in queue if e["tier"] == t.name]
-        print_table(console, rows, ESCALATION_COLUMNS, tz=tz, title=f"{t.name}: {len(rows)} tickets",
+                for e in (entries[:limit] if limit else entries)]
+        print_table(console, rows, ESCALATION_COLUMNS, tz=tz, title=f"{t.name}: {len(entries)} tickets",
                     empty=f"{t.name}: no tickets" + (" new since the previous run" if new_since else ""))
+        if len(rows) < len(entries):
+            console.print(f"… {len(entries) - len(rows)} more in {t.name} (--limit 0 or --format csv for all)",
+                          markup=False)
 
 
 @followups_app.callback()
