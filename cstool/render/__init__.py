@@ -27,3 +27,12 @@ class Column:
     key: str
     header: str
     kind: str = "text"
+
+
+def cell_values(record: dict, columns: list[Column], joiner: str):
+    """The record's value for each column, lists joined into one string."""
+    for c in columns:
+        value = record.get(c.key)
+        if isinstance(value, (list, tuple)):
+            value = joiner.join(map(str, value))
+        yield c, value

@@ -9,7 +9,7 @@ import csv
 import json
 from typing import IO, Iterable
 
-from cstool.render import Column
+from cstool.render import Column, cell_values
 
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -41,10 +41,4 @@ def write_csv(records: Iterable[dict], columns: list[Column], out: IO[str]) -> N
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([c.key for c in columns])
     for record in records:
-        row = []
-        for c in columns:
-            value = record.get(c.key)
-            if isinstance(value, (list, tuple)):
-                value = ";".join(map(str, value))
-            row.append(safe_cell(value))
-        writer.writerow(row)
+        writer.writerow([safe_cell(value) for _, value in cell_values(record, columns, ";")])

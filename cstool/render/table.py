@@ -8,7 +8,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-from cstool.render import Column
+from cstool.render import Column, cell_values
 from cstool.render.values import human
 
 _NUMERIC = {"number", "pct", "duration"}
@@ -24,14 +24,8 @@ def build_table(records: Iterable[dict], columns: list[Column], *, title: str | 
         table.add_column(c.header, justify="right" if c.kind in _NUMERIC else "left",
                          overflow="fold", no_wrap=c.kind in ("time",),
                          min_width=len(c.header) if c.kind != "text" else None)
-    for record in records:
-        cells = []
-        for c in columns:
-            value = record.get(c.key)
-            if isinstance(value, (list, tuple)):
-                value = ", ".join(map(str, value))
-            cells.append(Text(human(value, c.kind, tz)))  # data is never rich markup
-        table.add_row(*cells)
+    for record in records:  # data is never rich markup: every cell is a Text
+        table.add_row(*(Text(human(value, c.kind, tz)) for c, value in cell_values(record, columns, ", ")))
     return table
 
 
