@@ -101,6 +101,9 @@ def lifecycle(rng, tid, created, priority, team, agent):
     reopens_left = 1 if rng.random() < 0.09 else 0
     reopens_left += 1 if reopens_left and rng.random() < 0.3 else 0
     cycles = 0
+    if rng.random() < 0.3 and not reopens_left:  # answered and solved at the first touch
+        events += [(t, "agent_reply", agent), (t, "status", "solved"), (t + timedelta(days=4), "status", "closed")]
+        return sorted([e for e in events if e[0] <= REFERENCE], key=lambda e: e[0])
     while True:
         events.append((t, "agent_reply", agent))
         events.append((t, "status", "open"))

@@ -210,7 +210,7 @@ def test_freshdesk_durations_and_worded_csat(cli):
     assert doc["preset"] == "freshdesk" and doc["inserted"] == 3
     got = rows("t.db", "SELECT id, priority, channel, first_response_at - created_at, reported FROM tickets ORDER BY id")
     assert got[0][:4] == ("101", "normal", "email", 2700)
-    assert json.loads(got[0][4])["resolution_hms"] == 51 * 3600 + 30 * 60  # hours beyond 24
+    assert json.loads(got[0][4])["resolution"] == 51 * 3600 + 30 * 60  # hours beyond 24
     assert got[1][3] is None  # 00:00:00 means no response
     assert got[2][3] == 1800  # derived from the reported calendar duration
     assert rows("t.db", "SELECT id, ticket_id, score FROM surveys") == [("csat:101", "101", 5.0)]

@@ -157,8 +157,12 @@ def compute_clocks(ticket: dict, events: list[tuple[int, str, str]], policy: Pol
     first_reply = replies[0] if replies else ticket.get("first_response_at")
     if first_reply is not None and horizon is not None and first_reply > horizon:
         first_reply = None
-    final_status = timeline[-1][1]
-    solved_at = timeline[-1][0] if final_status in CLOSED else None
+    solved_at = None  # the final solve: where the trailing run of solved/closed statuses begins
+    if timeline[-1][1] in CLOSED:
+        i = len(timeline) - 1
+        while i > 0 and timeline[i - 1][1] in CLOSED:
+            i -= 1
+        solved_at = timeline[i][0]
     first_stop = first_reply if first_reply is not None else solved_at
     clocks = [_clock(calendar, policy, matched, "first_response", 0, targets.get("first_response"), timeline,
                      created, first_stop),
