@@ -53,8 +53,7 @@ def render_summary(console: Console, summary: dict, tz: str) -> None:
         mark = " *" if isinstance(cur[key], dict) and cur[key]["low_sample"] else ""
         head.add_row(label, _fmt(now_v, kind) + mark, f"{n}" if n != "" else "", _fmt(before_v, kind),
                      _delta(now_v, before_v, kind, better) if key != "created" else "")
-    backlog = Table(title=f"Backlog at {local_time(summary['as_of'], tz)}: {cur['backlog']:,} open tickets",
-                    title_justify="left", box=None, header_style="bold")
+    backlog = Table(box=None, header_style="bold")
     for name in ("status", "priority", "team"):
         backlog.add_column(name.title())
         backlog.add_column("", justify="right")
@@ -65,7 +64,7 @@ def render_summary(console: Console, summary: dict, tz: str) -> None:
             cells += [column[i]["key"], f"{column[i]['count']:,}"] if i < len(column) else ["", ""]
         backlog.add_row(*cells)
     rows = summary["store"]["rows"]
-    parts = [head, "", backlog, "",
+    parts = [head, "", f"Backlog at {local_time(summary['as_of'], tz)}: {cur['backlog']:,} open tickets", backlog, "",
              f"Store: {rows.get('tickets', 0):,} tickets, {rows.get('ticket_events', 0):,} events, "
              f"{rows.get('surveys', 0):,} surveys, {rows.get('customers', 0):,} customers "
              f"({summary['store']['path']})"]

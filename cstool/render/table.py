@@ -20,10 +20,9 @@ def build_table(records: Iterable[dict], columns: list[Column], *, title: str | 
     from rich.text import Text
 
     table = Table(title=title, title_justify="left", header_style="bold")
-    for c in columns:
-        table.add_column(c.header, justify="right" if c.kind in _NUMERIC else "left",
-                         overflow="fold", no_wrap=c.kind in ("time",),
-                         min_width=len(c.header) if c.kind != "text" else None)
+    for c in columns:  # fold long values on narrow terminals; never cut them
+        table.add_column(c.header, justify="right" if c.kind in _NUMERIC else "left", overflow="fold",
+                         no_wrap=c.kind == "time", min_width=len(c.header) if c.kind != "text" else None)
     for record in records:  # data is never rich markup: every cell is a Text
         table.add_row(*(Text(human(value, c.kind, tz)) for c, value in cell_values(record, columns, ", ")))
     return table
