@@ -46,3 +46,43 @@ def _sla_and_queues(store: Store, engine, as_of: int) -> dict:
     queue = build_escalations(store, engine, as_of)
     sizes = {tier.name: sum(1 for e in queue if e["tier"] == tier.name) for tier in reversed(engine.config.tiers)}
     return {"sla": counts, "escalations": sizes}
+
+
+REPORT_HEADLINE = ("tickets_created", "tickets_resolved", "backlog", "csat_pct", "nps", "sla_first_response_pct",
+                   "sla_resolution_pct", "first_response_median_s", "resolution_median_s")
+
+
+def nightly_report(store: Store, engine, *, as_of: int, since: int, until: int, tz: str) -> dict:
+    """Headline KPIs vs the previous period, SLA counts with the worst five, queue sizes per
+    tier, top issues (tags by volume with change, reopen and breach rates), data-quality findings."""
+    from cstool.kpis import kpi_report
+    from cstool.periods import previous
+    from cstool.queues import build_escalations
+    from cstool.slas import find_breaches
+
+    doc = kpi_report(store, engine, since, until, ["tag"], True, tz)
+    before = kpi_report(store, engine, *previous(since, until), ["tag"], False, tz)
+    old = {g["key"]["tag"]: g["metrics"]["tickets_created"]["value"] for g in before["groups"]}
+    issues = []
+    for g in doc["groups"][:10]:
+        m = g["metrics"]
+        total_sla = (m["sla_resolution_pct"]["n"] or 0)
+        issues.append({"tag": g["key"]["tag"], "tickets": m["tickets_created"]["value"],
+                       "change": m["tickets_created"]["value"] - old.get(g["key"]["tag"], 0),
+                       "reopen_pct": m["reopen_pct"]["value"],
+                       "breach_pct": None if not total_sla else round(100 - m["sla_resolution_pct"]["value"], 2)})
+    worst, counts = find_breaches(store, engine, as_of, limit=5)
+    queue = build_escalations(store, engine, as_of)
+    sizes = {tier.name: sum(1 for e in queue if e["tier"] == tier.name) for tier in reversed(engine.config.tiers)}
+    return {"as_of": as_of, "since": since, "until": until, "timezone": tz, "kpis": doc, "sla": counts,
+            "worst": worst, "escalations": sizes, "top_issues": issues, "findings": recent_findings(store)}
+
+
+def report_subject(report: dict, day: str) -> str:
+    """`[cstool] Support KPIs 2026-11-21: 3 breaches, CSAT 91% (+2)` (stable: a mail filter can match it)."""
+    kpis = report["kpis"]
+    csat = kpis["metrics"]["csat_pct"]["value"]
+    delta = (kpis["previous"] or {}).get("delta", {}).get("csat_pct")
+    csat_text = "CSAT n/a" if csat is None else f"CSAT {csat:.0f}%" + (f" ({delta:+.0f})" if delta is not None else "")
+    n = report["sla"]["breached"]
+    return f"[cstool] Support KPIs {day}: {n} breach{'es' if n != 1 else ''}, {csat_text}"

@@ -65,6 +65,7 @@ def _finding(row: dict, clock: Clock, evaluation, as_of: int) -> dict:
     return {"source": row["source"], "ticket_id": row["ticket_id"], "subject": row.get("subject"),
             "priority": row.get("priority"), "team": row.get("team"), "assignee": row.get("assignee"),
             "customer_id": row.get("customer_id"), "customer_tier": row.get("customer_tier"),
+            "customer_email": row.get("customer_email"),
             "metric": clock.metric, "cycle": clock.cycle, "state": evaluation.state, "due_at": clock.due_at,
             "remaining_seconds": evaluation.remaining_seconds,
             "overdue_seconds": max(as_of - clock.due_at, 0) if evaluation.state == "breached" and clock.due_at else 0,

@@ -9,7 +9,8 @@ from typing import Annotated, Optional
 import typer
 
 from cstool import __version__
-from cstool.cli import calendar_cmd, config_cmd, db_cmd, demo_cmd, import_cmd, kpi_cmd, queues_cmd, sla_cmd
+from cstool.cli import (calendar_cmd, config_cmd, db_cmd, demo_cmd, import_cmd, kpi_cmd, queues_cmd, report_cmd,
+                        sla_cmd)
 from cstool.cli.common import reset_state, state
 
 app = typer.Typer(
@@ -48,6 +49,7 @@ app.add_typer(import_cmd.app, name="import")
 app.add_typer(calendar_cmd.app, name="calendar")
 app.add_typer(sla_cmd.app, name="sla")
 app.add_typer(kpi_cmd.app)
+app.add_typer(report_cmd.app)
 app.add_typer(queues_cmd.app)
 app.add_typer(queues_cmd.followups_app, name="followups")
 app.add_typer(db_cmd.app, name="db")

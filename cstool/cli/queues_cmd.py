@@ -56,7 +56,7 @@ def escalations(
         "--new-since", help="LAST (the previous recorded run) or an ISO instant: only tickets that entered "
         "their tier since then.")] = None,
     limit: Annotated[int, typer.Option("--limit", min=0, help="Table rows per tier at most (0 = all; "
-                                       "json/csv: all).")] = 50,
+                                       "json/csv: all).")] = 20,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Tiered escalation queues, highest tier first, most urgent first within a tier, with every

@@ -49,7 +49,7 @@ def check(
     policy: Annotated[Optional[str], typer.Option("--policy", help="Only clocks of this policy.")] = None,
     include: Annotated[Optional[list[str]], typer.Option("--include", help="Also list running (or met) clocks.")] = None,
     fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="breach | at-risk: exit 1 when found.")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=0, help="Table rows at most (0 = all; json/csv: all).")] = 100,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="Table rows at most (0 = all; json/csv: all).")] = 50,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Open tickets whose SLA clocks are breached or at risk, most urgent first.

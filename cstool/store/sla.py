@@ -41,9 +41,19 @@ def stale_tickets(store: Store, since_import: int) -> set[tuple[str, str]]:
 
 def tickets_with_events(store: Store, keys: Iterable[tuple[str, str]] | None = None,
                         ) -> Iterator[tuple[dict, list[tuple[int, str, str]]]]:
-    """(ticket, events sorted by instant) for the given keys, or for every ticket (merge join)."""
+    """(ticket, events sorted by instant) for the given keys, or for every ticket (merge join).
+    Tickets come in (source, id) order when more than a few are asked for."""
     q = store.conn.execute
     cols = ", ".join(TICKET_FIELDS)
+    wanted = ""
+    if keys is not None:
+        keys = list(keys)
+        if len(keys) > 20:  # many tickets: one merge join over a temporary key table
+            q("CREATE TEMP TABLE IF NOT EXISTS wanted (source TEXT, id TEXT, PRIMARY KEY (source, id))")
+            q("DELETE FROM temp.wanted")
+            store.conn.executemany("INSERT OR IGNORE INTO temp.wanted VALUES (?, ?)", keys)
+            wanted = " WHERE (source, {id}) IN (SELECT source, id FROM temp.wanted)"
+            keys = None
     if keys is not None:
         for source, ticket_id in keys:
             row = q(f"SELECT {cols} FROM tickets WHERE source = ? AND id = ?", (source, ticket_id)).fetchone()
@@ -54,9 +64,10 @@ def tickets_with_events(store: Store, keys: Iterable[tuple[str, str]] | None = N
             yield _ticket(row), events
         return
     events = store.conn.cursor().execute(
-        "SELECT source, ticket_id, at, type, value FROM ticket_events ORDER BY source, ticket_id, at, rowid")
+        "SELECT source, ticket_id, at, type, value FROM ticket_events" + wanted.format(id="ticket_id")
+        + " ORDER BY source, ticket_id, at, rowid")
     pending = next(events, None)
-    for row in q(f"SELECT {cols} FROM tickets ORDER BY source, id"):
+    for row in q(f"SELECT {cols} FROM tickets" + wanted.format(id="id") + " ORDER BY source, id"):
         key = (row[0], row[1])
         while pending is not None and (pending[0], pending[1]) < key:
             pending = next(events, None)
@@ -134,7 +145,7 @@ def _open_clocks_sql(filters: dict, states: set[str]) -> tuple[str, dict]:
         params["policy"] = filters["policy"]
     cols = ", ".join(f"c.{c}" for c in CLOCK_COLUMNS)
     sql = (f"SELECT * FROM (SELECT {cols}, t.subject, t.priority, t.team, t.assignee, t.status, t.customer_id, "
-           f"t.customer_tier, t.created_at, t.reopens, t.tags, {STATE_SQL} AS state FROM sla_clocks c JOIN tickets t ON t.source = c.source AND "
+           f"t.customer_tier, t.customer_email, t.created_at, t.reopens, t.tags, {STATE_SQL} AS state FROM sla_clocks c JOIN tickets t ON t.source = c.source AND "
            f"t.id = c.ticket_id WHERE {' AND '.join(where)}) WHERE state IN ({', '.join(repr(s) for s in sorted(states))})")
     return sql, params
 

@@ -1,0 +1,167 @@
+"""`cstool report --email` against a real local SMTP server (aiosmtpd on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import email
+import re
+import socket
+import ssl
+import threading
+
+import pytest
+
+aiosmtpd = pytest.importorskip("aiosmtpd")
+trustme = pytest.importorskip("trustme")
+from aiosmtpd.controller import Controller  # noqa: E402
+from aiosmtpd.smtp import AuthResult, LoginPassword  # noqa: E402
+
+from conftest import REFERENCE  # noqa: E402
+
+PASSWORD = "s3cr3t-Pa55"
+
+
+class Recorder:
+    def __init__(self, reply: str = "250 OK"):
+        self.messages, self.reply = [], reply
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.reply.startswith("250"):
+            self.messages.append((envelope.rcpt_tos, envelope.content))
+        return self.reply
+
+
+def authenticator(server, session, envelope, mechanism, auth_data):
+    ok = isinstance(auth_data, LoginPassword) and auth_data.login == b"cstool" and auth_data.password == PASSWORD.encode()
+    return AuthResult(success=ok, handled=False)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def ca():
+    return trustme.CA()
+
+
+@pytest.fixture
+def smtp(ca, tmp_path):
+    """Start a server: smtp(tls=bool, reply=str, auth=bool) -> (port, recorder)."""
+    started = []
+
+    def start(tls: bool = False, reply: str = "250 OK", auth: bool = False):
+        recorder = Recorder(reply)
+        kwargs = {}
+        if tls:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            ca.issue_cert("127.0.0.1").configure_cert(context)
+            kwargs.update(tls_context=context, require_starttls=True)
+        if auth:
+            kwargs.update(authenticator=authenticator, auth_required=True)
+        port = free_port()
+        controller = Controller(recorder, hostname="127.0.0.1", port=port, **kwargs)
+        controller.start()
+        started.append(controller)
+        return port, recorder
+
+    yield start
+    for controller in started:
+        controller.stop()
+
+
+def setup_store(cli, tmp_path, port: int, security: str, username: str = ""):
+    (tmp_path / "cstool.toml").write_text(
+        '[defaults]\ntimezone = "Europe/Berlin"\n'
+        f'[mail]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "{security}"\nusername = "{username}"\n'
+        'from = "cstool <cstool@example.com>"\nto = ["leads@example.com"]\n')
+    from conftest import write
+
+    write(tmp_path / "t.csv", "id,priority,status,customer_email,created_at\nT1,high,open,ann@example.com,"
+          "2026-03-25T09:00:00Z\n")
+    assert cli("import", "tickets", "t.csv", "--preset", "generic").exit_code == 0
+
+
+def test_email_structure_headers_and_silence(cli, tmp_path, smtp):
+    port, recorder = smtp()
+    setup_store(cli, tmp_path, port, "none")
+    result = cli("report", "--email", "--as-of", REFERENCE, "--to", "a@example.com", "--to", "b@example.com")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""  # cron: nothing on stdout on success
+    (rcpts, raw), = recorder.messages
+    assert rcpts == ["a@example.com", "b@example.com"]
+    message = email.message_from_bytes(raw)
+    assert message.get_content_type() == "multipart/alternative"
+    parts = [p.get_content_type() for p in message.get_payload()]
+    assert parts == ["text/plain", "text/html"]
+    assert re.fullmatch(r"\[cstool\] Support KPIs 2026-03-31: 1 breach, CSAT n/a", message["Subject"])
+    assert message["Date"] and message["Message-ID"].endswith("@example.com>")
+    body = message.get_payload()[0].get_payload(decode=True).decode()
+    assert "a***@example.com" in body and "ann@example.com" not in body  # PII masked by default
+
+
+def test_dry_run_prints_the_mime_message(cli, tmp_path, smtp):
+    port, recorder = smtp()
+    setup_store(cli, tmp_path, port, "none")
+    result = cli("report", "--email", "--dry-run", "--show-pii", "--as-of", REFERENCE)
+    assert result.exit_code == 0 and not recorder.messages
+    assert "Content-Type: multipart/alternative" in result.stdout and "ann@example.com" in result.stdout
+
+
+def test_starttls_with_a_trusted_ca_and_auth(cli, tmp_path, smtp, ca, monkeypatch):
+    port, recorder = smtp(tls=True, auth=True)
+    setup_store(cli, tmp_path, port, "starttls", username="cstool")
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("CSTOOL_SMTP_PASSWORD", PASSWORD)
+    result = cli("report", "--email", "--as-of", REFERENCE)
+    assert result.exit_code == 0, result.stderr
+    assert len(recorder.messages) == 1
+    assert PASSWORD not in result.stdout + result.stderr
+
+
+def test_untrusted_certificate_fails_with_75(cli, tmp_path, smtp):
+    port, recorder = smtp(tls=True)
+    setup_store(cli, tmp_path, port, "starttls")
+    result = cli("report", "--email", "--as-of", REFERENCE)
+    assert result.exit_code == 75 and "CERTIFICATE_VERIFY_FAILED" in result.stderr
+    assert not recorder.messages
+
+
+def test_wrong_password_exits_1_without_showing_it(cli, tmp_path, smtp, ca, monkeypatch):
+    port, _ = smtp(tls=True, auth=True)
+    setup_store(cli, tmp_path, port, "starttls", username="cstool")
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    (tmp_path / "pw").write_text("wrong-one\n")
+    monkeypatch.setenv("CSTOOL_SMTP_PASSWORD_FILE", str(tmp_path / "pw"))
+    result = cli("report", "--email", "--as-of", REFERENCE)
+    assert result.exit_code == 1 and "authentication refused (535)" in result.stderr, result.stderr
+    assert "wrong-one" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("reply, code", [("451 4.3.0 try again later", 75), ("554 5.6.0 rejected", 1)])
+def test_server_errors_map_to_exit_codes(cli, tmp_path, smtp, reply, code):
+    port, _ = smtp(reply=reply)
+    setup_store(cli, tmp_path, port, "none")
+    result = cli("report", "--email", "--as-of", REFERENCE)
+    assert result.exit_code == code, result.stderr
+
+
+def test_connection_refused_is_75_and_no_recipients_is_78(cli, tmp_path):
+    setup_store(cli, tmp_path, free_port(), "none")
+    assert cli("report", "--email", "--as-of", REFERENCE).exit_code == 75
+    (tmp_path / "cstool.toml").write_text('[mail]\nhost = "127.0.0.1"\n')
+    result = cli("report", "--email", "--as-of", REFERENCE)
+    assert result.exit_code == 78 and "no recipients" in result.stderr
+
+
+def test_second_run_on_the_same_store_exits_75(cli, tmp_path):
+    from cstool.store.lock import run_lock
+
+    setup_store(cli, tmp_path, free_port(), "none")
+    with run_lock(tmp_path / "cstool.db", "report"):
+        result = cli("report", "--as-of", REFERENCE)
+    assert result.exit_code == 75 and "another cstool report is running" in result.stderr
+    assert cli("report", "--as-of", REFERENCE).exit_code == 0
