@@ -50,15 +50,20 @@ def recent_findings(store: Store, limit: int = 20) -> dict[str, int]:
 _TICKET_DIMS = "t.priority, t.channel, t.team, t.assignee, t.tags, t.customer_tier"
 
 
-def _dicts(cur) -> list[dict]:
+def _dicts(cur, json_fields: dict[str, str] | None = None) -> list[dict]:
+    """Rows as dicts; `json_fields` maps a column to the JSON text that stands for NULL."""
     names = [d[0] for d in cur.description]
-    return [dict(zip(names, row)) for row in cur]
+    rows = [dict(zip(names, row)) for row in cur]
+    for name, empty in (json_fields or {}).items():
+        for row in rows:
+            row[name] = json.loads(row[name] or empty)
+    return rows
 
 
 def kpi_tickets(store: Store, since: int, until: int) -> list[dict]:
     """Tickets that can count in [since, until) (created in it, resolved in it, or open at its end),
     with their stored clocks' business times."""
-    rows = _dicts(store.conn.execute(
+    return _dicts(store.conn.execute(
         "SELECT t.source, t.id, t.created_at, t.first_response_at, t.resolution_at, t.status, t.reopens, t.replies, "
         f"t.findings, t.reported, {_TICKET_DIMS}, "
         "CASE WHEN fr.mode = 'stopped' THEN fr.elapsed END AS first_response_business_s, "
@@ -70,32 +75,22 @@ def kpi_tickets(store: Store, since: int, until: int) -> list[dict]:
         "LEFT JOIN sla_clocks res ON res.source = t.source AND res.ticket_id = t.id AND res.metric = 'resolution' "
         "AND res.cycle = 0 "
         "WHERE (t.created_at IS NULL OR t.created_at < :until) AND (t.resolution_at IS NULL OR t.resolution_at >= :since)",
-        {"since": since, "until": until}))
-    for row in rows:
-        row["reported"] = json.loads(row["reported"] or "{}")
-        row["tags"] = json.loads(row["tags"] or "[]")
-    return rows
+        {"since": since, "until": until}), {"reported": "{}", "tags": "[]"})
 
 
 def kpi_surveys(store: Store, since: int, until: int) -> list[dict]:
-    rows = _dicts(store.conn.execute(
+    return _dicts(store.conn.execute(
         f"SELECT s.kind, s.score, s.label, s.scale_min, s.scale_max, s.submitted_at, {_TICKET_DIMS} FROM surveys s "
         "LEFT JOIN tickets t ON t.source = s.source AND t.id = s.ticket_id "
-        "WHERE s.submitted_at >= ? AND s.submitted_at < ?", (since, until)))
-    for row in rows:
-        row["tags"] = json.loads(row["tags"] or "[]")
-    return rows
+        "WHERE s.submitted_at >= ? AND s.submitted_at < ?", (since, until)), {"tags": "[]"})
 
 
 def kpi_clocks(store: Store, since: int, until: int) -> list[dict]:
-    rows = _dicts(store.conn.execute(
+    return _dicts(store.conn.execute(
         f"SELECT c.metric, c.stopped_at, c.due_at, {_TICKET_DIMS} FROM sla_clocks c "
         "JOIN tickets t ON t.source = c.source AND t.id = c.ticket_id WHERE c.metric IN ('first_response', 'resolution') "
         "AND c.cycle = 0 AND ((c.stopped_at >= :since AND c.stopped_at < :until) OR (c.due_at >= :since AND "
-        "c.due_at < :until))", {"since": since, "until": until}))
-    for row in rows:
-        row["tags"] = json.loads(row["tags"] or "[]")
-    return rows
+        "c.due_at < :until))", {"since": since, "until": until}), {"tags": "[]"})
 
 
 def kpi_customers(store: Store) -> list[dict] | None:
