@@ -82,6 +82,22 @@ def kpi_report(store: Store, engine: SlaEngine, since: int, until: int, by: list
     return doc
 
 
+def top_issues(store: Store, engine: SlaEngine, since: int, until: int, tz: str, limit: int = 10) -> list[dict]:
+    """Tags by volume in [since, until) with the change against the previous period and their
+    reopen and SLA-breach (resolution) rates: the support lead's root-cause view."""
+    now = kpi_report(store, engine, since, until, ["tag"], False, tz)
+    before = kpi_report(store, engine, *periods.previous(since, until), ["tag"], False, tz)
+    old = {g["key"]["tag"]: g["metrics"]["tickets_created"]["value"] for g in before["groups"]}
+    issues = []
+    for group in now["groups"][:limit]:
+        m, tag = group["metrics"], group["key"]["tag"]
+        sla = m["sla_resolution_pct"]
+        issues.append({"tag": tag, "tickets": m["tickets_created"]["value"],
+                       "change": m["tickets_created"]["value"] - old.get(tag, 0), "reopen_pct": m["reopen_pct"]["value"],
+                       "breach_pct": None if not sla["n"] else round(100 - sla["value"], 2)})
+    return issues
+
+
 def daily_trend(store: Store, since: int, until: int, tz: str) -> dict[str, list[float | None]]:
     """Per day of [since, until): tickets created, backlog at the day's end, CSAT % (for sparklines)."""
     tickets = queries.kpi_tickets(store, since, until)

@@ -55,22 +55,12 @@ REPORT_HEADLINE = ("tickets_created", "tickets_resolved", "backlog", "csat_pct",
 def nightly_report(store: Store, engine, *, as_of: int, since: int, until: int, tz: str) -> dict:
     """Headline KPIs vs the previous period, SLA counts with the worst five, queue sizes per
     tier, top issues (tags by volume with change, reopen and breach rates), data-quality findings."""
-    from cstool.kpis import kpi_report
-    from cstool.periods import previous
+    from cstool.kpis import kpi_report, top_issues
     from cstool.queues import build_escalations
     from cstool.slas import find_breaches
 
-    doc = kpi_report(store, engine, since, until, ["tag"], True, tz)
-    before = kpi_report(store, engine, *previous(since, until), ["tag"], False, tz)
-    old = {g["key"]["tag"]: g["metrics"]["tickets_created"]["value"] for g in before["groups"]}
-    issues = []
-    for g in doc["groups"][:10]:
-        m = g["metrics"]
-        total_sla = (m["sla_resolution_pct"]["n"] or 0)
-        issues.append({"tag": g["key"]["tag"], "tickets": m["tickets_created"]["value"],
-                       "change": m["tickets_created"]["value"] - old.get(g["key"]["tag"], 0),
-                       "reopen_pct": m["reopen_pct"]["value"],
-                       "breach_pct": None if not total_sla else round(100 - m["sla_resolution_pct"]["value"], 2)})
+    doc = kpi_report(store, engine, since, until, [], True, tz)
+    issues = top_issues(store, engine, since, until, tz)
     worst, counts = find_breaches(store, engine, as_of, limit=5)
     queue = build_escalations(store, engine, as_of)
     sizes = {tier.name: sum(1 for e in queue if e["tier"] == tier.name) for tier in reversed(engine.config.tiers)}

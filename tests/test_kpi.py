@@ -176,3 +176,15 @@ def test_kaggle_csat_on_its_ratings(cli, shared_data):
     doc = as_json(cli("--db", "k.db", "kpi", "--period", "all", "--as-of", "2030-01-01T00:00:00Z", "--format", "json"))
     assert doc["metrics"]["csat_responses"]["value"] == 2769
     assert doc["metrics"]["csat_pct"]["value"] == pytest.approx(100 * (544 + 543) / 2769, abs=0.01)
+
+
+def test_top_issues_on_the_sample_data(cli, demo_db):
+    from pathlib import Path
+
+    from conftest import REFERENCE
+
+    config = Path(__file__).resolve().parents[1] / "sample_data" / "cstool.toml"
+    out = cli("--db", demo_db, "--config", config, "kpi", "--as-of", REFERENCE).stdout
+    assert "Top issues (tags by volume, change vs the previous" in out
+    row = next(line for line in out.splitlines() if line.startswith("│ import "))
+    assert [cell.strip() for cell in row.strip("│").split("│")] == ["import", "43", "+14", "10.3%", "9.5%"]

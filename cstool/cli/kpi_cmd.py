@@ -77,13 +77,14 @@ def kpi(
     with app_state.open_store(create=False) as store:
         lo, hi = _period(since, until, period, when, tz, time_bounds(store)[0])
         doc = kpi_report(store, SlaEngine(config), lo, hi, dims, compare == "previous", tz)
-        trend = None
+        trend, issues = None, None
         if fmt is Format.table and hi - lo <= 120 * 86400:
-            from cstool.kpis import daily_trend
+            from cstool.kpis import daily_trend, top_issues
 
             trend = daily_trend(store, lo, hi, tz)
+            issues = top_issues(store, SlaEngine(config), lo, hi, tz)
     title = f"KPIs {local_time(lo, tz)} – {local_time(hi, tz)} ({tz})"
-    _emit(doc, fmt, tz, title, trend)
+    _emit(doc, fmt, tz, title, trend, issues)
 
 
 def _machine(doc: dict, tz: str) -> dict:
@@ -94,7 +95,7 @@ def _machine(doc: dict, tz: str) -> dict:
     return out
 
 
-def _emit(doc: dict, fmt: Format, tz: str, title: str, trend) -> None:
+def _emit(doc: dict, fmt: Format, tz: str, title: str, trend, issues) -> None:
     from cstool.render import kpis as view
 
     if fmt is Format.json:
@@ -111,10 +112,10 @@ def _emit(doc: dict, fmt: Format, tz: str, title: str, trend) -> None:
     elif fmt is Format.html:
         sys.stdout.write(view.html_report(doc, title))
     else:
-        _table(doc, title, trend)
+        _table(doc, title, trend, issues)
 
 
-def _table(doc: dict, title: str, trend) -> None:
+def _table(doc: dict, title: str, trend, issues) -> None:
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
@@ -155,4 +156,15 @@ def _table(doc: dict, title: str, trend) -> None:
                            *(view.show(k, g["metrics"][k]["value"]) + (" *" if g["metrics"][k]["low_sample"] else "")
                              for k in view.GROUP_COLUMNS))
         console.print(groups)
+    if issues:
+        top = Table(title="Top issues (tags by volume, change vs the previous period)", title_justify="left",
+                    header_style="bold")
+        for name in ("Tag", "Tickets", "Change", "Reopened", "SLA breached"):
+            top.add_column(name, justify="left" if name == "Tag" else "right")
+        for i in issues:
+            top.add_row(Text(i["tag"]), f"{i['tickets']:,}", f"{i['change']:+d}", view.show("reopen_pct", i["reopen_pct"]),
+                        view.show("breach_pct", i["breach_pct"]))
+        console.print(top)
+    if doc["metrics"]["churn_pct"]["value"] is None and doc["metrics"]["churn_pct"]["n"] == 0:
+        console.print("churn_pct and clv are n/a: import customers (cstool import customers) to get them", markup=False)
     console.print("* fewer than 30 observations", markup=False)
