@@ -84,6 +84,16 @@ def duration_figures(prefix: str, values: list[float]) -> dict[str, Figure]:
             f"{prefix}_mean_s": Figure(round(sum(values) / n, 1), n)}
 
 
+def _reported(ticket: dict, key: str):
+    """A vendor-reported duration (seconds); `reported` may still be the stored JSON text."""
+    reported = ticket.get("reported")
+    if isinstance(reported, str):
+        import json
+
+        reported = json.loads(reported)
+    return (reported or {}).get(key)
+
+
 def _clean(ticket: dict) -> bool:
     """No data-quality finding that makes its durations meaningless."""
     return not ticket.get("findings")
@@ -121,13 +131,13 @@ def ticket_kpis(tickets: list[dict], since: int, until: int) -> dict[str, Figure
     answered = [t for t in created if t.get("first_response_at") is not None and _clean(t)]
     figures.update(duration_figures("first_response", [t["first_response_at"] - t["created_at"] for t in answered]))
     business = [t.get("first_response_business_s") if t.get("first_response_business_s") is not None
-                else (t.get("reported") or {}).get("first_reply_business") for t in created if _clean(t)]
+                else _reported(t, "first_reply_business") for t in created if _clean(t)]
     figures.update(duration_figures("first_response_business", [b for b in business if b is not None]))
     timed = [t for t in resolved if t.get("created_at") is not None and _clean(t)]
     figures.update(duration_figures("resolution", [t["resolution_at"] - t["created_at"] - (t.get("resolution_paused_s") or 0)
                                                    for t in timed]))
     business = [t.get("resolution_business_s") if t.get("resolution_business_s") is not None
-                else (t.get("reported") or {}).get("full_resolution_business") for t in resolved if _clean(t)]
+                else _reported(t, "full_resolution_business") for t in resolved if _clean(t)]
     figures.update(duration_figures("resolution_business", [b for b in business if b is not None]))
     n = len(resolved)
     one_touch = sum(1 for t in resolved if (t.get("replies") or 0) <= 1 and not (t.get("reopens") or 0))
@@ -180,3 +190,44 @@ def compute_kpis(tickets: list[dict], surveys: list[dict], clocks: list[dict], c
     figures.update(churn_kpis(customers or [], since, until) if customers is not None
                    else {"churn_pct": Figure(None, 0), "clv": Figure(None, 0)})
     return figures
+
+
+def _between(rows: list[dict], keys: list[int], start: int, end: int) -> list[dict]:
+    """Rows of `rows` (sorted, `keys` their sort keys) with start <= key < end."""
+    from bisect import bisect_left
+
+    return rows[bisect_left(keys, start):bisect_left(keys, end)]
+
+
+def window_slices(tickets: list[dict], surveys: list[dict], clocks: list[dict], windows):
+    """For consecutive windows (label, start, end), yield (label, start, end, tickets, surveys,
+    clocks) holding only what can count in that window: tickets created or resolved in it or
+    still open at its end, surveys answered in it, clocks stopped or due in it. One sweep over
+    the data instead of every window scanning everything."""
+    created = sorted((t for t in tickets if t.get("created_at") is not None), key=lambda t: t["created_at"])
+    undated = [t for t in tickets if t.get("created_at") is None]
+    resolved = sorted((t for t in tickets if t.get("resolution_at") is not None), key=lambda t: t["resolution_at"])
+    answered = sorted((s for s in surveys if s.get("submitted_at") is not None), key=lambda s: s["submitted_at"])
+    stopped = sorted((c for c in clocks if c.get("stopped_at") is not None), key=lambda c: c["stopped_at"])
+    due = sorted((c for c in clocks if c.get("due_at") is not None), key=lambda c: c["due_at"])
+    answered_at = [s["submitted_at"] for s in answered]
+    stopped_at, due_at = [c["stopped_at"] for c in stopped], [c["due_at"] for c in due]
+    open_now: dict[int, dict] = {id(t): t for t in undated}
+    i = j = 0
+    for label, start, end in windows:
+        here: dict[int, dict] = {}
+        while i < len(created) and created[i]["created_at"] < end:
+            open_now[id(created[i])] = created[i]
+            if created[i]["created_at"] >= start:
+                here[id(created[i])] = created[i]
+            i += 1
+        while j < len(resolved) and resolved[j]["resolution_at"] < end:
+            open_now.pop(id(resolved[j]), None)
+            if resolved[j]["resolution_at"] >= start:
+                here[id(resolved[j])] = resolved[j]
+            j += 1
+        here.update(open_now)
+        window_clocks = {id(c): c for c in _between(stopped, stopped_at, start, end)}
+        window_clocks.update((id(c), c) for c in _between(due, due_at, start, end))
+        yield (label, start, end, list(here.values()), _between(answered, answered_at, start, end),
+               list(window_clocks.values()))

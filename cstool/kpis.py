@@ -3,6 +3,8 @@ grouped and compared with the previous period. Returns the JSON-shaped document.
 
 from __future__ import annotations
 
+import json
+
 from cstool import kpi, periods
 from cstool.slas import SlaEngine, refresh_clocks
 from cstool.store import Store
@@ -28,7 +30,8 @@ def _doc(figures: dict[str, kpi.Figure]) -> dict:
 
 def _values(row: dict, dim: str) -> list[str]:
     if dim == "tag":
-        return list(row.get("tags") or []) or ["(none)"]
+        tags = row.get("tags")
+        return list(json.loads(tags) if isinstance(tags, str) else tags or []) or ["(none)"]
     return [row.get(dim) or "(none)"]
 
 
@@ -60,11 +63,12 @@ def kpi_report(store: Store, engine: SlaEngine, since: int, until: int, by: list
     cat_dims = [d for d in by if d in TICKET_DIMS]
     windows = periods.split(since, until, time_dims[0], tz) if time_dims else [(None, since, until)]
     if by:
-        parts = {name: _partition(data[name], cat_dims) for name in ("tickets", "surveys", "clocks")}
-        keys = sorted(set().union(*(p.keys() for p in parts.values())))
-        for label, start, end in windows:
+        names = ("tickets", "surveys", "clocks")
+        keys = sorted(set().union(*(_partition(data[n], cat_dims).keys() for n in names)))
+        for label, start, end, *rows in kpi.window_slices(data["tickets"], data["surveys"], data["clocks"], windows):
+            parts = {name: _partition(part, cat_dims) for name, part in zip(names, rows)}
             for key in keys:
-                sub = {name: parts[name].get(key, []) for name in parts}
+                sub = {name: parts[name].get(key, []) for name in names}
                 sub["customers"] = None
                 figures = _figures(sub, start, end)
                 group_key = dict(zip(cat_dims, key))

@@ -50,14 +50,9 @@ def recent_findings(store: Store, limit: int = 20) -> dict[str, int]:
 _TICKET_DIMS = "t.priority, t.channel, t.team, t.assignee, t.tags, t.customer_tier"
 
 
-def _dicts(cur, json_fields: dict[str, str] | None = None) -> list[dict]:
-    """Rows as dicts; `json_fields` maps a column to the JSON text that stands for NULL."""
+def _dicts(cur) -> list[dict]:
     names = [d[0] for d in cur.description]
-    rows = [dict(zip(names, row)) for row in cur]
-    for name, empty in (json_fields or {}).items():
-        for row in rows:
-            row[name] = json.loads(row[name] or empty)
-    return rows
+    return [dict(zip(names, row)) for row in cur]
 
 
 def kpi_tickets(store: Store, since: int, until: int) -> list[dict]:
@@ -75,14 +70,14 @@ def kpi_tickets(store: Store, since: int, until: int) -> list[dict]:
         "LEFT JOIN sla_clocks res ON res.source = t.source AND res.ticket_id = t.id AND res.metric = 'resolution' "
         "AND res.cycle = 0 "
         "WHERE (t.created_at IS NULL OR t.created_at < :until) AND (t.resolution_at IS NULL OR t.resolution_at >= :since)",
-        {"since": since, "until": until}), {"reported": "{}", "tags": "[]"})
+        {"since": since, "until": until}))  # reported and tags stay JSON text: decoded when needed
 
 
 def kpi_surveys(store: Store, since: int, until: int) -> list[dict]:
     return _dicts(store.conn.execute(
         f"SELECT s.kind, s.score, s.label, s.scale_min, s.scale_max, s.submitted_at, {_TICKET_DIMS} FROM surveys s "
         "LEFT JOIN tickets t ON t.source = s.source AND t.id = s.ticket_id "
-        "WHERE s.submitted_at >= ? AND s.submitted_at < ?", (since, until)), {"tags": "[]"})
+        "WHERE s.submitted_at >= ? AND s.submitted_at < ?", (since, until)))
 
 
 def kpi_clocks(store: Store, since: int, until: int) -> list[dict]:
@@ -90,7 +85,7 @@ def kpi_clocks(store: Store, since: int, until: int) -> list[dict]:
         f"SELECT c.metric, c.stopped_at, c.due_at, {_TICKET_DIMS} FROM sla_clocks c "
         "JOIN tickets t ON t.source = c.source AND t.id = c.ticket_id WHERE c.metric IN ('first_response', 'resolution') "
         "AND c.cycle = 0 AND ((c.stopped_at >= :since AND c.stopped_at < :until) OR (c.due_at >= :since AND "
-        "c.due_at < :until))", {"since": since, "until": until}), {"tags": "[]"})
+        "c.due_at < :until))", {"since": since, "until": until}))
 
 
 def kpi_customers(store: Store) -> list[dict] | None:
