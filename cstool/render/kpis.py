@@ -89,3 +89,55 @@ def html_report(doc: dict, title: str) -> str:
         out.append("</table>")
     out.append("<p>* fewer than 30 observations</p>")
     return "\n".join(out) + "\n"
+
+
+def print_kpis(console, doc: dict, title: str, trend, issues, better) -> None:
+    """The table view: headline with changes and daily sparklines, every figure, groups, top issues."""
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    prev = doc["previous"] or {}
+    head = Table(box=None, header_style="bold")
+    for name, justify in (("Headline", "left"), ("Value", "right"), ("n", "right"), ("Previous", "right"),
+                          ("Change", "right"), ("Daily trend", "left")):
+        head.add_column(name, justify=justify)
+    for key in HEADLINE:
+        fig = doc["metrics"][key]
+        before = prev.get("metrics", {}).get(key, {}).get("value") if prev else None
+        text, style = show_delta(key, prev.get("delta", {}).get(key) if prev else None, better)
+        head.add_row(key, show(key, fig["value"]) + (" *" if fig["low_sample"] else ""), f"{fig['n']:,}",
+                     show(key, before) if prev else "", Text(text, style=style),
+                     sparkline(trend[key]) if trend and key in trend else "")
+    console.print(Panel(head, title=title, title_align="left", expand=False))
+    detail = Table(title="All figures", title_justify="left", header_style="bold")
+    for name in ("Metric", "Value", "n", "Previous", "Change"):
+        detail.add_column(name, justify="left" if name == "Metric" else "right")
+    for key, fig in doc["metrics"].items():
+        before = prev.get("metrics", {}).get(key, {}).get("value") if prev else None
+        text, style = show_delta(key, prev.get("delta", {}).get(key) if prev else None, better)
+        detail.add_row(key, show(key, fig["value"]) + (" *" if fig["low_sample"] else ""), f"{fig['n']:,}",
+                       show(key, before) if prev else "", Text(text, style=style))
+    console.print(detail)
+    if doc["groups"]:
+        groups = Table(title="Groups (by volume)", title_justify="left", header_style="bold")
+        groups.add_column("Group", overflow="fold")
+        for key in GROUP_COLUMNS:
+            groups.add_column(key, justify="right")
+        for g in doc["groups"]:
+            groups.add_row(Text(group_label(g["key"])),
+                           *(show(k, g["metrics"][k]["value"]) + (" *" if g["metrics"][k]["low_sample"] else "")
+                             for k in GROUP_COLUMNS))
+        console.print(groups)
+    if issues:
+        top = Table(title="Top issues (tags by volume, change vs the previous period)", title_justify="left",
+                    header_style="bold")
+        for name in ("Tag", "Tickets", "Change", "Reopened", "SLA breached"):
+            top.add_column(name, justify="left" if name == "Tag" else "right")
+        for i in issues:
+            top.add_row(Text(i["tag"]), f"{i['tickets']:,}", f"{i['change']:+d}", show("reopen_pct", i["reopen_pct"]),
+                        show("breach_pct", i["breach_pct"]))
+        console.print(top)
+    if doc["metrics"]["churn_pct"]["value"] is None and doc["metrics"]["churn_pct"]["n"] == 0:
+        console.print("churn_pct and clv are n/a: import customers (cstool import customers) to get them", markup=False)
+    console.print("* fewer than 30 observations", markup=False)
