@@ -53,8 +53,7 @@ def kpi(
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """KPIs for a period (half-open [since, until) in the config time zone), each with its sample
-    size; figures from fewer than 30 observations are marked.
+    """KPIs for a period (half-open [since, until) in the config time zone), each with its sample size; figures from fewer than 30 observations are marked.
 
     Example: cstool kpi --period last-week --compare previous --by channel
     """

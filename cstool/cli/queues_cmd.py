@@ -59,8 +59,7 @@ def escalations(
                                        "json/csv: all).")] = 20,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Tiered escalation queues, highest tier first, most urgent first within a tier, with every
-    reason in words. Each run is recorded (once per --as-of) so a nightly run can show what is new.
+    """Tiered escalation queues, highest tier first, most urgent first within a tier, with every reason in words. Each run is recorded (once per --as-of) so a nightly run can show what is new.
 
     Example: cstool escalations --as-of 2026-03-31T16:00:00Z --new-since LAST
     """
@@ -110,8 +109,7 @@ def followups(
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Detractors (NPS 0-6) and CSAT of 2 or less from the last N days, not yet followed up, with
-    customer, ticket, score, comment and owner (the ticket's assignee, else its team).
+    """Detractors (NPS 0-6) and CSAT of 2 or less from the last N days, not yet followed up, with customer, ticket, score, comment and owner (the ticket's assignee, else its team).
 
     Example: cstool followups --days 7; cstool followups done S00042 --note "called, refund issued"
     """

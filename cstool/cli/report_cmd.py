@@ -41,9 +41,7 @@ def report(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="With --email: print the MIME message instead.")] = False,
     show_pii: Annotated[bool, typer.Option("--show-pii", help="Do not mask customer e-mails.")] = False,
 ) -> None:
-    """The nightly summary: headline KPIs vs the previous period, SLA breaches and the worst five,
-    escalation queue sizes, top issues and data-quality findings. Two runs on one store never
-    overlap: the second exits 75 at once.
+    """The nightly summary: headline KPIs vs the previous period, SLA breaches and the worst five, escalation queue sizes, top issues and data-quality findings. Two runs on one store never overlap: the second exits 75 at once.
 
     Example (crontab): 0 7 * * *  cstool --quiet report --email
     """

@@ -115,8 +115,7 @@ def _check(as_of, team, assignee, priority, policy, include, fail_on, limit, fmt
 @command(app, "show")
 def show(ticket: Annotated[str, typer.Argument(help="Ticket id (or SOURCE:ID).")], as_of: AsOfOpt = None,
          fmt: FormatOpt = Format.table) -> None:
-    """Every SLA clock of one ticket and why: policy and matching condition, calendar, target,
-    due, stop, elapsed business time, paused time and the pause intervals.
+    """Every SLA clock of one ticket and why: policy and matching condition, calendar, target, due, stop, elapsed business time, paused time and the pause intervals.
 
     Example: cstool sla show T02188 --as-of 2026-03-31T16:00:00Z
     """
