@@ -16,6 +16,7 @@ later than the deadline.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from cstool.sla.calendar import BusinessCalendar
 from cstool.sla.duration import Duration
@@ -92,10 +93,15 @@ def _deadline(calendar: BusinessCalendar, running, target: int) -> int | None:
     return None
 
 
+@lru_cache(maxsize=256)
+def _label(target: Duration | None) -> str:
+    return str(target) if target else ""
+
+
 def _clock(calendar: BusinessCalendar, policy: Policy, matched: str, metric: str, cycle: int, target: Duration | None,
            timeline, start: int | None, stop: int | None) -> Clock:
     base = dict(metric=metric, cycle=cycle, policy=policy.name, matched=matched, calendar=calendar.name,
-                target=str(target) if target else "", started_at=start, stopped_at=stop)
+                target=_label(target), started_at=start, stopped_at=stop)
     if target is None or start is None:
         return Clock(**base, target_seconds=None, due_at=None, risk_at=None, elapsed_business_seconds=0,
                      paused_seconds=0, mode="n/a")

@@ -93,7 +93,7 @@ def clock_row(source: str, ticket_id: str, clock: Clock, last_event: int | None,
     return (source, ticket_id, clock.metric, clock.cycle, clock.policy, clock.matched, clock.calendar, clock.target,
             clock.target_seconds, clock.started_at, clock.stopped_at, clock.due_at, clock.risk_at,
             clock.elapsed_business_seconds, clock.elapsed_since, clock.paused_seconds,
-            json.dumps(clock.pauses), clock.mode, last_event, fingerprint)
+            json.dumps(clock.pauses) if clock.pauses else "[]", clock.mode, last_event, fingerprint)
 
 
 def clock_from_row(row: dict) -> Clock:
