@@ -257,3 +257,16 @@ def test_as_of_before_later_data_is_computed_live(cli, store):
     # V1 is solved at 18:00, but at 16:30 its second next-response cycle is running and at risk
     doc = as_json(cli("sla", "check", "--as-of", "2026-03-02T16:30:00Z", "--format", "json"))
     assert ("V1", "next_response", 2, "at_risk") in {(f["ticket_id"], f["metric"], f["cycle"], f["state"]) for f in doc}
+
+
+def test_include_running_and_csv_output(cli, store):
+    doc = as_json(cli("sla", "check", "--as-of", "2026-03-02T11:30:00Z", "--include", "running", "--format", "json"))
+    # breached first, then the running clocks by deadline (12:00, 13:00, 14:00, 15:00, 19:00)
+    assert [(f["ticket_id"], f["metric"], f["state"]) for f in doc] == [
+        ("F2", "first_response", "breached"), ("F1", "first_response", "running"), ("V1", "first_response", "running"),
+        ("F2", "resolution", "running"), ("F1", "resolution", "running"), ("V1", "resolution", "running")]
+    csv_out = cli("sla", "check", "--as-of", "2026-03-02T11:30:00Z", "--format", "csv").stdout
+    assert csv_out == ("source,ticket_id,subject,priority,team,assignee,metric,cycle,state,due_at,remaining_seconds,"
+                       "overdue_seconds,policy,calendar\n"
+                       "generic,F2,f2,high,Billing,Ana,first_response,0,breached,2026-03-02T11:00:00+00:00,-1800,1800,"
+                       "Frappe,frappe\n")
