@@ -85,13 +85,8 @@ def duration_figures(prefix: str, values: list[float]) -> dict[str, Figure]:
 
 
 def _reported(ticket: dict, key: str):
-    """A vendor-reported duration (seconds); `reported` may still be the stored JSON text."""
-    reported = ticket.get("reported")
-    if isinstance(reported, str):
-        import json
-
-        reported = json.loads(reported)
-    return (reported or {}).get(key)
+    """A vendor-reported duration in seconds from the record's `reported` mapping, if any."""
+    return (ticket.get("reported") or {}).get(key)
 
 
 def _clean(ticket: dict) -> bool:

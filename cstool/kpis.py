@@ -55,8 +55,9 @@ def kpi_report(store: Store, engine: SlaEngine, since: int, until: int, by: list
     """{since, until, timezone, metrics, groups: [{key, metrics}], previous: {since, until, metrics, delta} | None}."""
     refresh_clocks(store, engine)
     lo = periods.previous(since, until)[0] if compare else since
-    data = {"tickets": queries.kpi_tickets(store, lo, until), "surveys": queries.kpi_surveys(store, lo, until),
-            "clocks": queries.kpi_clocks(store, lo, until), "customers": queries.kpi_customers(store)}
+    dims = tuple(by)
+    data = {"tickets": queries.kpi_tickets(store, lo, until, dims), "surveys": queries.kpi_surveys(store, lo, until, dims),
+            "clocks": queries.kpi_clocks(store, lo, until, dims), "customers": queries.kpi_customers(store)}
     metrics = _figures(data, since, until)
     doc = {"since": since, "until": until, "timezone": tz, "metrics": _doc(metrics), "groups": [], "previous": None}
     time_dims = [d for d in by if d in TIME_DIMS]
