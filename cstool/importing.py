@@ -20,7 +20,6 @@ from cstool.ingest.servicenow import group_incidents
 from cstool.store.connection import Store
 from cstool.store.writes import ImportResult, RecordBatch, ticket_time_lookup, write_import
 
-KINDS = ("tickets", "surveys", "events", "customers")
 
 
 class HashingReader(io.RawIOBase):

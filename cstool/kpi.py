@@ -5,6 +5,7 @@ Percentages are 0-100 rounded to two decimals; every figure comes with its sampl
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 LOW_SAMPLE = 30
@@ -66,8 +67,8 @@ def ces(surveys: list[dict]) -> dict[str, Figure]:
 
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile of sorted `values` (q in (0, 1]): the ceil(q*n)-th smallest."""
-    rank = max(1, -(-int(q * len(values) * 1000) // 1000))
-    return values[min(rank, len(values)) - 1]
+    rank = math.ceil(q * len(values) - 1e-9)  # the epsilon absorbs float noise (0.9 * 10 = 9.000…02)
+    return values[min(max(rank, 1), len(values)) - 1]
 
 
 def duration_figures(prefix: str, values: list[float]) -> dict[str, Figure]:

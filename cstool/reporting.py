@@ -9,7 +9,6 @@ from cstool import kpi
 from cstool.store import Store, store_info
 from cstool.store.queries import backlog_by, recent_findings, surveys_between, ticket_counts
 
-WEEK = 7 * 86400
 
 
 def nightly_summary(store: Store, *, as_of: int, days: int = 7, engine=None) -> dict:

@@ -252,3 +252,22 @@ def test_survey_score_outside_scale_and_missing_time(cli, tmp_path):
     assert "MISSING REQUIRED FIELD" in result.stderr and "--submitted-at" in result.stderr
     doc = as_json(imp(cli, "surveys", "s.csv", "--scale", "1-10", "--submitted-at", "2024-01-01", "--format", "json"))
     assert doc["inserted"] == 2
+
+
+def test_parser_process_gives_the_same_result_as_in_process(cli, tmp_path, monkeypatch):
+    """Large files are parsed in a forked child; force that path on a small file and compare."""
+    import cstool.importing as importing
+
+    text = (HEADER + ROWS + "T3,x,Whenever,Open,Email,2026-03-02T09:00:00Z,,,\n"
+            + "T1,dup,low,open,email,2026-03-02T09:00:00Z,,,\n")
+    write(tmp_path / "t.csv", text)
+    sequential = as_json(cli("--db", "a.db", "import", "tickets", "t.csv", "--max-rejects", "5", "--format", "json"))
+    monkeypatch.setattr(importing, "PARALLEL_BYTES", 0)
+    used = []
+    real = importing._parse_in_parallel
+    monkeypatch.setattr(importing, "_parse_in_parallel", lambda *a: used.append(1) or real(*a))
+    parallel = as_json(cli("--db", "b.db", "import", "tickets", "t.csv", "--max-rejects", "5", "--format", "json"))
+    assert used and parallel == sequential
+    assert (parallel["inserted"], parallel["rejected"]) == (2, 2)
+    assert rows("a.db", "SELECT * FROM tickets ORDER BY id") == rows("b.db", "SELECT * FROM tickets ORDER BY id")
+    assert rows("a.db", 'SELECT record, error_type FROM rejects') == rows("b.db", 'SELECT record, error_type FROM rejects')

@@ -44,10 +44,6 @@ def previous_run(store: Store, before: int, inclusive: bool = False) -> tuple[in
     return row[0], ranks
 
 
-def has_runs(store: Store) -> bool:
-    return store.conn.execute("SELECT 1 FROM escalation_log LIMIT 1").fetchone() is not None
-
-
 def followup_candidates(store: Store, since: int, until: int) -> list[dict]:
     """Detractors (NPS 0-6) and CSAT of 2 or less (or Bad) answered in [since, until) and not
     followed up, with their ticket and customer."""
