@@ -6,7 +6,7 @@ Percentages are 0-100 rounded to two decimals; every figure comes with its sampl
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 LOW_SAMPLE = 30
 
@@ -25,64 +25,158 @@ def pct(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 2) if whole else None
 
 
+DURATIONS = ("first_response", "first_response_business", "resolution", "resolution_business")
+SLA_METRICS = ("first_response", "resolution")
+DAY = 86400
+BACKLOG_BUCKETS = (("<1d", 0, DAY), ("1-3d", DAY, 3 * DAY), ("3-7d", 3 * DAY, 7 * DAY), ("7-30d", 7 * DAY, 30 * DAY),
+                   (">30d", 30 * DAY, float("inf")))
+SURVEY_COUNTS = ("csat_n", "csat_satisfied", "csat_scored", "csat_sum", "nps_n", "promoters", "detractors",
+                 "ces_n", "ces_easy", "ces_sum")
+
+
+@dataclass
+class Stats:
+    """What the figures of one period are computed from: counts, the duration samples, the
+    backlog at the period's end with its age buckets, SLA met/breached per metric, survey counts.
+    Built from plain records here (`record_stats`) or aggregated by the store in SQL."""
+
+    created: int = 0
+    resolved: int = 0
+    one_touch: int = 0
+    reopened: int = 0
+    backlog: int = 0
+    ages: list[int] = field(default_factory=lambda: [0] * len(BACKLOG_BUCKETS))
+    samples: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in DURATIONS})
+    sla: dict[str, list[int]] = field(default_factory=lambda: {m: [0, 0] for m in SLA_METRICS})
+    surveys: dict[str, float] = field(default_factory=lambda: dict.fromkeys(SURVEY_COUNTS, 0))
+
+    @classmethod
+    def consecutive(cls, parts: list["Stats"], sla: dict[str, list[int]]) -> "Stats":
+        """The stats of consecutive periods joined: counts add up, samples sit side by side as
+        sorted runs, the backlog is the last period's; SLA (a late clock counts in its due and
+        its stop period) is given."""
+        last = parts[-1] if parts else cls()
+        out = cls(backlog=last.backlog, ages=list(last.ages), sla=sla, samples={k: Runs() for k in DURATIONS})
+        for part in parts:
+            for name in ("created", "resolved", "one_touch", "reopened"):
+                setattr(out, name, getattr(out, name) + getattr(part, name))
+            for key in DURATIONS:
+                out.samples[key].append(sorted(part.samples[key]))
+            for key in SURVEY_COUNTS:
+                out.surveys[key] += part.surveys[key]
+        return out
+
+
 def csat(surveys: list[dict]) -> dict[str, Figure]:
     """csat_pct: share of 4-5 on a 1-5 scale (`good` counts as satisfied, `bad` not; other
     scales: the top two points); csat_avg: mean of numeric scores; csat_responses."""
-    answers = [s for s in surveys if s["kind"] == "csat" and (s["score"] is not None or s.get("label"))]
-    satisfied = 0
-    for s in answers:
-        if s.get("label"):
-            satisfied += s["label"] == "good"
-        else:
-            satisfied += s["score"] >= (s.get("scale_max") or 5) - 1
-    scores = [s["score"] for s in answers if s["score"] is not None]
-    n = len(answers)
-    return {"csat_pct": Figure(pct(satisfied, n), n),
-            "csat_avg": Figure(round(sum(scores) / len(scores), 2) if scores else None, len(scores)),
-            "csat_responses": Figure(n, n)}
+    return survey_figures(survey_counts(surveys), "csat")
 
 
 def nps(surveys: list[dict]) -> dict[str, Figure]:
     """9-10 promoters, 7-8 passives, 0-6 detractors (a 1-10 survey keeps those bands);
     NPS = %promoters - %detractors, from -100 to 100."""
-    scores = [s["score"] for s in surveys if s["kind"] == "nps" and s["score"] is not None]
-    n = len(scores)
-    promoters = sum(1 for x in scores if x >= 9)
-    detractors = sum(1 for x in scores if x <= 6)
-    passives = n - promoters - detractors
-    value = round(100.0 * (promoters - detractors) / n, 2) if n else None
-    return {"nps": Figure(value, n), "promoters_pct": Figure(pct(promoters, n), n),
-            "passives_pct": Figure(pct(passives, n), n), "detractors_pct": Figure(pct(detractors, n), n),
-            "nps_responses": Figure(n, n)}
+    return survey_figures(survey_counts(surveys), "nps")
 
 
 def ces(surveys: list[dict]) -> dict[str, Figure]:
     """1-7 scale, 7 = easiest: mean, and the share of 5-7."""
-    scores = [s["score"] for s in surveys if s["kind"] == "ces" and s["score"] is not None]
-    n = len(scores)
-    return {"ces_avg": Figure(round(sum(scores) / n, 2) if n else None, n),
-            "ces_easy_pct": Figure(pct(sum(1 for x in scores if x >= 5), n), n),
-            "ces_responses": Figure(n, n)}
+    return survey_figures(survey_counts(surveys), "ces")
+
+
+def survey_counts(surveys: list[dict]) -> dict[str, float]:
+    """The counts behind the survey figures (the store computes the same in SQL)."""
+    c = dict.fromkeys(SURVEY_COUNTS, 0)
+    for s in surveys:
+        kind, score, label = s["kind"], s["score"], s.get("label")
+        if kind == "csat" and (score is not None or label):
+            c["csat_n"] += 1
+            c["csat_satisfied"] += (label == "good") if label else score >= (s.get("scale_max") or 5) - 1
+            if score is not None:
+                c["csat_scored"] += 1
+                c["csat_sum"] += score
+        elif kind == "nps" and score is not None:
+            c["nps_n"] += 1
+            c["promoters"] += score >= 9
+            c["detractors"] += score <= 6
+        elif kind == "ces" and score is not None:
+            c["ces_n"] += 1
+            c["ces_easy"] += score >= 5
+            c["ces_sum"] += score
+    return c
+
+
+def survey_figures(c: dict[str, float], kind: str | None = None) -> dict[str, Figure]:
+    """CSAT, NPS and CES figures from survey counts (one kind, or all)."""
+    out: dict[str, Figure] = {}
+    if kind in (None, "csat"):
+        n, scored = c["csat_n"], c["csat_scored"]
+        out.update({"csat_pct": Figure(pct(c["csat_satisfied"], n), n),
+                    "csat_avg": Figure(round(c["csat_sum"] / scored, 2) if scored else None, scored),
+                    "csat_responses": Figure(n, n)})
+    if kind in (None, "nps"):
+        n, promoters, detractors = c["nps_n"], c["promoters"], c["detractors"]
+        out.update({"nps": Figure(round(100.0 * (promoters - detractors) / n, 2) if n else None, n),
+                    "promoters_pct": Figure(pct(promoters, n), n),
+                    "passives_pct": Figure(pct(n - promoters - detractors, n), n),
+                    "detractors_pct": Figure(pct(detractors, n), n), "nps_responses": Figure(n, n)})
+    if kind in (None, "ces"):
+        n = c["ces_n"]
+        out.update({"ces_avg": Figure(round(c["ces_sum"] / n, 2) if n else None, n),
+                    "ces_easy_pct": Figure(pct(c["ces_easy"], n), n), "ces_responses": Figure(n, n)})
+    return out
 
 
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile of sorted `values` (q in (0, 1]): the ceil(q*n)-th smallest."""
-    rank = math.ceil(q * len(values) - 1e-9)  # the epsilon absorbs float noise (0.9 * 10 = 9.000…02)
-    return values[min(max(rank, 1), len(values)) - 1]
+    return values[_rank(len(values), q)]
+
+
+def _rank(n: int, q: float) -> int:
+    """The 0-based index of the nearest-rank q-percentile among n sorted values."""
+    rank = math.ceil(q * n - 1e-9)  # the epsilon absorbs float noise (0.9 * 10 = 9.000…02)
+    return min(max(rank, 1), n) - 1
+
+
+class Runs(list):
+    """Sorted runs of values side by side (the samples of consecutive periods): order
+    statistics are found across them without merging them."""
+
+    def kth(self, k: int) -> float:
+        """The k-th smallest (0-based) value of all runs: narrow every run's candidate range
+        around a pivot taken from the widest range until the pivot is the answer."""
+        from bisect import bisect_left, bisect_right
+
+        runs = [r for r in self if r]
+        lo, hi = [0] * len(runs), [len(r) for r in runs]
+        while True:
+            j = max(range(len(runs)), key=lambda i: hi[i] - lo[i])
+            pivot = runs[j][(lo[j] + hi[j]) // 2]
+            below = [bisect_left(r, pivot, a, b) for r, a, b in zip(runs, lo, hi)]
+            upto = [bisect_right(r, pivot, a, b) for r, a, b in zip(runs, lo, hi)]
+            n_below = sum(x - a for x, a in zip(below, lo))
+            n_upto = sum(x - a for x, a in zip(upto, lo))
+            if k < n_below:
+                hi = below
+            elif k < n_upto:
+                return pivot
+            else:
+                k -= n_upto
+                lo = upto
 
 
 def duration_figures(prefix: str, values: list[float]) -> dict[str, Figure]:
     """{prefix}_median_s, _p90_s, _mean_s in seconds; the median of an even count is the mean of
-    the two middle values."""
-    values = sorted(values)
-    n = len(values)
+    the two middle values. `values` is a plain list or sorted Runs."""
+    runs = values if isinstance(values, Runs) else Runs([sorted(values)])
+    n = sum(len(r) for r in runs)
     if not n:
         return {f"{prefix}_{k}_s": Figure(None, 0) for k in ("median", "p90", "mean")}
     mid = n // 2
-    median = values[mid] if n % 2 else (values[mid - 1] + values[mid]) / 2
+    median = runs.kth(mid) if n % 2 else (runs.kth(mid - 1) + runs.kth(mid)) / 2
     return {f"{prefix}_median_s": Figure(round(median, 1), n),
-            f"{prefix}_p90_s": Figure(round(percentile(values, 0.9), 1), n),
-            f"{prefix}_mean_s": Figure(round(sum(values) / n, 1), n)}
+            f"{prefix}_p90_s": Figure(round(runs.kth(_rank(n, 0.9)), 1), n),
+            f"{prefix}_mean_s": Figure(round(sum(sum(r) for r in runs) / n, 1), n)}
 
 
 def _reported(ticket: dict, key: str):
@@ -104,62 +198,109 @@ def is_open_at(ticket: dict, until: int) -> bool:
     return ticket.get("status") not in ("solved", "closed")
 
 
-DAY = 86400
-BACKLOG_BUCKETS = (("<1d", 0, DAY), ("1-3d", DAY, 3 * DAY), ("3-7d", 3 * DAY, 7 * DAY), ("7-30d", 7 * DAY, 30 * DAY),
-                   (">30d", 30 * DAY, float("inf")))
-
-
-def ticket_kpis(tickets: list[dict], since: int, until: int) -> dict[str, Figure]:
-    """Volume, backlog, response and resolution times, FCR and reopens over [since, until).
+def ticket_stats(tickets: list[dict], since: int, until: int, stats: Stats | None = None) -> Stats:
+    """The ticket part of the stats of [since, until).
 
     Each ticket may carry `first_response_business_s` and `resolution_business_s` (business
     seconds in its policy calendar, pauses excluded) and `resolution_paused_s` (wall seconds
     paused); without them the vendor-reported business value is used, if any."""
+    out = stats or Stats()
     created = [t for t in tickets if t.get("created_at") is not None and since <= t["created_at"] < until]
     resolved = [t for t in tickets if t.get("resolution_at") is not None and since <= t["resolution_at"] < until]
     backlog = [t for t in tickets if is_open_at(t, until)]
-    figures = {"tickets_created": Figure(len(created), len(created)),
-               "tickets_resolved": Figure(len(resolved), len(resolved)),
-               "backlog": Figure(len(backlog), len(backlog))}
-    for label, low, high in BACKLOG_BUCKETS:
-        n = sum(1 for t in backlog if t.get("created_at") is not None and low <= until - t["created_at"] < high)
-        figures[f"backlog_age_{label}"] = Figure(n, n)
-    answered = [t for t in created if t.get("first_response_at") is not None and _clean(t)]
-    figures.update(duration_figures("first_response", [t["first_response_at"] - t["created_at"] for t in answered]))
+    out.created, out.resolved, out.backlog = len(created), len(resolved), len(backlog)
+    out.ages = [sum(1 for t in backlog if t.get("created_at") is not None and low <= until - t["created_at"] < high)
+                for _, low, high in BACKLOG_BUCKETS]
+    out.samples["first_response"] = [t["first_response_at"] - t["created_at"] for t in created
+                                     if t.get("first_response_at") is not None and _clean(t)]
     business = [t.get("first_response_business_s") if t.get("first_response_business_s") is not None
                 else _reported(t, "first_reply_business") for t in created if _clean(t)]
-    figures.update(duration_figures("first_response_business", [b for b in business if b is not None]))
-    timed = [t for t in resolved if t.get("created_at") is not None and _clean(t)]
-    figures.update(duration_figures("resolution", [t["resolution_at"] - t["created_at"] - (t.get("resolution_paused_s") or 0)
-                                                   for t in timed]))
+    out.samples["first_response_business"] = [b for b in business if b is not None]
+    out.samples["resolution"] = [t["resolution_at"] - t["created_at"] - (t.get("resolution_paused_s") or 0)
+                                 for t in resolved if t.get("created_at") is not None and _clean(t)]
     business = [t.get("resolution_business_s") if t.get("resolution_business_s") is not None
                 else _reported(t, "full_resolution_business") for t in resolved if _clean(t)]
-    figures.update(duration_figures("resolution_business", [b for b in business if b is not None]))
-    n = len(resolved)
-    one_touch = sum(1 for t in resolved if (t.get("replies") or 0) <= 1 and not (t.get("reopens") or 0))
-    figures["fcr_pct"] = Figure(pct(one_touch, n), n)
-    figures["reopen_pct"] = Figure(pct(sum(1 for t in resolved if (t.get("reopens") or 0) >= 1), n), n)
+    out.samples["resolution_business"] = [b for b in business if b is not None]
+    out.one_touch = sum(1 for t in resolved if (t.get("replies") or 0) <= 1 and not (t.get("reopens") or 0))
+    out.reopened = sum(1 for t in resolved if (t.get("reopens") or 0) >= 1)
+    return out
+
+
+def ticket_figures(s: Stats) -> dict[str, Figure]:
+    """Volume, backlog with its ages, response and resolution times, FCR and reopens."""
+    figures = {"tickets_created": Figure(s.created, s.created), "tickets_resolved": Figure(s.resolved, s.resolved),
+               "backlog": Figure(s.backlog, s.backlog)}
+    for (label, _, _), n in zip(BACKLOG_BUCKETS, s.ages):
+        figures[f"backlog_age_{label}"] = Figure(n, n)
+    for key in DURATIONS:
+        figures.update(duration_figures(key, s.samples[key]))
+    figures["fcr_pct"] = Figure(pct(s.one_touch, s.resolved), s.resolved)
+    figures["reopen_pct"] = Figure(pct(s.reopened, s.resolved), s.resolved)
     return figures
 
 
-def sla_kpis(clocks: list[dict], since: int, until: int) -> dict[str, Figure]:
-    """met / (met + breached) per metric for clocks that completed or breached in [since, until):
-    a clock stopped in the period is met unless it stopped after its deadline; one still running
+def ticket_kpis(tickets: list[dict], since: int, until: int) -> dict[str, Figure]:
+    """Volume, backlog, response and resolution times, FCR and reopens over [since, until)."""
+    return ticket_figures(ticket_stats(tickets, since, until))
+
+
+def sla_counts(clocks: list[dict], since: int, until: int) -> dict[str, list[int]]:
+    """[met, breached] per metric for clocks that completed or breached in [since, until): a
+    clock stopped in the period is met unless it stopped after its deadline; one still running
     at its deadline in the period is breached."""
-    out = {}
-    for metric in ("first_response", "resolution"):
-        met = breached = 0
-        for c in clocks:
-            if c["metric"] != metric or c.get("due_at") is None:
-                continue
-            stopped, due = c.get("stopped_at"), c["due_at"]
-            if stopped is not None and since <= stopped < until:
-                met += stopped <= due
-                breached += stopped > due
-            elif since <= due < until and (stopped is None or stopped > due) and due < until:
-                breached += 1
-        out[f"sla_{metric}_pct"] = Figure(pct(met, met + breached), met + breached)
+    out = {m: [0, 0] for m in SLA_METRICS}
+    for c in clocks:
+        if c["metric"] not in out or c.get("due_at") is None:
+            continue
+        stopped, due = c.get("stopped_at"), c["due_at"]
+        if stopped is not None and since <= stopped < until:
+            out[c["metric"]][0 if stopped <= due else 1] += 1
+        elif since <= due < until and (stopped is None or stopped > due):
+            out[c["metric"]][1] += 1
     return out
+
+
+def sla_figures(counts: dict[str, list[int]]) -> dict[str, Figure]:
+    return {f"sla_{m}_pct": Figure(pct(met, met + breached), met + breached) for m, (met, breached) in counts.items()}
+
+
+def sla_kpis(clocks: list[dict], since: int, until: int) -> dict[str, Figure]:
+    return sla_figures(sla_counts(clocks, since, until))
+
+
+def backlog_at_ends(intervals, ends: list[int]) -> tuple[list[int], list[list[int]]]:
+    """For ticket intervals (created_at or None, left_at or None: open from creation until it
+    left), how many are open at each of the sorted period `ends` (open at E: created before E,
+    not yet left at E), and per end the count in each backlog age bucket."""
+    from bisect import bisect_right
+    from itertools import accumulate
+
+    n = len(ends)
+    total, oldest = [0] * (n + 1), [0] * (n + 1)  # differences: +1 where a run of ends starts, -1 after
+    young = [[0] * n for _ in BACKLOG_BUCKETS[:-1]]  # direct counts for the buckets under 30 days
+    limits = [high for _, _, high in BACKLOG_BUCKETS[:-1]]
+    last_limit = limits[-1]
+    for created, left in intervals:
+        lo = 0 if created is None else bisect_right(ends, created)
+        hi = n if left is None else bisect_right(ends, left)
+        if lo >= hi:
+            continue
+        total[lo] += 1
+        total[hi] -= 1
+        if created is None:
+            continue
+        for k in range(lo, hi):  # a few ends at most before the ticket is 30 days old
+            age = ends[k] - created
+            if age >= last_limit:
+                oldest[k] += 1
+                oldest[hi] -= 1
+                break
+            bucket = 0
+            while age >= limits[bucket]:
+                bucket += 1
+            young[bucket][k] += 1
+    ages = [*young, list(accumulate(oldest))[:n]]
+    return list(accumulate(total))[:n], [list(row) for row in zip(*ages)]
 
 
 def churn_kpis(customers: list[dict], since: int, until: int) -> dict[str, Figure]:
@@ -177,53 +318,23 @@ def churn_kpis(customers: list[dict], since: int, until: int) -> dict[str, Figur
     return {"churn_pct": Figure(churn, n), "clv": Figure(clv, len(revenue))}
 
 
+def figures(stats: Stats, customers: list[dict] | None, since: int, until: int) -> dict[str, Figure]:
+    """Every figure of DESIGN §7 from the stats of [since, until) (churn from the customers)."""
+    out = {**ticket_figures(stats), **sla_figures(stats.sla), **survey_figures(stats.surveys)}
+    out.update(churn_kpis(customers or [], since, until) if customers is not None
+               else {"churn_pct": Figure(None, 0), "clv": Figure(None, 0)})
+    return out
+
+
+def record_stats(tickets: list[dict], surveys: list[dict], clocks: list[dict], since: int, until: int) -> Stats:
+    """The stats of [since, until) from plain records. Surveys count by their submission time."""
+    answered = [s for s in surveys if s.get("submitted_at") is not None and since <= s["submitted_at"] < until]
+    stats = ticket_stats(tickets, since, until, Stats(sla=sla_counts(clocks, since, until)))
+    stats.surveys = survey_counts(answered)
+    return stats
+
+
 def compute_kpis(tickets: list[dict], surveys: list[dict], clocks: list[dict], customers: list[dict] | None,
                  since: int, until: int) -> dict[str, Figure]:
-    """Every figure of DESIGN §7 for [since, until). Surveys count by their submission time."""
-    answered = [s for s in surveys if s.get("submitted_at") is not None and since <= s["submitted_at"] < until]
-    figures = {**ticket_kpis(tickets, since, until), **sla_kpis(clocks, since, until),
-               **csat(answered), **nps(answered), **ces(answered)}
-    figures.update(churn_kpis(customers or [], since, until) if customers is not None
-                   else {"churn_pct": Figure(None, 0), "clv": Figure(None, 0)})
-    return figures
-
-
-def _between(rows: list[dict], keys: list[int], start: int, end: int) -> list[dict]:
-    """Rows of `rows` (sorted, `keys` their sort keys) with start <= key < end."""
-    from bisect import bisect_left
-
-    return rows[bisect_left(keys, start):bisect_left(keys, end)]
-
-
-def window_slices(tickets: list[dict], surveys: list[dict], clocks: list[dict], windows):
-    """For consecutive windows (label, start, end), yield (label, start, end, tickets, surveys,
-    clocks) holding only what can count in that window: tickets created or resolved in it or
-    still open at its end, surveys answered in it, clocks stopped or due in it. One sweep over
-    the data instead of every window scanning everything."""
-    created = sorted((t for t in tickets if t.get("created_at") is not None), key=lambda t: t["created_at"])
-    undated = [t for t in tickets if t.get("created_at") is None]
-    resolved = sorted((t for t in tickets if t.get("resolution_at") is not None), key=lambda t: t["resolution_at"])
-    answered = sorted((s for s in surveys if s.get("submitted_at") is not None), key=lambda s: s["submitted_at"])
-    stopped = sorted((c for c in clocks if c.get("stopped_at") is not None), key=lambda c: c["stopped_at"])
-    due = sorted((c for c in clocks if c.get("due_at") is not None), key=lambda c: c["due_at"])
-    answered_at = [s["submitted_at"] for s in answered]
-    stopped_at, due_at = [c["stopped_at"] for c in stopped], [c["due_at"] for c in due]
-    open_now: dict[int, dict] = {id(t): t for t in undated}
-    i = j = 0
-    for label, start, end in windows:
-        here: dict[int, dict] = {}
-        while i < len(created) and created[i]["created_at"] < end:
-            open_now[id(created[i])] = created[i]
-            if created[i]["created_at"] >= start:
-                here[id(created[i])] = created[i]
-            i += 1
-        while j < len(resolved) and resolved[j]["resolution_at"] < end:
-            open_now.pop(id(resolved[j]), None)
-            if resolved[j]["resolution_at"] >= start:
-                here[id(resolved[j])] = resolved[j]
-            j += 1
-        here.update(open_now)
-        window_clocks = {id(c): c for c in _between(stopped, stopped_at, start, end)}
-        window_clocks.update((id(c), c) for c in _between(due, due_at, start, end))
-        yield (label, start, end, list(here.values()), _between(answered, answered_at, start, end),
-               list(window_clocks.values()))
+    """Every figure of DESIGN §7 for [since, until) from plain records."""
+    return figures(record_stats(tickets, surveys, clocks, since, until), customers, since, until)

@@ -57,6 +57,8 @@ def refresh_clocks(store: Store, engine: SlaEngine) -> int:
                 sla_store.save_clocks(store, batch)
                 batch = []
         sla_store.save_clocks(store, batch)
+        sla_store.copy_clock_times(store, keys)
+        sla_store.index_clocks(store)
         sla_store.set_meta(store, fingerprint=engine.fingerprint, import_id=str(last))
     return done
 

@@ -188,23 +188,3 @@ def test_top_issues_on_the_sample_data(cli, demo_db):
     assert "Top issues (tags by volume, change vs the previous" in out
     row = next(line for line in out.splitlines() if line.startswith("│ import "))
     assert [cell.strip() for cell in row.strip("│").split("│")] == ["import", "43", "+14", "10.3%", "9.5%"]
-
-
-def test_window_slices_give_the_same_figures_as_the_whole_data():
-    import random
-
-    rng = random.Random(3)
-    tickets, surveys, clocks = [], [], []
-    for n in range(400):
-        created = SINCE + rng.randrange(-10 * D, 20 * D)
-        resolved = created + rng.randrange(H, 9 * D) if rng.random() < 0.7 else None
-        status = "solved" if resolved else rng.choice(["open", "pending", "closed"])
-        tickets.append(t(created if rng.random() > 0.05 else None, created + rng.randrange(60, 4 * H), resolved,
-                         status=status, reopens=rng.randrange(2), replies=rng.randrange(3)))
-        surveys.append({"kind": "csat", "score": rng.randint(1, 5), "label": None, "scale_max": 5,
-                        "submitted_at": created + rng.randrange(D)})
-        clocks.append({"metric": "resolution", "stopped_at": resolved, "due_at": created + 3 * D})
-    windows = periods.split(SINCE, SINCE + 14 * D, "day", "UTC")
-    for label, start, end, ts, ss, cs in kpi.window_slices(tickets, surveys, clocks, windows):
-        assert kpi.compute_kpis(ts, ss, cs, None, start, end) == kpi.compute_kpis(tickets, surveys, clocks, None,
-                                                                                  start, end), label

@@ -34,10 +34,17 @@ def ensure_private_file(path: Path) -> bool:
 class Store:
     """The one object that talks SQL. Opened by `open_store`; use as a context manager."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection):
+    def __init__(self, path: Path, conn: sqlite3.Connection, busy_timeout: float = 30.0):
         self.path = path
         self.conn = conn
+        self.busy_timeout = busy_timeout
         self._db = None
+
+    def reader(self) -> "Store":
+        """Another connection to the same file, for reading in another thread (in WAL mode
+        readers never block each other or the writer). Close it when done."""
+        conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False)
+        return Store(self.path, conn, self.busy_timeout)
 
     @property
     def db(self):
@@ -107,7 +114,7 @@ def open_store(path: Path, *, create: bool = True, busy_timeout: float = 30.0) -
         if isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
             raise TempFailure(f"database {path} is busy; try again later") from None
         raise CannotCreate(f"cannot open database {path}: {exc}") from None
-    store = Store(path, conn)
+    store = Store(path, conn, busy_timeout)
     if mode.lower() != "wal":
         store.close()
         raise CannotCreate(f"database {path}: cannot switch to WAL journal mode (got {mode})")

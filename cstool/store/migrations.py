@@ -133,6 +133,12 @@ CREATE TABLE followups (
     PRIMARY KEY (source, survey_id)
 );
 """),
+    (4, "business times of the stopped SLA clocks on the ticket rows (KPI scans without joins)", """
+ALTER TABLE tickets ADD COLUMN sla_first_response_s INTEGER;
+ALTER TABLE tickets ADD COLUMN sla_resolution_s INTEGER;
+ALTER TABLE tickets ADD COLUMN sla_resolution_paused_s INTEGER;
+DELETE FROM sla_meta WHERE key = 'fingerprint'
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

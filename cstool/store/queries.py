@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from cstool.store.connection import Store
 
@@ -48,71 +47,11 @@ def recent_findings(store: Store, limit: int = 20) -> dict[str, int]:
     return total
 
 
-class Record(sqlite3.Row):
-    """A read-only row with dict-style `get`: far smaller and faster to build than a dict,
-    which matters when a KPI period spans a million tickets."""
-
-    def get(self, key: str, default=None):
-        try:
-            return self[key]
-        except IndexError:
-            return default
-
-
-def _records(store: Store, sql: str, params) -> list[Record]:
-    cur = store.conn.cursor()
-    cur.row_factory = Record
-    return cur.execute(sql, params).fetchall()
-
-
-def _dims(dims: tuple[str, ...]) -> str:
-    """Ticket attributes for grouping, only those asked for (every column costs per row)."""
-    columns = {"channel": "t.channel", "priority": "t.priority", "team": "t.team", "assignee": "t.assignee",
-               "tag": "t.tags", "customer_tier": "t.customer_tier"}
-    return "".join(f", {columns[d]}" for d in dims if d in columns)
-
-
-def kpi_tickets(store: Store, since: int, until: int, dims: tuple[str, ...] = ()) -> list[Record]:
-    """Tickets that can count in [since, until) (created in it, resolved in it, or open at its end):
-    their instants, status, reply and reopen counts, whether a data-quality finding is flagged,
-    and business times (the stored SLA clock, else the vendor-reported value)."""
-    return _records(store, (
-        "SELECT t.created_at, t.first_response_at, t.resolution_at, t.status, t.reopens, t.replies, "
-        "t.findings IS NOT NULL AS findings, "
-        "CASE WHEN fr.mode = 'stopped' THEN fr.elapsed ELSE json_extract(t.reported, '$.first_reply_business') END "
-        "AS first_response_business_s, "
-        "CASE WHEN res.mode = 'stopped' THEN res.elapsed ELSE json_extract(t.reported, '$.full_resolution_business') "
-        "END AS resolution_business_s, "
-        f"CASE WHEN res.mode = 'stopped' THEN res.paused_seconds END AS resolution_paused_s{_dims(dims)} "
-        "FROM tickets t "
-        "LEFT JOIN sla_clocks fr ON fr.source = t.source AND fr.ticket_id = t.id AND fr.metric = 'first_response' "
-        "AND fr.cycle = 0 "
-        "LEFT JOIN sla_clocks res ON res.source = t.source AND res.ticket_id = t.id AND res.metric = 'resolution' "
-        "AND res.cycle = 0 "
-        "WHERE (t.created_at IS NULL OR t.created_at < :until) AND (t.resolution_at IS NULL OR t.resolution_at >= :since)"
-    ), {"since": since, "until": until})
-
-
-def kpi_surveys(store: Store, since: int, until: int, dims: tuple[str, ...] = ()) -> list[Record]:
-    join = " LEFT JOIN tickets t ON t.source = s.source AND t.id = s.ticket_id" if _dims(dims) else ""
-    return _records(store, (
-        f"SELECT s.kind, s.score, s.label, s.scale_min, s.scale_max, s.submitted_at{_dims(dims)} FROM surveys s{join} "
-        "WHERE s.submitted_at >= ? AND s.submitted_at < ?"), (since, until))
-
-
-def kpi_clocks(store: Store, since: int, until: int, dims: tuple[str, ...] = ()) -> list[Record]:
-    join = " JOIN tickets t ON t.source = c.source AND t.id = c.ticket_id" if _dims(dims) else ""
-    return _records(store, (
-        f"SELECT c.metric, c.stopped_at, c.due_at{_dims(dims)} FROM sla_clocks c{join} "
-        "WHERE c.metric IN ('first_response', 'resolution') AND c.cycle = 0 AND "
-        "((c.stopped_at >= :since AND c.stopped_at < :until) OR (c.due_at >= :since AND c.due_at < :until))"),
-        {"since": since, "until": until})
-
-
-def kpi_customers(store: Store) -> list[Record] | None:
+def kpi_customers(store: Store) -> list[dict] | None:
     """Every customer, or None when none were imported (churn and CLV are then unknown)."""
-    rows = _records(store, "SELECT id, tier, signup_at, churned_at, revenue FROM customers", ())
-    return rows or None
+    rows = store.conn.execute("SELECT signup_at, churned_at, revenue FROM customers")
+    customers = [{"signup_at": a, "churned_at": b, "revenue": r} for a, b, r in rows]
+    return customers or None
 
 
 def time_bounds(store: Store) -> tuple[int | None, int | None]:

@@ -105,11 +105,40 @@ def clock_from_row(row: dict) -> Clock:
                  elapsed_since=row["elapsed_since"])
 
 
+# Covering indexes for the KPI scans (clocks stopped / due in a period, per metric). Dropped
+# while every clock is rewritten and built again after: one sort instead of 2M random inserts.
+KPI_INDEXES = {"sla_clocks_stop": "metric, cycle, stopped_at, due_at", "sla_clocks_due": "metric, cycle, due_at, stopped_at"}
+
+
 def delete_clocks(store: Store, keys: Iterable[tuple[str, str]] | None) -> None:
     if keys is None:
+        for name in KPI_INDEXES:
+            store.conn.execute(f"DROP INDEX IF EXISTS {name}")
         store.conn.execute("DELETE FROM sla_clocks")
     else:
         store.conn.executemany("DELETE FROM sla_clocks WHERE source = ? AND ticket_id = ?", list(keys))
+
+
+def index_clocks(store: Store) -> None:
+    for name, columns in KPI_INDEXES.items():
+        store.conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON sla_clocks({columns})")
+
+
+def copy_clock_times(store: Store, keys: Iterable[tuple[str, str]] | None) -> None:
+    """Copy the business seconds of each ticket's stopped first-response and resolution clocks
+    (and the resolution's paused seconds) onto its row, NULL when not stopped: the KPI scans
+    read them without a join."""
+    def clock(metric: str, column: str) -> str:
+        return (f"(SELECT c.{column} FROM sla_clocks c WHERE c.source = tickets.source AND c.ticket_id = tickets.id "
+                f"AND c.metric = '{metric}' AND c.cycle = 0 AND c.mode = 'stopped')")
+
+    sql = (f"UPDATE tickets SET sla_first_response_s = {clock('first_response', 'elapsed')}, "
+           f"sla_resolution_s = {clock('resolution', 'elapsed')}, "
+           f"sla_resolution_paused_s = {clock('resolution', 'paused_seconds')}")
+    if keys is None:
+        store.conn.execute(sql)
+    else:
+        store.conn.executemany(sql + " WHERE source = ? AND id = ?", list(keys))
 
 
 def set_meta(store: Store, **values: str) -> None:
