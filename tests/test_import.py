@@ -257,6 +257,7 @@ def test_survey_score_outside_scale_and_missing_time(cli, tmp_path):
 def test_parser_process_gives_the_same_result_as_in_process(cli, tmp_path, monkeypatch):
     """Large files are parsed in a forked child; force that path on a small file and compare."""
     import cstool.importing as importing
+    import cstool.parser_process as parser_process
 
     text = (HEADER + ROWS + "T3,x,Whenever,Open,Email,2026-03-02T09:00:00Z,,,\n"
             + "T1,dup,low,open,email,2026-03-02T09:00:00Z,,,\n")
@@ -264,8 +265,8 @@ def test_parser_process_gives_the_same_result_as_in_process(cli, tmp_path, monke
     sequential = as_json(cli("--db", "a.db", "import", "tickets", "t.csv", "--max-rejects", "5", "--format", "json"))
     monkeypatch.setattr(importing, "PARALLEL_BYTES", 0)
     used = []
-    real = importing._parse_in_parallel
-    monkeypatch.setattr(importing, "_parse_in_parallel", lambda *a: used.append(1) or real(*a))
+    real = parser_process.parse_in_parallel
+    monkeypatch.setattr(parser_process, "parse_in_parallel", lambda *a: used.append(1) or real(*a))
     parallel = as_json(cli("--db", "b.db", "import", "tickets", "t.csv", "--max-rejects", "5", "--format", "json"))
     assert used and parallel == sequential
     assert (parallel["inserted"], parallel["rejected"]) == (2, 2)

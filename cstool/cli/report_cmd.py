@@ -47,7 +47,7 @@ def report(
     """
     from cstool import periods
     from cstool.render.report import render_html, render_markdown, render_text
-    from cstool.reporting import nightly_report, report_subject
+    from cstool.reporting import nightly_report
     from cstool.slas import SlaEngine
     from cstool.store.lock import run_lock
 

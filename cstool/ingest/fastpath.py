@@ -52,7 +52,7 @@ def compile_ticket_fast_path(parser, no_creation_finding: str) -> Callable | Non
     columns, vendor null sentinels, repeated extra headers)."""
     from cstool.ingest.records import raw_hash  # shared with the slow path
 
-    binding, preset = parser.binding, parser.preset
+    binding = parser.binding
     if parser.kind != "tickets" or binding.reported or binding.csat is not None or parser.nulls:
         return None
     if len(set(binding.extra.values())) != len(binding.extra):

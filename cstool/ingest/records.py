@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import chain
 from typing import Callable, Iterator
 
 from cstool.errors import DataError
@@ -94,6 +94,16 @@ class Item:
     kind: str
     value: object
     origin: tuple | None = None
+
+
+@dataclass
+class RecordBatch:
+    """Many records of the file's own kind at once, plus any items that came after them;
+    `origins[i]` (record number, line, raw text) belongs to `rows[i]`."""
+
+    rows: list[tuple]
+    origins: list[tuple]
+    others: list[Item]
 
 
 def to_row(kind: str, record: dict) -> tuple:
@@ -242,38 +252,68 @@ class RowParser:
 
 
 def parse_rows(source: CsvSource, parser: RowParser, summary: Summary,
-               ticket_times: Callable[[str], int | None] = lambda _id: None) -> Iterator[Item]:
-    """Stream Items for every record of `source`; `summary` is updated as they go.
+               ticket_times: Callable[[str], int | None] = lambda _id: None, batched: bool = True) -> Iterator[Item]:
+    """Stream Items for every record of `source`; `summary` is updated as they go. With a
+    compiled fast path and `batched`, its records come as Item("batch", RecordBatch) of a
+    chunk of the file each (in file order with the other items).
     Duplicate keys are the store's to find (it sees every row without holding them all)."""
-    sample = list(islice(source.records, SAMPLE_SIZE))
-    summary.layouts = parser.prepare(sample)
-    build = {"tickets": _ticket, "surveys": _survey, "events": _event, "customers": _customer}[parser.kind]
+    head: list[tuple] = []
+    for chunk in source.chunks:
+        head.extend(chunk)
+        if len(head) >= SAMPLE_SIZE:
+            break
+    summary.layouts = parser.prepare([RawRecord(*r) for r in head[:SAMPLE_SIZE]])
     fast = parser.fast_path()
-    for raw in chain(sample, source.records):
-        summary.rows_read += 1
-        if fast is not None:
+    for chunk in chain([head], source.chunks):
+        summary.rows_read += len(chunk)
+        if fast is None or not batched:
+            for r in chunk:
+                yield from _one(parser, RawRecord(*r), summary, ticket_times, fast)
+            continue
+        rows: list[tuple] = []
+        origins: list[tuple] = []
+        for number, line, fields, raw in chunk:
             try:
-                row, findings = fast(raw.fields, raw.raw)
+                row, findings = fast(fields, raw)
             except SlowPath:
-                pass
-            else:
-                if findings:
-                    summary.findings.update(findings)
-                yield Item("record", row, (raw.number, raw.line, raw.raw))
+                others = list(_one(parser, RawRecord(number, line, fields, raw), summary, ticket_times, None))
+                yield Item("batch", RecordBatch(rows, origins, others))
+                rows, origins = [], []
                 continue
-        problem = parser.structural(raw)
-        if problem:
-            summary.rejected += 1
+            if findings:
+                summary.findings.update(findings)
+            rows.append(row)
+            origins.append((number, line, raw))
+        if rows:
+            yield Item("batch", RecordBatch(rows, origins, []))
+
+
+def _one(parser: RowParser, raw: RawRecord, summary: Summary, ticket_times, fast) -> Iterator[Item]:
+    """The items of one record: through the fast path if it takes it, else the general converter."""
+    if fast is not None:
+        try:
+            row, findings = fast(raw.fields, raw.raw)
+        except SlowPath:
+            pass
+        else:
+            if findings:
+                summary.findings.update(findings)
+            yield Item("record", row, (raw.number, raw.line, raw.raw))
+            return
+    problem = parser.structural(raw)
+    if problem:
+        summary.rejected += 1
+        yield Item("reject", problem)
+        return
+    values, kept, problems = parser.values(raw)
+    build = {"tickets": _ticket, "surveys": _survey, "events": _event, "customers": _customer}[parser.kind]
+    items = [] if problems else build(parser, raw, values, kept, summary, ticket_times, problems)
+    if problems:
+        summary.rejected += 1
+        for problem in problems:
             yield Item("reject", problem)
-            continue
-        values, kept, problems = parser.values(raw)
-        items = [] if problems else build(parser, raw, values, kept, summary, ticket_times, problems)
-        if problems:
-            summary.rejected += 1
-            for problem in problems:
-                yield Item("reject", problem)
-            continue
-        yield from items
+        return
+    yield from items
 
 
 def _required(parser: RowParser, raw: RawRecord, values: dict, name: str, problems: list) -> None:

@@ -65,22 +65,32 @@ class Store:
         self.close()
 
     @contextmanager
-    def write(self):
-        """One write transaction (`BEGIN IMMEDIATE`): all of it commits, or none of it."""
+    def write(self, *, check_foreign_keys: bool = True):
+        """One write transaction (`BEGIN IMMEDIATE`): all of it commits, or none of it.
+
+        `check_foreign_keys=False` is for bulk loads whose every reference is made inside the
+        transaction itself (an import's rows point at the import row it creates): the check
+        costs more per row than the insert of the row's text."""
+        if not check_foreign_keys:
+            self.conn.execute("PRAGMA foreign_keys = OFF")  # (only outside a transaction)
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise _translate(exc, self.path) from None
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        try:
-            self.conn.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            self.conn.execute("ROLLBACK")
-            raise _translate(exc, self.path) from None
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise _translate(exc, self.path) from None
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                self.conn.execute("ROLLBACK")
+                raise _translate(exc, self.path) from None
+        finally:
+            if not check_foreign_keys:
+                self.conn.execute("PRAGMA foreign_keys = ON")
 
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]

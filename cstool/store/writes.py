@@ -32,16 +32,6 @@ class _Rollback(Exception):
 
 
 @dataclass
-class RecordBatch:
-    """Many records of the file's own kind at once (from the parser process), plus any other
-    items that came between them; `origins[i]` belongs to `rows[i]`."""
-
-    rows: list[tuple]
-    origins: list[tuple]
-    others: list[Item]
-
-
-@dataclass
 class ImportResult:
     file: str
     kind: str
@@ -210,7 +200,8 @@ def write_import(store: Store, result: ImportResult, items: Iterable[Item], *, s
     `sha256` and `finished_at` (epoch seconds)."""
     table = TABLES[result.kind]
     try:
-        with store.write() as conn:
+        # Every row written references the import row created first in this transaction.
+        with store.write(check_foreign_keys=False) as conn:
             cur = conn.execute(
                 "INSERT INTO imports (kind, file, source, preset, encoding, delimiter, started_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
