@@ -33,7 +33,8 @@ FINDING_FUTURE_DATE = "future_date"
 
 
 # Storage order of each kind's rows (the store adds `source` first and `import_id` last).
-# JSON_FIELDS hold lists/objects serialised as text; `row_hash` is the content hash.
+# JSON_FIELDS hold lists/objects serialised as text; `row_hash` is the content hash of a survey,
+# event or customer (tickets store '': an unchanged ticket is found by comparing its columns).
 TICKET_ROW = ("id", "subject", "customer_id", "customer_email", "customer_name", "customer_tier", "channel",
               "priority", "status", "team", "assignee", "created_at", "first_response_at", "resolved_at",
               "closed_at", "updated_at", "resolution_at", "reopens", "replies", "tags", "reported", "findings",

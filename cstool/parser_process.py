@@ -68,7 +68,7 @@ def parse_in_parallel(open_and_parse: Callable, stream: IO[bytes], name: str, re
     child = context.Process(target=_child, args=(sender, open_and_parse, stream, name, request), daemon=True)
     child.start()
     sender.close()
-    inbox: queue.Queue = queue.Queue(maxsize=64)
+    inbox: queue.Queue = queue.Queue(maxsize=16)  # (about 1 MB a message)
 
     def drain() -> None:
         try:

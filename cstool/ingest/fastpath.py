@@ -50,8 +50,6 @@ def compile_ticket_fast_path(parser, no_creation_finding: str) -> Callable | Non
     """The generated `fast(fields, raw) -> (row, findings)` for this parser, or None when the
     file needs something only the general converter does (vendor durations, satisfaction
     columns, vendor null sentinels, repeated extra headers)."""
-    from cstool.ingest.records import raw_hash  # shared with the slow path
-
     binding = parser.binding
     if parser.kind != "tickets" or binding.reported or binding.csat is not None or parser.nulls:
         return None
@@ -62,7 +60,7 @@ def compile_ticket_fast_path(parser, no_creation_finding: str) -> Callable | Non
         return None
     env: dict = {"SlowPath": SlowPath, "_MISS": _MISS, "_memo": _memo, "_whole": _whole, "json": json,
                  "dumps": json.JSONEncoder(ensure_ascii=False).encode,
-                 "split_tags": convert.split_tags, "raw_hash": raw_hash, "SIG": parser.signature,
+                 "split_tags": convert.split_tags,
                  "W": binding.width, "MAXB": MAX_RECORD_BYTES, "AS_OF": parser.options.as_of,
                  "EXTRA": tuple(binding.extra.items()), "TAG_CELLS": tuple(parser.tag_cells)}
     body = ["def fast(f, raw):",
@@ -147,7 +145,7 @@ def compile_ticket_fast_path(parser, no_creation_finding: str) -> Callable | Non
                    "reported": "None", "findings": "','.join(found) or None",
                    "raw": "json.dumps(kept, ensure_ascii=False, sort_keys=True) if kept else None",
                    "extra": "json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None",
-                   "row_hash": "raw_hash(f, SIG)"})
+                   "row_hash": "''"})
     body.append("    return (" + ", ".join(values[n] for n in TICKET_ROW) + "), found")
     exec(compile("\n".join(body), f"<fast path for {parser.file}>", "exec"), env)  # noqa: S102 - our own code
     return env["fast"]

@@ -125,12 +125,6 @@ def row_hash(values) -> str:
     return hashlib.blake2b(repr(values).encode(), digest_size=12).hexdigest()
 
 
-def raw_hash(fields: list[str], signature: bytes) -> str:
-    """Content hash of a source row under one way of reading it (preset, mapping, time options):
-    the same row read the same way gives the same stored record."""
-    return hashlib.blake2b("\x1f".join(fields).encode(), digest_size=12, key=signature).hexdigest()
-
-
 def dumps(value) -> str | None:
     return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else None
 
@@ -148,9 +142,6 @@ class RowParser:
         lowered = [h.strip().lower() for h in header]
         self.tag_cells = [(pos, preset.tag_separators.get(lowered[pos]))
                           for pos in binding.fields.get("tags", [])]
-        reading = (preset.name, sorted(binding.fields.items()), options.tz, options.dayfirst, options.date_format,
-                   options.survey_kind, options.scale)
-        self.signature = hashlib.blake2b(repr(reading).encode(), digest_size=16).digest()
 
     def prepare(self, sample: list[RawRecord]) -> dict[str, str]:
         """Choose one time layout per time column from the sample; return {column: layout}."""
@@ -352,7 +343,7 @@ def _ticket(parser: RowParser, raw, values: dict, kept: dict, summary: Summary, 
         findings.append(FINDING_NO_CREATED_AT)
     summary.findings.update(findings)
     values["findings"] = ",".join(findings) or None
-    values["row_hash"] = raw_hash(raw.fields, parser.signature)
+    values["row_hash"] = ""  # tickets: unchanged rows are found by comparing the stored columns
     values["reported"] = reported
     values["raw"] = kept
     values["extra"] = parser.extras(raw)

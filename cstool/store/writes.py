@@ -86,7 +86,7 @@ class _Sink:
 
     def _statement(self, present: tuple[int, ...]) -> tuple[str, Callable]:
         """INSERT binding only the `present` columns; on conflict every column is set (absent ones
-        to NULL), and only when the content hash differs."""
+        to NULL), and only when that changes a stored value (an unchanged row is not rewritten)."""
         if present not in self.statements:
             names = [self.columns[i] for i in present]
             cols = ", ".join(["source", *names, "import_id"])
@@ -94,8 +94,11 @@ class _Sink:
             sql = f"INSERT INTO {self.table} ({cols}) VALUES ({marks})"
             if self.keyed and not self.fresh:
                 sets = [f"{c} = excluded.{c}" if c in names else f"{c} = NULL" for c in self.columns if c != "id"]
+                stored = [c for c in self.columns if c not in ("id", "row_hash")]
+                mine = ", ".join(f"{self.table}.{c}" for c in stored)
+                theirs = ", ".join(f"excluded.{c}" for c in stored)
                 sql += (f" ON CONFLICT(source, id) DO UPDATE SET {', '.join(sets)}, import_id = excluded.import_id"
-                        f" WHERE {self.table}.row_hash IS NOT excluded.row_hash")
+                        f" WHERE ({mine}) IS NOT ({theirs})")
             elif not self.keyed:
                 sql = sql.replace("INSERT", "INSERT OR IGNORE", 1)
             getter = operator.itemgetter(*present) if len(present) > 1 else (lambda r, i=present[0]: (r[i],))
@@ -157,13 +160,24 @@ class _Sink:
     def _execute(self) -> None:
         if not self.rows:
             return
-        columns = list(zip(*self.rows))
-        present = tuple(i for i, values in enumerate(columns) if values.count(None) != len(values))
-        sql, getter = self._statement(present)
+        sql, getter = self._statement(_present(self.rows))
         before = self.conn.total_changes
         self.conn.executemany(sql, map(getter, self.rows))
         self.changes += self.conn.total_changes - before
         self.count += len(self.rows)
+
+
+def _present(rows: list[tuple]) -> tuple[int, ...]:
+    """The positions holding a value in at least one row (only those are bound: a bound NULL
+    costs as much as a value). A value in the first row settles most positions at once."""
+    first = rows[0]
+    return tuple(i for i, value in enumerate(first)
+                 if value is not None or _column_has_value(rows, i))
+
+
+def _column_has_value(rows: list[tuple], i: int) -> bool:
+    column = list(map(operator.itemgetter(i), rows))
+    return column.count(None) != len(column)
 
 
 def _unbatch(items: Iterable[Item], main: _Sink) -> Iterator[Item]:
@@ -180,16 +194,22 @@ def _count(conn, table: str) -> int:
     return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
+# Indexes kept up to date during a load into an empty table: exports come roughly in time
+# order, so their entries append at the end of the index at little cost while the parser is
+# the slower side; a rebuild afterwards would add to the wait at the end.
+LIVE_INDEXES = ("tickets_created", "tickets_resolution")
+
+
 def _defer_indexes(conn, table: str) -> list[str]:
-    """Drop the secondary indexes of an empty table (rebuilt by the caller after the load)."""
+    """Drop the other secondary indexes of an empty table (rebuilt by the caller after the load)."""
     if conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():
         return []
-    ddl = [sql for (sql,) in conn.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND "
-                                          "tbl_name = ? AND sql IS NOT NULL", (table,))]
-    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-                                "AND sql IS NOT NULL", (table,)).fetchall():
+    indexes = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                           "AND sql IS NOT NULL", (table,)).fetchall()
+    deferred = [(name, sql) for name, sql in indexes if name not in LIVE_INDEXES]
+    for name, _ in deferred:
         conn.execute(f"DROP INDEX {name}")
-    return ddl
+    return [sql for _, sql in deferred]
 
 
 def write_import(store: Store, result: ImportResult, items: Iterable[Item], *, source: str, key_name: str | None,
