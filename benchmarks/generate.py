@@ -93,7 +93,8 @@ def main() -> None:
     parser.add_argument("--no-events", action="store_true")
     args = parser.parse_args()
     for kind, path in generate(args.tickets, args.out, args.seed, not args.no_events).items():
-        print(f"{kind}: {path} ({path.stat().st_size / 1e6:.1f} MB)")
+        if path.exists():
+            print(f"{kind}: {path} ({path.stat().st_size / 1e6:.1f} MB)")
 
 
 if __name__ == "__main__":
