@@ -272,3 +272,23 @@ def test_parser_process_gives_the_same_result_as_in_process(cli, tmp_path, monke
     assert (parallel["inserted"], parallel["rejected"]) == (2, 2)
     assert rows("a.db", "SELECT * FROM tickets ORDER BY id") == rows("b.db", "SELECT * FROM tickets ORDER BY id")
     assert rows("a.db", 'SELECT record, error_type FROM rejects') == rows("b.db", 'SELECT record, error_type FROM rejects')
+
+
+def test_duplicates_in_a_later_import_across_batches(cli, tmp_path, monkeypatch):
+    """Into a non-empty store ids are claimed batch by batch: a repeat in the same batch or in a
+    later one is a reject, the first occurrence wins, and nothing else changes."""
+    import cstool.store.writes as writes
+
+    write(tmp_path / "t.csv", HEADER + ROWS)
+    assert imp(cli, "tickets", "t.csv").exit_code == 0
+    monkeypatch.setattr(writes, "BATCH", 2)
+    later = (HEADER + "T7,First,low,open,email,2026-03-05T08:00:00Z,,,\n"
+             + "T8,x,low,open,email,2026-03-05T08:00:00Z,,,\n" + "T7,Again,low,open,email,2026-03-05T08:00:00Z,,,\n"
+             + "T9,y,low,open,email,2026-03-05T08:00:00Z,,,\n" + "T9,z,low,open,email,2026-03-05T08:00:00Z,,,\n")
+    write(tmp_path / "later.csv", later)
+    result = as_json(imp(cli, "tickets", "later.csv", "--max-rejects", "5", "--format", "json"))
+    assert (result["inserted"], result["rejected"]) == (3, 2)
+    assert rows("t.db", "SELECT id, subject FROM tickets WHERE id IN ('T7', 'T9') ORDER BY id") == [
+        ("T7", "First"), ("T9", "y")]
+    assert rows("t.db", "SELECT record, error_type FROM rejects ORDER BY record") == [
+        (3, "DUPLICATE KEY IN FILE"), (5, "DUPLICATE KEY IN FILE")]

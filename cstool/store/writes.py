@@ -68,9 +68,9 @@ class _Sink:
         self.statements: dict[tuple[int, ...], tuple[str, Callable]] = {}
         self.count = self.changes = 0
         self.rejects: list[Reject] = []
-        if self.keyed:
-            conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS keys_{kind} (id TEXT UNIQUE)")
-            conn.execute(f"DELETE FROM temp.keys_{kind}")
+        if self.keyed and not self.fresh:  # the ids this file has had so far (one B-tree, no rowids)
+            conn.execute(f"DROP TABLE IF EXISTS temp.keys_{kind}")
+            conn.execute(f"CREATE TEMP TABLE keys_{kind} (id TEXT PRIMARY KEY) WITHOUT ROWID")
 
     def add_many(self, rows: list[tuple], origins: list[tuple]) -> None:
         self.rows.extend(rows)
@@ -131,13 +131,21 @@ class _Sink:
     def _claim_keys(self) -> None:
         """Drop rows whose id already appeared in this file (the first occurrence wins)."""
         keys = [(row[0],) for row in self.rows]
-        high = self.conn.execute(f"SELECT coalesce(max(rowid), 0) FROM temp.keys_{self.kind}").fetchone()[0]
         before = self.conn.total_changes
+        self.conn.execute("SAVEPOINT claim")
         self.conn.executemany(f"INSERT OR IGNORE INTO temp.keys_{self.kind} VALUES (?)", keys)
         if self.conn.total_changes - before == len(keys):
+            self.conn.execute("RELEASE claim")
             return
-        new = {k for (k,) in self.conn.execute(f"SELECT id FROM temp.keys_{self.kind} WHERE rowid > ?", (high,))}
-        self._reject_duplicates({row[0] for row in self.rows} - new)
+        self.conn.execute("ROLLBACK TO claim")  # a repeated id: claim them one by one to find it
+        self.conn.execute("RELEASE claim")
+        earlier, now = set(), set()
+        for (key,) in keys:
+            if self.conn.execute(f"INSERT OR IGNORE INTO temp.keys_{self.kind} VALUES (?)", (key,)).rowcount:
+                now.add(key)
+            elif key not in now:
+                earlier.add(key)  # claimed by an earlier batch
+        self._reject_duplicates(earlier)
 
     def flush(self) -> None:
         if not self.rows:
