@@ -127,6 +127,8 @@ REFERENCES = [
     "- `sqlite-utils insert --csv` and pandas `read_csv` + `to_sql`: typed by their own detection, no validation.",
     "- sla check / escalations SQL: the same stored clocks classified and joined to their tickets, no rules "
     "evaluated and nothing rendered.",
+    "- sla check / escalations pandas (`benchmarks/reference/sla_pandas.py`): reads the CSV export and finds "
+    "the breached and at-risk clocks under the default 24x7 policy (the same tickets as cstool), no rules.",
     "- kpi SQL (`benchmarks/reference/kpi_week.sql`): per UTC week created, resolved, backlog, median / p90 / "
     "mean of four durations by window functions, FCR, reopens, SLA % by stop week, CSAT, NPS, CES; no backlog "
     "ages, no low-sample flags.",
@@ -136,6 +138,7 @@ REFERENCES = [
 CSTOOL_KPI = "cstool kpi --period all --by week --format json"
 SQL_KPI = "sqlite3 < benchmarks/reference/kpi_week.sql"
 PANDAS_KPI = "pandas: read the CSVs, weekly KPIs (reference/kpi_pandas.py)"
+PANDAS_SLA = "pandas: read the CSV, breached/at-risk clocks (reference/sla_pandas.py)"
 
 
 def _has_pandas() -> bool:
@@ -167,11 +170,14 @@ def bench_size(n: int, folder: Path, paths: dict, cstool: list[str], args, panda
     bench(f"first sla check {n:,} (computes and stores every clock)", {
         "cstool sla check": (cstool + db + ["sla", "check", "--as-of", AS_OF], None)}, 1, folder, results)
     sla_sql = "SELECT count(*) FROM sla_clocks WHERE mode = 'running' AND risk_at < 1774569600"
+    pandas_sla = {PANDAS_SLA: ([sys.executable, str(HERE / "reference" / "sla_pandas.py"), str(folder), AS_OF], None)
+                  } if pandas_ok else {}
     bench(f"sla check {n:,}", {
         "cstool sla check": (cstool + db + ["sla", "check", "--as-of", AS_OF], None),
         "cstool sla check --format nagios": (cstool + db + ["sla", "check", "--as-of", AS_OF, "--format", "nagios"],
                                              None),
         "sqlite3: count breached/at-risk clocks": (["sqlite3", "c.db", sla_sql], None),
+        **pandas_sla,
     }, args.runs, folder, results)
     queue_sql = ("SELECT t.id, t.priority, t.customer_tier, t.assignee, t.reopens, c.metric, c.due_at FROM sla_clocks c "
                  "JOIN tickets t ON t.source = c.source AND t.id = c.ticket_id "
@@ -181,6 +187,7 @@ def bench_size(n: int, folder: Path, paths: dict, cstool: list[str], args, panda
         "cstool escalations --format json": (cstool + db + ["escalations", "--as-of", AS_OF, "--format", "json"],
                                              None),
         "sqlite3: breached/at-risk clocks with their tickets": (["sqlite3", "c.db", queue_sql], None),
+        **pandas_sla,
     }, args.runs, folder, results)
     kpi = {CSTOOL_KPI: (cstool + db + ["kpi", "--period", "all", "--by", "week", "--as-of", AS_OF, "--format", "json"],
                         None),
@@ -218,7 +225,8 @@ def summary_lines(results: list[dict], n: int, sizes: list[int]) -> list[str]:
         f"peak {first['rss'] if first else '?'} MB (target < 150 MB)",
         f"- re-import / first import = {reimport} (target <= 1.0x)",
         f"- sla check {n:,}: {seconds(f'sla check {n:,}', 'cstool sla check', '< 0.5 s')}; "
-        f"escalations: {seconds(f'escalations {n:,}', 'cstool escalations', '< 1 s')}",
+        f"escalations: {seconds(f'escalations {n:,}', 'cstool escalations', '< 1 s')}; cstool sla check / pandas = "
+        f"{ratio(f'sla check {n:,}', 'cstool sla check', PANDAS_SLA, 'none set')}",
         f"- kpi {n:,} by week: cstool / direct SQL = {ratio(f'kpi {n:,}', CSTOOL_KPI, SQL_KPI, '<= 3x')}; "
         f"cstool / pandas = {ratio(f'kpi {n:,}', CSTOOL_KPI, PANDAS_KPI, '< 1x')}",
         f"- cold start: cstool --version / bare imports = {ratio('cold start', 'cstool --version', BARE, '<= 1.5x')}",
