@@ -1,6 +1,9 @@
-"""KPI formulas (DESIGN §7) over plain records. Pure: no I/O, no clock.
+"""KPI formulas (DESIGN §7). Pure: no I/O, no clock.
 
-Percentages are 0-100 rounded to two decimals; every figure comes with its sample size `n`.
+Figures are computed from Stats (counts, duration samples, backlog, SLA and survey counts of a
+period), which the store aggregates in SQL and `record_stats` builds from plain records: the
+record-level functions are the reference meaning of every figure. Percentages are 0-100 rounded
+to two decimals; every figure comes with its sample size `n`.
 """
 
 from __future__ import annotations
@@ -127,13 +130,9 @@ def survey_figures(c: dict[str, float], kind: str | None = None) -> dict[str, Fi
     return out
 
 
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile of sorted `values` (q in (0, 1]): the ceil(q*n)-th smallest."""
-    return values[_rank(len(values), q)]
-
-
 def _rank(n: int, q: float) -> int:
-    """The 0-based index of the nearest-rank q-percentile among n sorted values."""
+    """The 0-based index of the nearest-rank q-percentile among n sorted values (q in (0, 1]):
+    the ceil(q*n)-th smallest."""
     rank = math.ceil(q * n - 1e-9)  # the epsilon absorbs float noise (0.9 * 10 = 9.000…02)
     return min(max(rank, 1), n) - 1
 

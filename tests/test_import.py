@@ -8,7 +8,6 @@ import sqlite3
 import stat
 from pathlib import Path
 
-import pytest
 
 from conftest import as_json, write
 

@@ -179,3 +179,33 @@ def test_edge_store_days_and_weeks(edge_store, dims):
 def test_edge_store_one_window_through_index_and_scan(edge_store):
     assert _check(edge_store, [(T0 + 3 * D, T0 + 4 * D)]) == 1      # a narrow range: through the indexes
     assert _check(edge_store, [(T0 - 30 * D, T0 + 90 * D)]) == 1     # nearly everything: plain scans
+
+
+def test_consecutive_windows_joined_give_the_whole_period(edge_store):
+    """The headline of a period split by week: the weeks' stats joined (samples as sorted runs,
+    the last week's backlog, SLA over the whole) equal the stats of the whole period."""
+    weeks = [(s, e) for _, s, e in periods.split(T0, T0 + 45 * D, "week", "UTC")]
+    store = open_store(edge_store, create=False)
+    try:
+        parts, sla = window_stats(store, weeks)
+        tickets, surveys, clocks, _ = _records(store.conn)
+    finally:
+        store.close()
+    joined = kpi.Stats.consecutive([parts.get((w, ()), kpi.Stats()) for w in range(len(weeks))], sla)
+    whole = kpi.record_stats(tickets, surveys, clocks, weeks[0][0], weeks[-1][1])
+    assert kpi.figures(joined, None, *weeks[0]) == kpi.figures(whole, None, *weeks[0])
+    assert any(len(run) > 1 for run in joined.samples["resolution"])
+
+
+def test_order_statistics_across_sorted_runs():
+    import random
+
+    rng = random.Random(5)
+    for _ in range(2000):
+        runs = [sorted(rng.choice([rng.randint(0, 20), rng.random() * 10]) for _ in range(rng.randint(0, 9)))
+                for _ in range(rng.randint(1, 6))]
+        values = sorted(x for run in runs for x in run)
+        if values:
+            k = rng.randrange(len(values))
+            assert kpi.Runs(runs).kth(k) == values[k]
+            assert kpi.duration_figures("d", kpi.Runs(runs)) == kpi.duration_figures("d", values)

@@ -6,7 +6,6 @@ import email
 import re
 import socket
 import ssl
-import threading
 
 import pytest
 
