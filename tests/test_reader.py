@@ -96,4 +96,4 @@ def test_undecodable_byte_in_a_later_chunk_names_line_and_offset(monkeypatch):
     data = b"a,b\n1,2\n3,4\n5,\xff\n"
     source = reader.open_csv(io.BytesIO(data), "t.csv")
     with pytest.raises(DataError, match=r"line 4, byte offset 14: cannot decode byte 0xff"):
-        list(source.records)
+        list(source.chunks)

@@ -50,11 +50,6 @@ class CsvSource:
     chunks: Iterator[list[tuple[int, int, list[str], str]]]  # lists of (number, line, fields, raw)
     blank_lines: list[int] = field(default_factory=list)
 
-    @property
-    def records(self) -> Iterator[RawRecord]:
-        """The records one by one (the chunks unpacked)."""
-        return (RawRecord(*r) for chunk in self.chunks for r in chunk)
-
 
 class _Lines:
     """Decoded physical lines of a byte stream, one at a time or a chunk at a time, counting
