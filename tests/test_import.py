@@ -291,3 +291,20 @@ def test_duplicates_in_a_later_import_across_batches(cli, tmp_path, monkeypatch)
         ("T7", "First"), ("T9", "y")]
     assert rows("t.db", "SELECT record, error_type FROM rejects ORDER BY record") == [
         (3, "DUPLICATE KEY IN FILE"), (5, "DUPLICATE KEY IN FILE")]
+
+
+def test_parser_process_reports_a_file_error_like_in_process(cli, tmp_path, monkeypatch):
+    """A file-level error raised in the parser process reaches the user unchanged (exit 65)."""
+    import cstool.importing as importing
+    import cstool.parser_process as parser_process
+
+    (tmp_path / "bad.csv").write_bytes((HEADER + ROWS).encode() + b"T3,caf\xe9,low,open,email,2026-03-02T09:00:00Z,,,\n")
+    in_process = imp(cli, "tickets", "bad.csv")
+    monkeypatch.setattr(importing, "PARALLEL_BYTES", 0)
+    used = []
+    real = parser_process.parse_in_parallel
+    monkeypatch.setattr(parser_process, "parse_in_parallel", lambda *a: used.append(1) or real(*a))
+    parallel = imp(cli, "tickets", "bad.csv")
+    assert used and in_process.exit_code == parallel.exit_code == 65
+    assert "line 4, byte offset" in parallel.stderr and parallel.stderr == in_process.stderr
+    assert rows("t.db", "SELECT count(*) FROM tickets") == [(0,)]
