@@ -87,3 +87,53 @@ def test_backup_refuses_to_overwrite(tmp_path):
     with open_store(tmp_path / "a.db") as store, pytest.raises(CannotCreate, match="already exists"):
         backup_store(store, tmp_path / "copy.db")
     assert (tmp_path / "copy.db").read_text() == "keep me"
+
+
+def test_foreign_keys_off_only_inside_a_bulk_write(tmp_path):
+    store = open_store(tmp_path / "s.db")
+    try:
+        with store.write(check_foreign_keys=False) as conn:
+            assert conn.execute("PRAGMA foreign_keys").fetchone() == (0,)
+        assert store.conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
+        with pytest.raises(RuntimeError):
+            with store.write(check_foreign_keys=False):
+                raise RuntimeError("rolled back")
+        assert store.conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    finally:
+        store.close()
+
+
+def test_stopped_clocks_business_seconds_are_copied_onto_the_tickets(demo_db):
+    """The KPI scans read sla_* from the ticket rows: they must equal the stored clocks."""
+    conn = sqlite3.connect(demo_db)
+    try:
+        def clock(metric, column):
+            return (f"(SELECT c.{column} FROM sla_clocks c WHERE c.source = t.source AND c.ticket_id = t.id "
+                    f"AND c.metric = '{metric}' AND c.cycle = 0 AND c.mode = 'stopped')")
+
+        differ = conn.execute(
+            f"SELECT count(*) FROM tickets t WHERE sla_first_response_s IS NOT {clock('first_response', 'elapsed')} "
+            f"OR sla_resolution_s IS NOT {clock('resolution', 'elapsed')} "
+            f"OR sla_resolution_paused_s IS NOT {clock('resolution', 'paused_seconds')}").fetchone()[0]
+        filled = conn.execute("SELECT count(sla_first_response_s), count(sla_resolution_s) FROM tickets").fetchone()
+    finally:
+        conn.close()
+    assert differ == 0 and min(filled) > 1000
+
+
+def test_an_import_leaves_every_index_and_the_garbage_collector_as_they_were(tmp_path, cli):
+    import gc
+
+    from conftest import write
+
+    write(tmp_path / "t.csv", "id,created_at,status,priority,customer_id\nT1,2026-03-02T09:00:00Z,open,low,C1\n")
+    before = gc.isenabled()
+    assert cli("--db", "t.db", "import", "tickets", "t.csv").exit_code == 0
+    assert gc.isenabled() == before
+    conn = sqlite3.connect(tmp_path / "t.db")
+    try:
+        names = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                                            "AND tbl_name = 'tickets'")}
+    finally:
+        conn.close()
+    assert names == {"tickets_created", "tickets_resolution", "tickets_customer"}
