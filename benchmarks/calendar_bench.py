@@ -10,7 +10,7 @@ import sys
 import time
 from datetime import date
 
-from cstool.sla.calendar import BusinessCalendar, CalendarSpec, parse_day_windows
+from cstool.core.sla.calendar import BusinessCalendar, CalendarSpec, parse_day_windows
 
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 day = parse_day_windows(["09:00-12:00", "13:00-17:30"])

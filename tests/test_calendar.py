@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cstool.sla.calendar import BusinessCalendar, CalendarSpec, parse_day_windows
+from cstool.core.sla.calendar import BusinessCalendar, CalendarSpec, parse_day_windows
 
 CONFIG = """
 [calendars.frappe]

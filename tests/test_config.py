@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from cstool.config import parse_config, resolve_settings
-from cstool.errors import ConfigError
-from cstool.sla.duration import Duration
+from cstool.core.errors import ConfigError
+from cstool.core.sla.duration import Duration
 
 
 def test_defaults_without_a_file_give_the_design_policy():

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REFERENCE, as_json, write
-from cstool.escalation import Rule, Signals, Tier, escalate
-from cstool.sla.duration import Duration
+from cstool.core.escalation import Rule, Signals, Tier, escalate
+from cstool.core.sla.duration import Duration
 
 AS_OF = 1_800_000_000
 H = 3600

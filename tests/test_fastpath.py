@@ -8,11 +8,11 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cstool.ingest.binding import bind_header
-from cstool.ingest.fastpath import SlowPath
-from cstool.ingest.presets import GENERIC_TICKETS
-from cstool.ingest.reader import open_csv
-from cstool.ingest.records import FIELD_TYPES, ImportOptions, RowParser, Summary, _ticket
+from cstool.core.ingest.binding import bind_header
+from cstool.core.ingest.fastpath import SlowPath
+from cstool.core.ingest.presets import GENERIC_TICKETS
+from cstool.core.ingest.reader import open_csv
+from cstool.core.ingest.records import FIELD_TYPES, ImportOptions, RowParser, Summary, _ticket
 
 HEADER = ["id", "subject", "customer_id", "channel", "priority", "status", "created_at", "first_response_at",
           "resolved_at", "closed_at", "updated_at", "reopens", "replies", "tags", "note"]
@@ -44,7 +44,7 @@ PARSERS = {tz: _parser(tz) for tz in ("UTC", "Europe/Berlin")}
 
 
 def _slow(parser, fields):
-    from cstool.ingest.reader import RawRecord
+    from cstool.core.ingest.reader import RawRecord
 
     raw = RawRecord(1, 2, list(fields), ",".join(fields) + "\n")
     if parser.structural(raw):

@@ -255,8 +255,8 @@ def test_survey_score_outside_scale_and_missing_time(cli, tmp_path):
 
 def test_parser_process_gives_the_same_result_as_in_process(cli, tmp_path, monkeypatch):
     """Large files are parsed in a forked child; force that path on a small file and compare."""
-    import cstool.importing as importing
-    import cstool.parser_process as parser_process
+    import cstool.services.imports as importing
+    import cstool.services.parallel_parse as parser_process
 
     text = (HEADER + ROWS + "T3,x,Whenever,Open,Email,2026-03-02T09:00:00Z,,,\n"
             + "T1,dup,low,open,email,2026-03-02T09:00:00Z,,,\n")
@@ -276,7 +276,7 @@ def test_parser_process_gives_the_same_result_as_in_process(cli, tmp_path, monke
 def test_duplicates_in_a_later_import_across_batches(cli, tmp_path, monkeypatch):
     """Into a non-empty store ids are claimed batch by batch: a repeat in the same batch or in a
     later one is a reject, the first occurrence wins, and nothing else changes."""
-    import cstool.store.writes as writes
+    import cstool.store.imports as writes
 
     write(tmp_path / "t.csv", HEADER + ROWS)
     assert imp(cli, "tickets", "t.csv").exit_code == 0
@@ -295,8 +295,8 @@ def test_duplicates_in_a_later_import_across_batches(cli, tmp_path, monkeypatch)
 
 def test_parser_process_reports_a_file_error_like_in_process(cli, tmp_path, monkeypatch):
     """A file-level error raised in the parser process reaches the user unchanged (exit 65)."""
-    import cstool.importing as importing
-    import cstool.parser_process as parser_process
+    import cstool.services.imports as importing
+    import cstool.services.parallel_parse as parser_process
 
     (tmp_path / "bad.csv").write_bytes((HEADER + ROWS).encode() + b"T3,caf\xe9,low,open,email,2026-03-02T09:00:00Z,,,\n")
     in_process = imp(cli, "tickets", "bad.csv")

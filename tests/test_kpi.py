@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import as_json, write
-from cstool import kpi, periods
+from cstool.core import kpi, periods
 
 D, H = 86400, 3600
 SINCE, UNTIL = 1_000 * D, 1_007 * D  # a 7-day period

@@ -1,5 +1,5 @@
-"""The SQL aggregation (cstool.store.kpi_stats through cstool.kpis.window_stats) against the
-record-level reference (cstool.kpi.record_stats): the same stats for every window and group,
+"""The SQL aggregation (cstool.store.kpi through cstool.services.kpi.window_stats) against the
+record-level reference (cstool.core.kpi.record_stats): the same stats for every window and group,
 on the demo store and on a random store full of edge cases."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import sqlite3
 
 import pytest
 
-from cstool import kpi, periods
-from cstool.kpis import window_stats
+from cstool.core import kpi, periods
+from cstool.services.kpi import window_stats
 from cstool.store import open_store
 
 D, H = 86400, 3600

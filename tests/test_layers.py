@@ -8,7 +8,7 @@ from pathlib import Path
 import cstool
 
 ROOT = Path(cstool.__file__).parent
-PURE = ("cstool.ingest", "cstool.sla", "cstool.kpi", "cstool.escalation", "cstool.models")
+PURE = ("cstool.core.ingest", "cstool.core.sla", "cstool.core.kpi", "cstool.core.escalation", "cstool.core.models")
 UI = ("typer", "rich", "click")
 SQL = ("sqlite_utils", "sqlite3")
 
@@ -37,7 +37,7 @@ def test_pure_layers_import_no_ui_sql_store_or_clock():
     for name, path in _modules():
         if _hits({name}, PURE):
             bad = _hits(_imports(path), UI + SQL + ("cstool.store", "cstool.cli", "cstool.render",
-                                                    "cstool.config", "cstool.mail", "time", "os"))
+                                                    "cstool.config", "cstool.services.mail", "time", "os"))
             assert not bad, f"{name} imports {bad}"
 
 

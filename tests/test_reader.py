@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cstool.errors import DataError
-from cstool.ingest import reader
+from cstool.core.errors import DataError
+from cstool.core.ingest import reader
 
 FIELD = st.text(alphabet=["a", "b", "é", " ", ",", ";", '"', "\n", "\r", "\t"], max_size=6)
 

@@ -236,7 +236,7 @@ def _sample_config():
 
 def test_only_touched_tickets_are_recomputed(cli, store, tmp_path):
     from cstool.config import load_config
-    from cstool.slas import SlaEngine, refresh_clocks
+    from cstool.services.sla import SlaEngine, refresh_clocks
     from cstool.store import open_store
 
     engine = SlaEngine(load_config(tmp_path / "cstool.toml"))

@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from cstool.errors import CannotCreate, ConfigError, InputMissing
+from cstool.core.errors import CannotCreate, ConfigError, InputMissing
 from cstool.store import backup_store, open_store, store_info
 from cstool.store.migrations import MIGRATIONS, SCHEMA_VERSION
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from cstool.config import Settings, resolve_settings
-from cstool.errors import CstoolError, UsageError
+from cstool.core.errors import CstoolError, UsageError
 from cstool.render import Format
 
 if TYPE_CHECKING:

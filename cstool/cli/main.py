@@ -9,8 +9,8 @@ from typing import Annotated, Optional
 import typer
 
 from cstool import __version__
-from cstool.cli import (calendar_cmd, config_cmd, db_cmd, demo_cmd, import_cmd, kpi_cmd, queues_cmd, report_cmd,
-                        sla_cmd)
+from cstool.cli import calendar, customer, db, demo, escalation, followups, imports, kpi, report, sla
+from cstool.cli import config as config_commands
 from cstool.cli.common import reset_state, state
 
 app = typer.Typer(
@@ -43,16 +43,17 @@ def main(
     reset_state(flag_db=db, flag_config=config, debug=debug, quiet=quiet)
 
 
-app.add_typer(demo_cmd.app)
-app.add_typer(config_cmd.app, name="config")
-app.add_typer(import_cmd.app, name="import")
-app.add_typer(calendar_cmd.app, name="calendar")
-app.add_typer(sla_cmd.app, name="sla")
-app.add_typer(kpi_cmd.app)
-app.add_typer(report_cmd.app)
-app.add_typer(queues_cmd.app)
-app.add_typer(queues_cmd.followups_app, name="followups")
-app.add_typer(db_cmd.app, name="db")
+app.add_typer(demo.app)
+app.add_typer(config_commands.app, name="config")
+app.add_typer(imports.app, name="import")
+app.add_typer(calendar.app, name="calendar")
+app.add_typer(sla.app, name="sla")
+app.add_typer(kpi.app)
+app.add_typer(report.app)
+app.add_typer(escalation.app)
+app.add_typer(customer.app)
+app.add_typer(followups.app, name="followups")
+app.add_typer(db.app, name="db")
 
 
 def _nagios_requested(argv: list[str]) -> bool:

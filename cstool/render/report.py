@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import html
 
-from cstool.render.kpis import show
+from cstool.render.kpi import show
 from cstool.render.plain import html_table, markdown_table, mask_email, text_table
 from cstool.render.values import local_time
-from cstool.sla.duration import format_seconds
-from cstool.reporting import REPORT_HEADLINE
+from cstool.core.sla.duration import format_seconds
+from cstool.services.report import REPORT_HEADLINE
 
 
 def _change(key: str, delta) -> str:

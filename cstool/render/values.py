@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from cstool.sla.duration import format_seconds
+from cstool.core.sla.duration import format_seconds
 
 
 def iso_instant(epoch: int | None, tz: str = "UTC") -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from cstool.errors import CannotCreate
+from cstool.core.errors import CannotCreate
 from cstool.store.connection import Store, ensure_private_file
 
 DATA_TABLES = ("tickets", "surveys", "ticket_events", "customers", "imports", "rejects")

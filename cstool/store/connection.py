@@ -8,7 +8,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from cstool.errors import CannotCreate, ConfigError, InputMissing, TempFailure
+from cstool.core.errors import CannotCreate, ConfigError, InputMissing, TempFailure
 from cstool.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 

@@ -7,7 +7,7 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
-from cstool.errors import CannotCreate, TempFailure
+from cstool.core.errors import CannotCreate, TempFailure
 
 
 @contextmanager

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Iterable, Iterator
 
-from cstool.models import TICKET_TIME_FIELDS
-from cstool.sla.clock import Clock
+from cstool.core.models import TICKET_TIME_FIELDS
+from cstool.core.sla.clock import Clock
 from cstool.store.connection import Store
 
 TICKET_FIELDS = ("source", "id", "subject", "customer_id", "customer_email", "customer_name", "customer_tier",
@@ -203,7 +203,7 @@ def open_clock_counts(store: Store, as_of: int, filters: dict) -> dict:
 
 def counts_open(store: Store, as_of: int) -> int:
     """Open tickets at as_of (for the Nagios perfdata)."""
-    from cstool.store.queries import OPEN_AT
+    from cstool.store.report import OPEN_AT
 
     q = store.conn.execute
     resolved_later = q("SELECT count(*) FROM tickets WHERE resolution_at >= :t AND (created_at IS NULL OR "

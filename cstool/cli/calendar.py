@@ -1,0 +1,93 @@
+"""`cstool calendar add | between`: the business-time calculator."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from typing import Annotated
+
+import typer
+
+from cstool.cli.common import FormatOpt, command, state
+from cstool.cli.console import out_console
+from cstool.core.errors import UsageError
+from cstool.render import Column, Format
+from cstool.render.machine import write_csv, write_json
+from cstool.render.table import print_table
+from cstool.render.values import iso_instant
+from cstool.core.sla.calendar import BusinessCalendar
+from cstool.core.sla.duration import EXPECTED, format_seconds, parse_duration
+
+app = typer.Typer(help="Business-time calculator on a named calendar (24x7 is built in).", no_args_is_help=True)
+
+CalendarOpt = Annotated[str, typer.Option("--calendar", "-c", help="Calendar name from the config.")]
+
+
+def _calendar(name: str) -> BusinessCalendar:
+    calendars = state().settings().config.calendars
+    if name not in calendars:
+        raise UsageError(f"--calendar {name!r}: no such calendar; known: {', '.join(sorted(calendars))}")
+    return BusinessCalendar(calendars[name])
+
+
+def _instant(text: str, calendar: BusinessCalendar, what: str) -> int:
+    try:
+        value = text.strip()
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{what} {text!r}: expected ISO-8601 such as 2026-03-02T09:00 (naive = the calendar's "
+                         "time zone)") from None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=calendar.zone)
+    return int(dt.timestamp())
+
+
+def _emit(record: dict, columns: list[Column], fmt: Format, tz: str) -> None:
+    if fmt is Format.json:
+        write_json(record, sys.stdout)
+    elif fmt is Format.csv:
+        write_csv([record], columns, sys.stdout)
+    else:
+        print_table(out_console(), [record], columns, tz=tz)
+
+
+@command(app, "add")
+def add(start: Annotated[str, typer.Argument(help="ISO-8601 start (naive = calendar time zone).")],
+        duration: Annotated[str, typer.Argument(help="90s, 30m, 4h, 1h30m, 2d or 3bd.")],
+        calendar: CalendarOpt = "24x7", fmt: FormatOpt = Format.table) -> None:
+    """When `DURATION` of business time starting at `START` is used up.
+
+    Example: cstool calendar add 2026-03-06T17:00 2h --calendar support
+    """
+    cal = _calendar(calendar)
+    try:
+        parsed = parse_duration(duration)
+    except ValueError:
+        raise UsageError(f"DURATION {duration!r}: expected {EXPECTED}") from None
+    begin = _instant(start, cal, "START")
+    due = cal.add_duration(begin, parsed)
+    tz = cal.spec.timezone
+    record = {"calendar": calendar, "start": iso_instant(begin, tz),
+              "duration_seconds": None if parsed.business_days else parsed.seconds, "due": iso_instant(due, tz)}
+    _emit(record, [Column("calendar", "Calendar"), Column("start", "Start"), Column("duration_seconds", "Seconds"),
+                   Column("due", "Due")], fmt, tz)
+
+
+@command(app, "between")
+def between(start: Annotated[str, typer.Argument(help="ISO-8601 start (naive = calendar time zone).")],
+            end: Annotated[str, typer.Argument(help="ISO-8601 end.")],
+            calendar: CalendarOpt = "24x7", fmt: FormatOpt = Format.table) -> None:
+    """Business time between two instants.
+
+    Example: cstool calendar between 2026-03-02T11:30 2026-03-03T09:30 --calendar support
+    """
+    cal = _calendar(calendar)
+    a, b = _instant(start, cal, "START"), _instant(end, cal, "END")
+    tz = cal.spec.timezone
+    seconds = cal.between(a, b)
+    record = {"calendar": calendar, "start": iso_instant(a, tz), "end": iso_instant(b, tz), "business_seconds": seconds}
+    if fmt is Format.table:
+        record["business_time"] = format_seconds(seconds, compact=True)
+    _emit(record, [Column("calendar", "Calendar"), Column("start", "Start"), Column("end", "End"),
+                   Column("business_seconds", "Seconds", "number")]
+          + ([Column("business_time", "Business time")] if fmt is Format.table else []), fmt, tz)

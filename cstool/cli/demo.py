@@ -1,0 +1,86 @@
+"""`cstool demo`: build a store from the shipped sample data and print the nightly summary."""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cstool.cli.common import command, parse_instant, state, warn
+from cstool.cli.console import out_console
+from cstool.config import load_config
+from cstool.core.errors import CannotCreate, InputMissing
+
+app = typer.Typer()
+
+REFERENCE = "2026-03-31T16:00:00Z"
+SAMPLE_FILES = (("customers", "customers.csv"), ("tickets", "tickets.csv"), ("events", "events.csv"),
+                ("surveys", "surveys.csv"))
+
+
+def sample_dir() -> Path:
+    """sample_data/ inside the installed package, else beside it in a source checkout."""
+    packaged = Path(str(resources.files("cstool"))) / "sample_data"
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2] / "sample_data"
+    if checkout.is_dir():
+        return checkout
+    raise InputMissing("the sample data is missing from this installation (reinstall cstool)")
+
+
+def _is_demo_store(path: Path) -> bool:
+    from cstool.store import open_store
+
+    with open_store(path, create=False) as store:
+        files = [r[0] for r in store.conn.execute("SELECT file FROM imports")]
+    return all(Path(f).name in dict(SAMPLE_FILES).values() for f in files)
+
+
+@command(app, "demo")
+def demo(
+    db: Annotated[Optional[Path], typer.Option("--db", help="Where to build the demo store "
+                                               "(default: the global --db / CSTOOL_DB, else ./cstool.db).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing store that is not a demo store.")] = False,
+) -> None:
+    """Build a store from the built-in sample data and print the nightly summary as of the sample's reference time (2026-03-31T16:00:00Z), so the output is the same every day.
+
+    Rebuilding over an earlier demo store is allowed; another store needs --force.
+    Example: cstool demo && cstool db info
+    """
+    from cstool.services.imports import ImportRequest, import_stream
+    from cstool.core.ingest.records import ImportOptions
+    from cstool.render.summary import render_summary
+    from cstool.services.report import nightly_summary
+    from cstool.services.sla import SlaEngine
+    from cstool.store import open_store
+
+    app_state = state()
+    samples = sample_dir()
+    config = load_config(samples / "cstool.toml")
+    path = db or (Path(app_state.flag_db) if app_state.flag_db else app_state.settings().db_path)
+    if path.exists():
+        if not force and not _is_demo_store(path):
+            raise CannotCreate(f"{path} exists and holds other data; pass --force to replace it, "
+                               "or --db to build the demo elsewhere")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    local_config = Path("cstool.toml")
+    if not local_config.exists() and db is None and not app_state.flag_config:
+        local_config.write_text((samples / "cstool.toml").read_text(encoding="utf-8"), encoding="utf-8")
+        warn("wrote ./cstool.toml (the sample configuration) so later commands use its calendars and policies")
+    as_of = parse_instant(REFERENCE, "UTC")
+    with open_store(path, create=True, busy_timeout=config.busy_timeout) as store:
+        for kind, name in SAMPLE_FILES:
+            with open(samples / name, "rb") as stream:
+                request = ImportRequest(kind=kind, options=ImportOptions(source="", tz=config.timezone, as_of=as_of))
+                result = import_stream(store, stream, f"sample_data/{name}", request, lambda: as_of)
+            if not app_state.quiet:
+                warn(f"imported {result.inserted:,} {kind} from sample_data/{name}")
+        summary = nightly_summary(store, as_of=as_of, engine=SlaEngine(config))
+    render_summary(out_console(), summary, config.timezone)
+    if not app_state.quiet:
+        print(f"cstool: demo store at {path}; explore it with --as-of {REFERENCE}", file=sys.stderr)

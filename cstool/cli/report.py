@@ -1,0 +1,89 @@
+"""`cstool report`: the nightly summary, printed or e-mailed (silent on success with --email)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cstool.cli.common import AsOfOpt, command, parse_instant, state
+from cstool.core.errors import ConfigError, UsageError
+from cstool.render import Format
+
+app = typer.Typer()
+
+
+def smtp_password() -> str | None:
+    """CSTOOL_SMTP_PASSWORD, else the first line of the file named by CSTOOL_SMTP_PASSWORD_FILE."""
+    if os.environ.get("CSTOOL_SMTP_PASSWORD"):
+        return os.environ["CSTOOL_SMTP_PASSWORD"]
+    path = os.environ.get("CSTOOL_SMTP_PASSWORD_FILE")
+    if not path:
+        return None
+    try:
+        return Path(path).read_text(encoding="utf-8").splitlines()[0]
+    except (OSError, IndexError):
+        raise ConfigError(f"CSTOOL_SMTP_PASSWORD_FILE {path}: cannot read a password from it") from None
+
+
+@command(app, "report")
+def report(
+    period: Annotated[str, typer.Option("--period", help="The report's period (see cstool kpi).")] = "last-7d",
+    as_of: AsOfOpt = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="text, markdown or html.", case_sensitive=False)]
+    = Format.text,
+    email: Annotated[bool, typer.Option("--email", help="Send it (plain text + HTML) per [mail]; nothing on "
+                                        "stdout on success.")] = False,
+    to: Annotated[Optional[list[str]], typer.Option("--to", help="Recipient (repeatable; default [mail] to).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="With --email: print the MIME message instead.")] = False,
+    show_pii: Annotated[bool, typer.Option("--show-pii", help="Do not mask customer e-mails.")] = False,
+) -> None:
+    """The nightly summary: headline KPIs vs the previous period, SLA breaches and the worst five, escalation queue sizes, top issues and data-quality findings. Two runs on one store never overlap: the second exits 75 at once.
+
+    Example (crontab): 0 7 * * *  cstool --quiet report --email
+    """
+    from cstool.core import periods
+    from cstool.render.report import render_html, render_markdown, render_text
+    from cstool.services.report import nightly_report
+    from cstool.services.sla import SlaEngine
+    from cstool.store.lock import run_lock
+
+    if fmt not in (Format.text, Format.markdown, Format.html):
+        raise UsageError("--format: report prints text, markdown or html")
+    app_state = state()
+    settings = app_state.settings()
+    config, tz = settings.config, settings.config.timezone
+    when = parse_instant(as_of, tz)
+    try:
+        since, until = periods.named_period(period, when, tz)
+    except ValueError as exc:
+        raise UsageError(f"--period: {exc}") from None
+    with run_lock(settings.db_path, "report"), app_state.open_store(create=False) as store:
+        data = nightly_report(store, SlaEngine(config), as_of=when, since=since, until=until, tz=tz)
+    if not email:
+        render = {Format.text: render_text, Format.markdown: render_markdown, Format.html: render_html}[fmt]
+        sys.stdout.write(render(data, tz, show_pii))
+        return
+    _email(data, config, to, dry_run, show_pii, when)
+
+
+def _email(data: dict, config, to, dry_run: bool, show_pii: bool, when: int) -> None:
+    from cstool.services.mail import build_message, send
+    from cstool.render.report import render_html, render_text
+    from cstool.render.values import local_time
+    from cstool.services.report import report_subject
+
+    recipients = list(to or config.mail.to)
+    if not recipients:
+        raise ConfigError("[mail] to: no recipients; set `to = [...]` in the config or pass --to")
+    tz = config.timezone
+    subject = report_subject(data, local_time(when, tz)[:10])
+    message = build_message(subject, render_text(data, tz, show_pii), render_html(data, tz, show_pii),
+                            config.mail.sender, recipients, when)
+    if dry_run:
+        sys.stdout.write(message.as_string())
+        return
+    send(message, config.mail, smtp_password())

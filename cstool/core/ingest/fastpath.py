@@ -1,0 +1,157 @@
+"""A compiled fast path for ticket rows: one generated function per file and way of reading it.
+
+The general converter (records.RowParser) calls one function per field and builds dicts; on a
+million rows that costs more than SQLite itself. For files whose columns need only the common
+conversions, this module generates straight-line code that turns a row into its storage tuple.
+Any row it is not sure about (a bad value, a null sentinel it does not inline, a ragged row)
+raises SlowPath and goes through the general converter instead, so both paths give the same
+record and the same rejects: the fast path only ever handles rows the slow path would accept.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Callable
+
+from cstool.core.ingest import convert
+from cstool.core.ingest.reader import MAX_RECORD_BYTES
+from cstool.core.models import (FINDING_FUTURE_DATE, FINDING_RESOLVED_BEFORE_CREATED,
+                           FINDING_RESOLVED_BEFORE_FIRST_RESPONSE, FINDING_RESPONSE_BEFORE_CREATED, TICKET_ROW)
+
+SUPPORTED = {"ident", "text", "channel", "priority", "status", "time", "whole", "tags"}
+_MISS = object()
+
+
+class SlowPath(Exception):
+    """This row needs the general converter."""
+
+
+def _memo(cache: dict, conv: Callable[[str], str | None], value: str):
+    result = conv(value)  # ValueError -> the caller turns it into SlowPath
+    if len(cache) < 10_000:
+        cache[value] = result
+    return result
+
+
+def _tags_json(cache: dict, cell: str) -> str:
+    tags = convert.split_tags([(cell, None)])
+    text = json.dumps(tags, ensure_ascii=False) if tags else "[]"
+    if len(cache) < 10_000:
+        cache[cell] = text
+    return text
+
+
+def _whole(value: str) -> int | None:
+    return int(value) if value.isdigit() else convert.whole(value)
+
+
+def compile_ticket_fast_path(parser, no_creation_finding: str) -> Callable | None:
+    """The generated `fast(fields, raw) -> (row, findings)` for this parser, or None when the
+    file needs something only the general converter does (vendor durations, satisfaction
+    columns, vendor null sentinels, repeated extra headers)."""
+    binding = parser.binding
+    if parser.kind != "tickets" or binding.reported or binding.csat is not None or parser.nulls:
+        return None
+    if len(set(binding.extra.values())) != len(binding.extra):
+        return None
+    types = parser.types
+    if any(types.get(name) not in SUPPORTED for name in binding.fields):
+        return None
+    env: dict = {"SlowPath": SlowPath, "_MISS": _MISS, "_memo": _memo, "_whole": _whole, "json": json,
+                 "dumps": json.JSONEncoder(ensure_ascii=False).encode,
+                 "split_tags": convert.split_tags,
+                 "W": binding.width, "MAXB": MAX_RECORD_BYTES, "AS_OF": parser.options.as_of,
+                 "EXTRA": tuple(binding.extra.items()), "TAG_CELLS": tuple(parser.tag_cells)}
+    body = ["def fast(f, raw):",
+            "    if len(f) != W or len(raw) > MAXB or '\\x00' in raw:",
+            "        raise SlowPath",
+            "    kept = None",
+            "    try:"]
+    out = {}
+    for name, positions in binding.fields.items():
+        ftype, pos, var = types[name], positions[0], f"v_{name}"
+        out[name] = var
+        if ftype == "ident":
+            body.append(f"        {var} = f[{pos}].strip() or None")
+        elif ftype == "text":
+            body.append(f"        {var} = f[{pos}] if f[{pos}] and not f[{pos}].isspace() else None")
+        elif ftype in ("channel", "priority", "status"):
+            conv = convert.vocabulary(ftype) if ftype != "channel" else _channel
+            env[f"C_{name}"], env[f"M_{name}"] = conv, {}
+            body += [f"        {var} = M_{name}.get(f[{pos}], _MISS)",
+                     f"        if {var} is _MISS:",
+                     f"            {var} = _memo(M_{name}, C_{name}, f[{pos}])",
+                     f"        if {var} is not None and {var} != f[{pos}]:",
+                     "            kept = kept or {}",
+                     f"            kept[{name!r}] = f[{pos}]"]
+        elif ftype == "time" and parser.times[name].layout == "iso8601":
+            # inlined TimeColumn.convert for ISO-8601: empty -> None, naive -> zone, keep naive text
+            env["fromiso"], env["ZONE"] = datetime.fromisoformat, parser.times[name].zone
+            body += [f"        _s = f[{pos}]",
+                     "        if not _s:",
+                     f"            {var} = None",
+                     "        elif _s[0] == '1':",
+                     "            raise SlowPath",
+                     "        else:",
+                     "            _d = fromiso(_s)",
+                     "            if _d.tzinfo is None:",
+                     "                _d = _d.replace(tzinfo=ZONE)",
+                     "                kept = kept or {}",
+                     f"                kept[{name!r}] = _s",
+                     f"            {var} = int(_d.timestamp())"]
+        elif ftype == "time":
+            env[f"T_{name}"] = parser.times[name].convert
+            body += [f"        {var}, _i = T_{name}(f[{pos}])",
+                     "        if _i:",
+                     "            kept = kept or {}",
+                     f"            kept[{name!r}] = f[{pos}]"]
+        elif ftype == "whole":
+            body.append(f"        {var} = int(f[{pos}]) if f[{pos}].isdigit() else _whole(f[{pos}])")
+    body += ["    except ValueError:", "        raise SlowPath from None"]
+    if len(parser.tag_cells) == 1 and parser.tag_cells[0][1] is None:
+        # one tags cell split on , or ; (the common case): the JSON of a cell is memoised
+        env["TAGS_JSON"], env["TAGS_CELL"] = {}, parser.tag_cells[0][0]
+        env["_tags_json"] = _tags_json
+        body += ["    _t = f[TAGS_CELL]",
+                 "    tags_json = TAGS_JSON.get(_t) or _tags_json(TAGS_JSON, _t)"]
+    elif "tags" in binding.fields:
+        body.append("    tags_json = dumps(split_tags([(f[p], s) for p, s in TAG_CELLS])) or '[]'")
+    else:
+        body.append("    tags_json = '[]'")
+    if "id" in out:
+        body += ["    if v_id is None:", "        raise SlowPath"]
+    if "created_at" in out:
+        body += ["    if v_created_at is None:", "        raise SlowPath"]
+    get = lambda n: out.get(n, "None")  # noqa: E731
+    body.append(f"    resolution = {get('resolved_at')} if {get('resolved_at')} is not None else {get('closed_at')}")
+    created, first = get("created_at"), get("first_response_at")
+    body += ["    found = []",
+             f"    if {created} is not None and resolution is not None and resolution < {created}:",
+             f"        found.append({FINDING_RESOLVED_BEFORE_CREATED!r})",
+             f"    if {created} is not None and {first} is not None and {first} < {created}:",
+             f"        found.append({FINDING_RESPONSE_BEFORE_CREATED!r})",
+             f"    if {first} is not None and resolution is not None and resolution < {first}:",
+             f"        found.append({FINDING_RESOLVED_BEFORE_FIRST_RESPONSE!r})"]
+    times = [out[n] for n in ("created_at", "first_response_at", "resolved_at", "closed_at", "updated_at") if n in out]
+    if times:
+        future = " or ".join(f"({t} or 0) > AS_OF" for t in times)
+        body += [f"    if AS_OF is not None and ({future}):", f"        found.append({FINDING_FUTURE_DATE!r})"]
+    if "created_at" not in binding.fields:
+        body.append(f"    found.append({no_creation_finding!r})")
+    body.append("    extra = {k: f[i] for i, k in EXTRA if f[i] != ''} if EXTRA else None")
+    values = {name: get(name) for name in TICKET_ROW}
+    values.update({"resolution_at": "resolution", "tags": "tags_json",
+                   "reported": "None", "findings": "','.join(found) or None",
+                   "raw": "json.dumps(kept, ensure_ascii=False, sort_keys=True) if kept else None",
+                   "extra": "json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None",
+                   "row_hash": "''"})
+    body.append("    return (" + ", ".join(values[n] for n in TICKET_ROW) + "), found")
+    exec(compile("\n".join(body), f"<fast path for {parser.file}>", "exec"), env)  # noqa: S102 - our own code
+    return env["fast"]
+
+
+def _channel(value: str) -> str | None:
+    from cstool.core.ingest.vocab import normalise_channel
+
+    return normalise_channel(value)

@@ -1,0 +1,205 @@
+"""SLA clocks of one ticket (DESIGN §6.5-6.8): pure, over a ticket record and its events.
+
+`compute_clocks` reads the ticket's status timeline up to a horizon (the `as_of`, or None for
+"everything known") and returns one Clock per metric (and per next-response cycle) with its
+deadline. `evaluate` turns a Clock into a state at an instant; it is cheap, so stored clocks
+can be evaluated at any `as_of` after the ticket's last known event.
+
+Semantics: the clock runs from its start while the status is neither a pause status of the
+policy for that metric nor solved/closed; a reopen resumes it. first_response stops at the
+first agent reply (or at the solve, for tickets solved without one), resolution at the final
+solve, each next_response cycle at the agent reply that answers the oldest unanswered
+customer message. Breach is strict and in wall time: breached when the stop (or as_of) is
+later than the deadline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from cstool.core.sla.calendar import BusinessCalendar
+from cstool.core.sla.duration import Duration
+from cstool.core.sla.policy import Policy
+
+CLOSED = ("solved", "closed")
+
+
+@dataclass
+class Clock:
+    metric: str
+    cycle: int
+    policy: str
+    matched: str
+    calendar: str
+    target: str
+    target_seconds: int | None
+    started_at: int | None
+    stopped_at: int | None
+    due_at: int | None
+    risk_at: int | None
+    elapsed_business_seconds: int
+    paused_seconds: int
+    pauses: list[tuple[int, int | None]] = field(default_factory=list)
+    mode: str = "running"           # stopped | running | paused | n/a
+    elapsed_since: int | None = None  # running: start of the open segment (elapsed counted before it)
+
+
+@dataclass
+class Evaluation:
+    state: str                      # met | breached | at_risk | running | paused | n/a
+    remaining_seconds: int | None   # business seconds; negative when breached
+    elapsed_business_seconds: int
+
+
+def status_timeline(ticket: dict, events: list[tuple[int, str, str]], horizon: int | None) -> list[tuple[int, str]]:
+    """(instant, status) changes up to the horizon, starting at creation."""
+    created = ticket["created_at"]
+    changes = [(at, value) for at, kind, value in events if kind == "status" and (horizon is None or at <= horizon)]
+    if not changes:
+        changes = [(created, "open")]
+        resolved = ticket.get("resolution_at")
+        if resolved is not None and (horizon is None or resolved <= horizon):
+            changes.append((resolved, ticket.get("status") if ticket.get("status") in CLOSED else "solved"))
+    if changes[0][0] > created:
+        changes.insert(0, (created, "new"))
+    return changes
+
+
+def _segments(timeline, start: int, stop: int | None, stopping: set[str]):
+    """Running intervals [s, e) within [start, stop), and the paused ones; e None = open-ended."""
+    running, paused = [], []
+    for i, (at, status) in enumerate(timeline):
+        end = timeline[i + 1][0] if i + 1 < len(timeline) else None
+        s = max(at, start)
+        e = end if stop is None else (stop if end is None else min(end, stop))
+        if e is not None and e <= s:
+            continue
+        if stop is not None and s >= stop:
+            break
+        (paused if status in stopping else running).append((s, e))
+    return running, paused
+
+
+def _deadline(calendar: BusinessCalendar, running, target: int) -> int | None:
+    remaining = target
+    for s, e in running:
+        if e is None:
+            return calendar.add(s, remaining)
+        spent = calendar.between(s, e)
+        if spent >= remaining:
+            return calendar.add(s, remaining)
+        remaining -= spent
+    return None
+
+
+@lru_cache(maxsize=256)
+def _label(target: Duration | None) -> str:
+    return str(target) if target else ""
+
+
+def _clock(calendar: BusinessCalendar, policy: Policy, matched: str, metric: str, cycle: int, target: Duration | None,
+           timeline, start: int | None, stop: int | None) -> Clock:
+    base = dict(metric=metric, cycle=cycle, policy=policy.name, matched=matched, calendar=calendar.name,
+                target=_label(target), started_at=start, stopped_at=stop)
+    if target is None or start is None:
+        return Clock(**base, target_seconds=None, due_at=None, risk_at=None, elapsed_business_seconds=0,
+                     paused_seconds=0, mode="n/a")
+    stopping = set(policy.pause.get(metric, ())) | set(CLOSED)
+    running, paused = _segments(timeline, start, stop, stopping)
+    if target.business_days:
+        plain = calendar.add_business_days(start, target.business_days)
+        target_seconds = calendar.between(start, plain)
+        uninterrupted = bool(running) and running[0][0] == start and (running[0][1] is None or running[0][1] >= plain)
+        due = plain if uninterrupted else _deadline(calendar, running, target_seconds)
+    else:
+        target_seconds = target.seconds
+        due = _deadline(calendar, running, target_seconds)
+    share = policy.at_risk
+    threshold = round(target_seconds * share) if isinstance(share, float) else share.seconds
+    risk = _deadline(calendar, running, max(target_seconds - threshold, 0))
+    closed_spent = sum(calendar.between(s, e) for s, e in running if e is not None)
+    open_segment = running[-1][0] if running and running[-1][1] is None else None
+    mode = "stopped" if stop is not None else ("running" if open_segment is not None else "paused")
+    if mode == "stopped" and due is None:
+        due = calendar.add(stop, target_seconds - closed_spent) if closed_spent <= target_seconds else stop
+    pauses = [(s, e) for s, e in paused]
+    paused_seconds = sum(e - s for s, e in pauses if e is not None)
+    return Clock(**base, target_seconds=target_seconds, due_at=due, risk_at=risk, elapsed_business_seconds=closed_spent,
+                 paused_seconds=paused_seconds, pauses=pauses, mode=mode, elapsed_since=open_segment)
+
+
+def _cycles(events, first_reply: int | None, horizon: int | None):
+    """(start, stop) of every next-response cycle after the first agent reply."""
+    if first_reply is None:
+        return []
+    cycles, waiting = [], None
+    for at, kind, _value in events:
+        if horizon is not None and at > horizon:
+            break
+        if at <= first_reply:
+            continue
+        if kind == "customer_reply" and waiting is None:
+            waiting = at
+        elif kind == "agent_reply" and waiting is not None:
+            cycles.append((waiting, at))
+            waiting = None
+    if waiting is not None:
+        cycles.append((waiting, None))
+    return cycles
+
+
+def compute_clocks(ticket: dict, events: list[tuple[int, str, str]], policy: Policy, matched: str,
+                   calendar: BusinessCalendar, horizon: int | None = None) -> list[Clock]:
+    """Every clock of one ticket. `events` are (instant, type, value) sorted by instant;
+    `horizon` ignores what happened after it (None: everything known)."""
+    created = ticket.get("created_at")
+    targets = policy.targets.get(ticket.get("priority") or "normal", {})
+    if created is None or (horizon is not None and created > horizon):
+        return [_clock(calendar, policy, matched, m, 0, None, [], None, None)
+                for m in ("first_response", "resolution")]
+    timeline = status_timeline(ticket, events, horizon)
+    replies = [at for at, kind, _ in events if kind == "agent_reply" and at >= created]
+    first_reply = replies[0] if replies else ticket.get("first_response_at")
+    if first_reply is not None and horizon is not None and first_reply > horizon:
+        first_reply = None
+    solved_at = None  # the final solve: where the trailing run of solved/closed statuses begins
+    if timeline[-1][1] in CLOSED:
+        i = len(timeline) - 1
+        while i > 0 and timeline[i - 1][1] in CLOSED:
+            i -= 1
+        solved_at = timeline[i][0]
+    first_stop = first_reply if first_reply is not None else solved_at
+    clocks = [_clock(calendar, policy, matched, "first_response", 0, targets.get("first_response"), timeline,
+                     created, first_stop),
+              _clock(calendar, policy, matched, "resolution", 0, targets.get("resolution"), timeline, created,
+                     solved_at)]
+    if "next_response" in targets:
+        for n, (start, stop) in enumerate(_cycles(events, first_reply, horizon), 1):
+            clocks.append(_clock(calendar, policy, matched, "next_response", n, targets["next_response"], timeline,
+                                 start, stop))
+    return clocks
+
+
+def evaluate(clock: Clock, calendar: BusinessCalendar, as_of: int) -> Evaluation:
+    """The clock's state at `as_of` (which must not precede the data it was computed from)."""
+    if clock.mode == "n/a":
+        return Evaluation("n/a", None, 0)
+    target = clock.target_seconds
+    if clock.mode == "stopped":
+        elapsed = clock.elapsed_business_seconds
+        breached = clock.stopped_at > clock.due_at
+        remaining = target - elapsed if not breached else -calendar.between(clock.due_at, clock.stopped_at)
+        return Evaluation("breached" if breached else "met", remaining, elapsed)
+    if clock.mode == "paused":
+        elapsed = clock.elapsed_business_seconds
+        if clock.due_at is not None and as_of > clock.due_at:
+            return Evaluation("breached", target - elapsed, elapsed)
+        return Evaluation("paused", target - elapsed, elapsed)
+    elapsed = clock.elapsed_business_seconds + calendar.between(clock.elapsed_since, max(as_of, clock.elapsed_since))
+    if as_of > clock.due_at:
+        return Evaluation("breached", -calendar.between(clock.due_at, as_of), elapsed)
+    remaining = calendar.between(as_of, clock.due_at)
+    if clock.risk_at is not None and as_of > clock.risk_at:
+        return Evaluation("at_risk", remaining, elapsed)
+    return Evaluation("running", remaining, elapsed)

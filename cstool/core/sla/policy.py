@@ -1,0 +1,66 @@
+"""SLA policies: which tickets they apply to, their calendar, targets and pauses (DESIGN §6.6-6.8)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cstool.core.sla.duration import Duration
+
+METRICS = ("first_response", "next_response", "resolution")
+DEFAULT_PAUSE = {"resolution": ("pending", "on_hold")}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One ordered SLA policy. `when` maps a canonical ticket field to accepted values
+    (any of); an empty `when` matches every ticket. `at_risk` is a share of the target
+    (0.25) or an absolute Duration. `targets[priority][metric]` is a Duration."""
+
+    name: str
+    calendar: str = "24x7"
+    when: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    at_risk: float | Duration = 0.25
+    pause: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_PAUSE))
+    targets: dict[str, dict[str, Duration]] = field(default_factory=dict)
+
+
+def default_policies() -> tuple[Policy, ...]:
+    """The policy `cstool config init` writes (DESIGN §6.9)."""
+    h = lambda n: Duration(seconds=n * 3600)  # noqa: E731
+    return (
+        Policy(
+            name="default",
+            targets={
+                "urgent": {"first_response": h(1), "resolution": h(4)},
+                "high": {"first_response": h(4), "resolution": h(24)},
+                "normal": {"first_response": h(8), "resolution": h(72)},
+                "low": {"first_response": h(24), "resolution": h(120)},
+            },
+        ),
+    )
+
+
+def _matches(ticket: dict, field_name: str, accepted: tuple[str, ...]) -> bool:
+    value = ticket.get(field_name)
+    wanted = {a.lower() for a in accepted}
+    if isinstance(value, (list, tuple)):
+        return any(str(v).lower() in wanted for v in value)
+    return value is not None and str(value).lower() in wanted
+
+
+def match_policy(policies: tuple[Policy, ...], ticket: dict) -> tuple[Policy, str]:
+    """The first policy whose every `when` condition holds (case-insensitive, list = any of),
+    and the reason in words. The last policy has no conditions, so one always matches."""
+    for policy in policies:
+        if all(_matches(ticket, f, values) for f, values in policy.when.items()):
+            if not policy.when:
+                return policy, "default policy (no conditions)"
+            return policy, " and ".join(f"{f}={ticket.get(f)!s} in [{', '.join(v)}]" for f, v in policy.when.items())
+    raise ValueError("no SLA policy matches and there is no default policy")
+
+
+def policies_fingerprint(policies: tuple[Policy, ...], calendars: dict) -> str:
+    """A stable hash of everything that changes clock results; stored with each clock."""
+    import hashlib
+
+    return hashlib.blake2b(repr((policies, sorted(calendars.items()))).encode(), digest_size=10).hexdigest()

@@ -1,0 +1,73 @@
+"""The escalation queues: open tickets through the pure escalation rules and their SLA clocks,
+and the run history that tells what is new."""
+
+from __future__ import annotations
+
+import json
+
+from cstool.core.escalation import Signals, escalate
+from cstool.core.sla.clock import evaluate
+from cstool.services.sla import SlaEngine, refresh_clocks
+from cstool.store import Store
+from cstool.store import escalation as queue_store
+from cstool.store import sla as sla_store
+
+NEEDS_SURVEYS = ("csat_at_most", "nps_detractor")
+
+
+def build_escalations(store: Store, engine: SlaEngine, as_of: int, filters: dict | None = None) -> list[dict]:
+    """Every open ticket some rule escalates, highest tier first, most urgent first within a
+    tier; each with its tier, every reason, and the clock that matters (earliest deadline)."""
+    filters = filters or {}
+    tiers = engine.config.tiers
+    refresh_clocks(store, engine)
+    tickets: dict[tuple[str, str], dict] = {}
+    for row in sla_store.open_clock_rows(store, as_of, {k: filters.get(k) for k in ("team", "assignee")},
+                                         {"breached", "at_risk", "running", "paused"}, None):
+        key = (row["source"], row["ticket_id"])
+        entry = tickets.setdefault(key, {"row": row, "clocks": []})
+        clock = sla_store.clock_from_row(row)
+        calendar = engine.calendars[clock.calendar]
+        ev = evaluate(clock, calendar, as_of)
+        used = ev.elapsed_business_seconds / clock.target_seconds if clock.target_seconds else 0.0
+        overdue = as_of - clock.due_at if ev.state == "breached" and clock.due_at else 0
+        entry["clocks"].append((clock.metric, ev.state, used, overdue, clock.due_at, ev.remaining_seconds))
+    answers = {}
+    if any(getattr(rule, name) is not None for tier in tiers for rule in tier.rules for name in NEEDS_SURVEYS):
+        answers = queue_store.latest_answers(store, {e["row"]["customer_id"] for e in tickets.values()}, as_of)
+    ranks = {tier.name: i for i, tier in enumerate(tiers)}
+    queue = []
+    for (source, ticket_id), entry in tickets.items():
+        row = entry["row"]
+        ticket = {**row, "id": ticket_id, "tags": json.loads(row["tags"] or "[]")}
+        mine = answers.get(row["customer_id"], {})
+        signals = Signals(ticket, [c[:5] for c in entry["clocks"]], mine.get("csat"), mine.get("nps"))
+        tier, reasons = escalate(signals, tiers, as_of)
+        if tier is None or (filters.get("tier") and tier.lower() != filters["tier"].lower()):
+            continue
+        due = min((c for c in entry["clocks"] if c[4] is not None), key=lambda c: c[4], default=None)
+        queue.append({"tier": tier, "tier_rank": ranks[tier], "source": source, "ticket_id": ticket_id,
+                      "subject": row["subject"], "customer_id": row["customer_id"],
+                      "customer_tier": row["customer_tier"], "priority": row["priority"], "team": row["team"],
+                      "assignee": row["assignee"], "age_seconds": as_of - row["created_at"] if row["created_at"] else None,
+                      "metric": due[0] if due else None, "due_at": due[4] if due else None,
+                      "remaining_seconds": due[5] if due else None, "overdue_seconds": due[3] if due else 0,
+                      "reasons": [{"code": r.code, "text": r.text} for r in reasons]})
+    queue.sort(key=lambda e: (-e["tier_rank"], e["due_at"] is None, e["due_at"] or 0, e["ticket_id"]))
+    return queue
+
+
+def record_and_filter_new(store: Store, queue: list[dict], as_of: int, new_since: int | None | str) -> list[dict]:
+    """Record this run (idempotent per as_of) and, with `new_since`, keep only the tickets that
+    entered their tier (or a higher one) since the previous run ("LAST") or the run at or before
+    an instant."""
+    if new_since is not None:
+        if new_since == "LAST":
+            _, before = queue_store.previous_run(store, as_of)
+        else:
+            _, before = queue_store.previous_run(store, new_since, inclusive=True)
+    queue_store.record_escalations(store, as_of, [(e["source"], e["ticket_id"], e["tier"], e["tier_rank"],
+                                                   e["reasons"]) for e in queue])
+    if new_since is None:
+        return queue
+    return [e for e in queue if before.get((e["source"], e["ticket_id"]), -1) < e["tier_rank"]]

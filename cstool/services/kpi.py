@@ -1,0 +1,154 @@
+"""The KPI report: the store's aggregates (cstool.store.kpi) through the pure formulas of
+cstool.core.kpi, for a period,
+grouped and compared with the previous period. Returns the JSON-shaped document."""
+
+from __future__ import annotations
+
+from cstool.core import kpi, periods
+from cstool.services.sla import SlaEngine, refresh_clocks
+from cstool.store import Store
+from cstool.store import kpi as kpi_stats, report as queries
+
+TIME_DIMS = ("day", "week", "month")
+TICKET_DIMS = ("channel", "priority", "team", "assignee", "tag", "customer_tier")
+DIMENSIONS = TICKET_DIMS + TIME_DIMS
+# Lower is better for these; everything else (except plain volumes) is better higher.
+LOWER_IS_BETTER = ("first_response", "resolution", "backlog", "reopen_pct", "churn_pct", "detractors_pct")
+
+
+def better(key: str, delta: float) -> bool | None:
+    """Whether a change is an improvement (None for neutral volumes)."""
+    if delta == 0 or key in ("tickets_created", "tickets_resolved") or key.endswith("_responses"):
+        return None
+    return (delta < 0) if key.startswith(LOWER_IS_BETTER) else (delta > 0)
+
+
+def _doc(figures: dict[str, kpi.Figure]) -> dict:
+    return {k: {"value": f.value, "n": f.n, "low_sample": f.low_sample} for k, f in figures.items()}
+
+
+def window_stats(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] = (), joined_from: int = 0
+                 ) -> tuple[dict[tuple, kpi.Stats], dict[str, list[int]]]:
+    """({(window index, group key): Stats} for consecutive windows, aggregated by the store;
+    without grouping, also SLA [met, breached] per metric over the windows from `joined_from` on
+    taken together: a clock late in one window and stopped in the next counts once there)."""
+    stats: dict[tuple, kpi.Stats] = {}
+
+    def at(w: int, key: tuple) -> kpi.Stats:
+        if (w, key) not in stats:
+            stats[w, key] = kpi.Stats()
+        return stats[w, key]
+
+    rows = kpi_stats.gather(store, windows, dims, joined_from)
+    for w, key, n, first, first_business in rows["created"]:
+        s = at(w, key)
+        s.created, s.samples["first_response"], s.samples["first_response_business"] = n, first, first_business
+    # Backlog: a ticket resolved in window r was open at the ends of the windows from its
+    # creation's to r - 1 (an instant in window r, such as its start, stands for its resolution).
+    starts = [start for start, _ in windows]
+    intervals: dict[tuple, list] = {}
+    for w, key, n, one_touch, reopened, undated, resolution, business, created_before in rows["resolved"]:
+        s = at(w, key)
+        s.resolved, s.one_touch, s.reopened = n, one_touch, reopened
+        s.samples["resolution"], s.samples["resolution_business"] = resolution, business
+        crossing = intervals.setdefault(key, [])
+        crossing += [(None, starts[w])] * undated
+        crossing += [(created, starts[w]) for created in created_before]
+    for created, *key in rows["still_open"]:
+        intervals.setdefault(tuple(key), []).append((created, None))
+    for key, spans in intervals.items():
+        totals, ages = kpi.backlog_at_ends(spans, [end for _, end in windows])
+        for w, (total, age) in enumerate(zip(totals, ages)):
+            if total:
+                s = at(w, key)
+                s.backlog, s.ages = total, age
+    for w, key, *counts in rows["surveys"]:
+        at(w, key).surveys = dict(zip(kpi.SURVEY_COUNTS, counts))
+    # Stopped in a window: met or breached there. Not stopped by the deadline: also breached in
+    # the deadline's window when it did not stop in that window.
+    overall = {m: [0, 0] for m in kpi.SLA_METRICS}
+    for kind, w, key, metric, a, b in rows["sla"]:
+        counts = at(w, key).sla[metric]
+        if kind == "stop":
+            counts[0] += a
+            counts[1] += b
+            if w >= joined_from:
+                overall[metric][0] += a
+                overall[metric][1] += b
+        else:
+            counts[1] += a
+            if w >= joined_from:
+                overall[metric][1] += b
+    return stats, overall
+
+
+def kpi_report(store: Store, engine: SlaEngine, since: int, until: int, by: list[str], compare: bool,
+               tz: str) -> dict:
+    """{since, until, timezone, metrics, groups: [{key, metrics}], previous: {since, until, metrics, delta} | None}."""
+    refresh_clocks(store, engine)
+    customers = queries.kpi_customers(store)
+    time_dims = [d for d in by if d in TIME_DIMS]
+    cat_dims = tuple(d for d in by if d in TICKET_DIMS)
+    split = periods.split(since, until, time_dims[0], tz) if time_dims else [(None, since, until)]
+    before = [periods.previous(since, until)] if compare else []
+    # Without categories one pass gives the windows and (joined) the whole period; with them
+    # the whole period is its own window of an ungrouped pass.
+    main = [(s, e) for _, s, e in split] if not cat_dims else [(since, until)]
+    first = len(before)
+    overall, sla = window_stats(store, before + main, joined_from=first)
+    if len(main) == 1:
+        metrics_stats = overall.get((first, ()), kpi.Stats())
+    else:
+        parts = [overall.get((w, ()), kpi.Stats()) for w in range(first, first + len(main))]
+        metrics_stats = kpi.Stats.consecutive(parts, sla)
+    metrics = kpi.figures(metrics_stats, customers, since, until)
+    doc = {"since": since, "until": until, "timezone": tz, "metrics": _doc(metrics), "groups": [], "previous": None}
+    if by:
+        grouped = window_stats(store, [(s, e) for _, s, e in split], cat_dims)[0] if cat_dims else {
+            (w - first, key): st for (w, key), st in overall.items() if w >= first}
+        keys = sorted({key for _, key in grouped})
+        for w, (label, start, end) in enumerate(split):
+            for key in keys:
+                figures = kpi.figures(grouped.get((w, key), kpi.Stats()), None, start, end)
+                group_key = dict(zip(cat_dims, key))
+                if label is not None:
+                    group_key = {time_dims[0]: label, **group_key}
+                doc["groups"].append({"key": group_key, "metrics": _doc(figures)})
+        if not time_dims:
+            doc["groups"].sort(key=lambda g: (-(g["metrics"]["tickets_created"]["value"] or 0), str(g["key"])))
+    if compare:
+        p_since, p_until = before[0]
+        prev = kpi.figures(overall.get((0, ()), kpi.Stats()), customers, p_since, p_until)
+        delta = {k: (round(metrics[k].value - prev[k].value, 2) if metrics[k].value is not None and
+                     prev[k].value is not None else None) for k in metrics}
+        doc["previous"] = {"since": p_since, "until": p_until, "metrics": _doc(prev), "delta": delta}
+    return doc
+
+
+def top_issues(store: Store, engine: SlaEngine, since: int, until: int, tz: str, limit: int = 10) -> list[dict]:
+    """Tags by volume in [since, until) with the change against the previous period and their
+    reopen and SLA-breach (resolution) rates: the support lead's root-cause view."""
+    now = kpi_report(store, engine, since, until, ["tag"], False, tz)
+    before = kpi_report(store, engine, *periods.previous(since, until), ["tag"], False, tz)
+    old = {g["key"]["tag"]: g["metrics"]["tickets_created"]["value"] for g in before["groups"]}
+    issues = []
+    for group in now["groups"][:limit]:
+        m, tag = group["metrics"], group["key"]["tag"]
+        sla = m["sla_resolution_pct"]
+        issues.append({"tag": tag, "tickets": m["tickets_created"]["value"],
+                       "change": m["tickets_created"]["value"] - old.get(tag, 0), "reopen_pct": m["reopen_pct"]["value"],
+                       "breach_pct": None if not sla["n"] else round(100 - sla["value"], 2)})
+    return issues
+
+
+def daily_trend(store: Store, since: int, until: int, tz: str) -> dict[str, list[float | None]]:
+    """Per day of [since, until): tickets created, backlog at the day's end, CSAT % (for sparklines)."""
+    days = periods.split(since, until, "day", tz)
+    stats, _ = window_stats(store, [(s, e) for _, s, e in days])
+    trend: dict[str, list] = {"tickets_created": [], "backlog": [], "csat_pct": []}
+    for w in range(len(days)):
+        day = stats.get((w, ()), kpi.Stats())
+        trend["tickets_created"].append(day.created)
+        trend["backlog"].append(day.backlog)
+        trend["csat_pct"].append(kpi.survey_figures(day.surveys, "csat")["csat_pct"].value)
+    return trend

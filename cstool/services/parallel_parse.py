@@ -1,0 +1,121 @@
+"""Parsing a large file in a forked process while this one writes to the store.
+
+The child parses and sends batches of records through a pipe as marshal data (several times
+cheaper than pickle for tuples of text, numbers and None; both ends run the same
+interpreter); the few other items (rejects, slow-path records) travel pickled beside them. A
+thread here drains the pipe into a queue, so the child never waits while this process is in
+SQLite; the main thread unmarshals and writes.
+"""
+
+from __future__ import annotations
+
+import marshal
+import pickle
+import queue
+import threading
+from typing import IO, Callable, Iterator
+
+from cstool.core.errors import CstoolError
+from cstool.core.ingest.records import Item, RecordBatch, Summary
+
+META, ITEMS, DONE, ERROR = b"m", b"i", b"d", b"e"
+BATCH = 2000  # records per message
+
+
+def _child(conn, open_and_parse: Callable, stream: IO[bytes], name: str, request) -> None:
+    try:
+        parsed = open_and_parse(stream, name, request, lambda _id: None)
+        conn.send_bytes(META + pickle.dumps(parsed.meta))
+        rows: list[tuple] = []
+        origins: list[tuple] = []
+        others: list[Item] = []
+
+        def send() -> None:
+            conn.send_bytes(ITEMS + marshal.dumps((rows, origins, pickle.dumps(others) if others else b"")))
+            rows.clear()
+            origins.clear()
+            others.clear()
+
+        for item in parsed.items:
+            if item.kind == "batch":
+                if others and item.value.rows:  # (the rows of a message come before its other items)
+                    send()
+                rows += item.value.rows
+                origins += item.value.origins
+                others += item.value.others
+            else:
+                others.append(item)
+            if len(rows) + len(others) >= BATCH:
+                send()
+        send()
+        conn.send_bytes(DONE + pickle.dumps((parsed.summary, parsed.finalize())))
+    except CstoolError as exc:
+        conn.send_bytes(ERROR + pickle.dumps(exc))
+    except Exception as exc:  # noqa: BLE001 - reported by the parent as an internal error
+        conn.send_bytes(ERROR + pickle.dumps(CstoolError(f"parsing {name} failed: {type(exc).__name__}: {exc}")))
+    finally:
+        conn.close()
+
+
+def parse_in_parallel(open_and_parse: Callable, stream: IO[bytes], name: str, request
+                      ) -> tuple[dict, Iterator[Item], Summary, Callable[[], tuple]]:
+    """(meta, items, summary, finalize) as `open_and_parse` gives them, parsed in a child process;
+    `summary` is filled in when the items are exhausted."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(sender, open_and_parse, stream, name, request), daemon=True)
+    child.start()
+    sender.close()
+    inbox: queue.Queue = queue.Queue(maxsize=16)  # (about 1 MB a message)
+
+    def drain() -> None:
+        try:
+            while True:
+                data = receiver.recv_bytes()
+                inbox.put(data)
+                if data[:1] in (DONE, ERROR):
+                    return
+        except (EOFError, OSError):
+            inbox.put(None)
+
+    threading.Thread(target=drain, daemon=True, name="cstool-parser-pipe").start()
+
+    def receive() -> tuple[bytes, bytes]:
+        data = inbox.get()
+        if data is None:
+            raise CstoolError(f"parsing {name} stopped unexpectedly (the parser process died)")
+        if data[:1] == ERROR:
+            raise pickle.loads(data[1:])
+        return data[:1], data[1:]
+
+    def stop() -> None:
+        if child.is_alive():
+            child.terminate()
+        child.join(timeout=5)
+        receiver.close()
+
+    try:
+        _, meta = receive()
+    except BaseException:
+        stop()
+        raise
+    summary = Summary()
+    final: dict = {}
+
+    def items() -> Iterator[Item]:
+        try:
+            while True:
+                tag, payload = receive()
+                if tag == ITEMS:
+                    rows, origins, others = marshal.loads(payload)
+                    yield Item("batch", RecordBatch(rows, origins, pickle.loads(others) if others else []))
+                else:
+                    done_summary, final["blank_sha"] = pickle.loads(payload)
+                    summary.__dict__.update(done_summary.__dict__)
+                    return
+        finally:
+            stop()
+
+    return pickle.loads(meta), items(), summary, lambda: final["blank_sha"]

@@ -1,0 +1,136 @@
+"""SLA operations over the store: keep the materialised clocks fresh, find breaches, explain one ticket.
+
+Stored clocks are recomputed only for tickets that imports touched since the last refresh, or
+all of them when the policies or calendars change (their fingerprint is stored). A stored clock
+is valid for any as_of at or after its ticket's last known event; for an earlier as_of the
+ticket's clocks are computed live from the data up to that instant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from cstool.config import Config
+from cstool.core.errors import InputMissing
+from cstool.core.sla.calendar import BusinessCalendar, build_calendars
+from cstool.core.sla.clock import Clock, compute_clocks, evaluate
+from cstool.core.sla.policy import match_policy, policies_fingerprint
+from cstool.store import Store
+from cstool.store import sla as sla_store
+
+URGENCY = {"breached": 0, "at_risk": 1, "paused": 2, "running": 3, "met": 4, "n/a": 5}
+
+
+class SlaEngine:
+    """Policies and calendars of one config, ready to compute clocks."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.calendars: dict[str, BusinessCalendar] = build_calendars(config.calendars)
+        self.fingerprint = policies_fingerprint(config.policies, config.calendars)
+
+    def clocks(self, ticket: dict, events, horizon: int | None = None) -> list[Clock]:
+        policy, matched = match_policy(self.config.policies, ticket)
+        return compute_clocks(ticket, events, policy, matched, self.calendars[policy.calendar], horizon)
+
+
+def refresh_clocks(store: Store, engine: SlaEngine) -> int:
+    """Bring the stored clocks up to date; returns how many tickets were recomputed."""
+    meta = sla_store.sla_meta(store)
+    last = sla_store.last_import_id(store)
+    if meta.get("fingerprint") != engine.fingerprint:
+        keys = None
+    elif int(meta.get("import_id", 0)) < last:
+        keys = sla_store.stale_tickets(store, int(meta.get("import_id", 0)))
+    else:
+        return 0
+    done = 0
+    with store.write():
+        sla_store.delete_clocks(store, keys)
+        batch: list[tuple] = []
+        for ticket, events in sla_store.tickets_with_events(store, keys):
+            last_event = sla_store.last_event_at(ticket, events)
+            batch += [sla_store.clock_row(ticket["source"], ticket["id"], c, last_event, engine.fingerprint)
+                      for c in engine.clocks(ticket, events)]
+            done += 1
+            if len(batch) >= 5000:
+                sla_store.save_clocks(store, batch)
+                batch = []
+        sla_store.save_clocks(store, batch)
+        sla_store.copy_clock_times(store, keys)
+        sla_store.index_clocks(store)
+        sla_store.set_meta(store, fingerprint=engine.fingerprint, import_id=str(last))
+    return done
+
+
+def _finding(row: dict, clock: Clock, evaluation, as_of: int) -> dict:
+    return {"source": row["source"], "ticket_id": row["ticket_id"], "subject": row.get("subject"),
+            "priority": row.get("priority"), "team": row.get("team"), "assignee": row.get("assignee"),
+            "customer_id": row.get("customer_id"), "customer_tier": row.get("customer_tier"),
+            "customer_email": row.get("customer_email"),
+            "metric": clock.metric, "cycle": clock.cycle, "state": evaluation.state, "due_at": clock.due_at,
+            "remaining_seconds": evaluation.remaining_seconds,
+            "overdue_seconds": max(as_of - clock.due_at, 0) if evaluation.state == "breached" and clock.due_at else 0,
+            "policy": clock.policy, "calendar": clock.calendar, "target_seconds": clock.target_seconds}
+
+
+def find_breaches(store: Store, engine: SlaEngine, as_of: int, filters: dict | None = None,
+                  include: set[str] | None = None, limit: int | None = None) -> tuple[list[dict], dict]:
+    """(clocks of tickets open at `as_of` that are breached or at risk, plus `include` states,
+    most urgent first: breached, at risk, then by earliest deadline; counts for the headline).
+
+    Stored clocks are classified in SQL, so only the `limit` rows shown are evaluated here;
+    tickets with data after `as_of` are computed live from the data up to it."""
+    filters, include = filters or {}, include or set()
+    refresh_clocks(store, engine)
+    wanted = {"breached", "at_risk"} | include
+    found = []
+    for row in sla_store.open_clock_rows(store, as_of, filters, wanted, limit):
+        clock = sla_store.clock_from_row(row)
+        found.append(_finding(row, clock, evaluate(clock, engine.calendars[clock.calendar], as_of), as_of))
+    counts = sla_store.open_clock_counts(store, as_of, filters)
+    live_breached, live_at_risk = set(), set()
+    for ticket, events in sla_store.tickets_with_events(store, sla_store.newer_than(store, as_of)):
+        if not _passes(ticket, filters):
+            continue
+        for clock in engine.clocks(ticket, events, horizon=as_of):
+            if clock.mode not in ("running", "paused") or (filters.get("policy") and
+                                                           clock.policy.lower() != filters["policy"].lower()):
+                continue
+            evaluation = evaluate(clock, engine.calendars[clock.calendar], as_of)
+            if evaluation.state in wanted:
+                found.append(_finding({**ticket, "ticket_id": ticket["id"]}, clock, evaluation, as_of))
+            (live_breached if evaluation.state == "breached" else
+             live_at_risk if evaluation.state == "at_risk" else set()).add(ticket["id"])
+            if evaluation.state == "breached":
+                counts["oldest_overdue_seconds"] = max(counts["oldest_overdue_seconds"], as_of - clock.due_at)
+    counts["breached"] += len(live_breached)
+    counts["at_risk"] += len(live_at_risk - live_breached)
+    counts["open"] = sla_store.counts_open(store, as_of)
+    found.sort(key=lambda f: (URGENCY[f["state"]], f["due_at"] is None, f["due_at"] or 0, f["ticket_id"],
+                              f["metric"], f["cycle"]))
+    return (found[:limit] if limit else found), counts
+
+
+def _passes(ticket: dict, filters: dict) -> bool:
+    return all(not filters.get(k) or (ticket.get(k) or "").lower() == filters[k].lower()
+               for k in ("team", "assignee", "priority"))
+
+
+def explain_ticket(store: Store, engine: SlaEngine, ticket_ref: str, as_of: int) -> tuple[dict, list[dict]]:
+    """(ticket, every clock of it with its state at as_of and the reasons)."""
+    keys = sla_store.find_tickets(store, ticket_ref)
+    if not keys:
+        raise InputMissing(f"no ticket {ticket_ref!r} in the store (use SOURCE:ID when ids repeat across sources)")
+    if len(keys) > 1:
+        raise InputMissing(f"ticket id {ticket_ref!r} exists in several sources ("
+                           + ", ".join(f"{s}:{i}" for s, i in keys) + "); name one as SOURCE:ID")
+    ticket, events = next(sla_store.tickets_with_events(store, keys))
+    out = []
+    for clock in engine.clocks(ticket, events, horizon=as_of):
+        evaluation = evaluate(clock, engine.calendars[clock.calendar], as_of)
+        record = asdict(clock)
+        record.update(state=evaluation.state, remaining_seconds=evaluation.remaining_seconds,
+                      elapsed_business_seconds=evaluation.elapsed_business_seconds)
+        out.append(record)
+    return ticket, out
