@@ -16,7 +16,8 @@ from cstool.render.machine import write_csv, write_json
 from cstool.render.table import print_table
 from cstool.render.values import iso_instant
 from cstool.core.sla.calendar import BusinessCalendar
-from cstool.core.sla.duration import EXPECTED, format_seconds, parse_duration
+from cstool.core.formats import format_seconds
+from cstool.core.sla.duration import EXPECTED, parse_duration
 
 app = typer.Typer(help="Business-time calculator on a named calendar (24x7 is built in).", no_args_is_help=True)
 

@@ -54,7 +54,7 @@ def demo(
     from cstool.services.imports import ImportRequest, import_stream
     from cstool.core.ingest.records import ImportOptions
     from cstool.render.summary import render_summary
-    from cstool.services.report import nightly_summary
+    from cstool.services.summary import nightly_summary
     from cstool.services.sla import SlaEngine
     from cstool.store import open_store
 

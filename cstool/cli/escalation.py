@@ -25,7 +25,7 @@ ESCALATION_MACHINE = [Column(k, k) for k in ("tier", "source", "ticket_id", "sub
                                               "priority", "team", "assignee", "age_seconds", "metric", "due_at",
                                               "remaining_seconds", "overdue_seconds", "reasons")]
 def _clock_text(entry: dict) -> str:
-    from cstool.core.sla.duration import format_seconds
+    from cstool.core.formats import format_seconds
 
     if entry["metric"] is None or entry["remaining_seconds"] is None:
         return ""

@@ -57,7 +57,8 @@ def kpi(
 
     Example: cstool kpi --period last-week --compare previous --by channel
     """
-    from cstool.services.kpi import DIMENSIONS, TIME_DIMS, kpi_report
+    from cstool.core.kpi import DIMENSIONS, TIME_DIMS
+    from cstool.services.kpi import kpi_report
     from cstool.services.sla import SlaEngine
     from cstool.store.report import time_bounds
 
@@ -111,6 +112,4 @@ def _emit(doc: dict, fmt: Format, tz: str, title: str, trend, issues) -> None:
     elif fmt is Format.html:
         sys.stdout.write(view.html_report(doc, title))
     else:
-        from cstool.services.kpi import better
-
-        view.print_kpis(out_console(), doc, title, trend, issues, better)
+        view.print_kpis(out_console(), doc, title, trend, issues)

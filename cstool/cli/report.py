@@ -74,7 +74,7 @@ def _email(data: dict, config, to, dry_run: bool, show_pii: bool, when: int) -> 
     from cstool.services.mail import build_message, send
     from cstool.render.report import render_html, render_text
     from cstool.render.values import local_time
-    from cstool.services.report import report_subject
+    from cstool.render.report import report_subject
 
     recipients = list(to or config.mail.to)
     if not recipients:

@@ -31,7 +31,7 @@ SHOW_KEYS = ("metric", "state", "policy", "calendar", "target_seconds", "started
 
 
 def _left(finding: dict) -> str:
-    from cstool.core.sla.duration import format_seconds
+    from cstool.core.formats import format_seconds
 
     if finding["state"] == "breached":
         return f"overdue {format_seconds(finding['overdue_seconds'])}"
@@ -143,7 +143,7 @@ def show(ticket: Annotated[str, typer.Argument(help="Ticket id (or SOURCE:ID).")
 
 def _print_clocks(ticket: dict, clocks: list[dict], tz: str, as_of: int) -> None:
     from cstool.render.values import local_time
-    from cstool.core.sla.duration import format_seconds
+    from cstool.core.formats import format_seconds
 
     console = out_console()
     console.print(f"Ticket {ticket['source']}:{ticket['id']} — {ticket.get('subject') or ''}\n"

@@ -79,7 +79,7 @@ class Signals:
 
 
 def _span(seconds: float) -> str:
-    from cstool.core.sla.duration import format_seconds
+    from cstool.core.formats import format_seconds
 
     return format_seconds(int(seconds))
 

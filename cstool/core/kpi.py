@@ -11,7 +11,24 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from cstool.core.formats import DAY_SECONDS as DAY
+
 LOW_SAMPLE = 30
+# The figures a team lead reads first (the kpi headline and the nightly report).
+HEADLINE = ("tickets_created", "tickets_resolved", "backlog", "csat_pct", "nps", "sla_first_response_pct",
+            "sla_resolution_pct", "first_response_median_s", "resolution_median_s")
+TIME_DIMS = ("day", "week", "month")
+TICKET_DIMS = ("channel", "priority", "team", "assignee", "tag", "customer_tier")
+DIMENSIONS = TICKET_DIMS + TIME_DIMS
+# Lower is better for these; everything else (except plain volumes) is better higher.
+LOWER_IS_BETTER = ("first_response", "resolution", "backlog", "reopen_pct", "churn_pct", "detractors_pct")
+
+
+def better(key: str, delta: float) -> bool | None:
+    """Whether a change of a figure is an improvement (None for no change and neutral volumes)."""
+    if delta == 0 or key in ("tickets_created", "tickets_resolved") or key.endswith("_responses"):
+        return None
+    return (delta < 0) if key.startswith(LOWER_IS_BETTER) else (delta > 0)
 
 
 @dataclass(frozen=True)
@@ -30,7 +47,6 @@ def pct(part: int, whole: int) -> float | None:
 
 DURATIONS = ("first_response", "first_response_business", "resolution", "resolution_business")
 SLA_METRICS = ("first_response", "resolution")
-DAY = 86400
 BACKLOG_BUCKETS = (("<1d", 0, DAY), ("1-3d", DAY, 3 * DAY), ("3-7d", 3 * DAY, 7 * DAY), ("7-30d", 7 * DAY, 30 * DAY),
                    (">30d", 30 * DAY, float("inf")))
 SURVEY_COUNTS = ("csat_n", "csat_satisfied", "csat_scored", "csat_sum", "nps_n", "promoters", "detractors",

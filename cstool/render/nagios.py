@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cstool.core.sla.duration import format_seconds
+from cstool.core.formats import format_seconds
 
 OK, WARNING, CRITICAL, UNKNOWN = 0, 1, 2, 3
 LABELS = {OK: "OK", WARNING: "WARNING", CRITICAL: "CRITICAL", UNKNOWN: "UNKNOWN"}

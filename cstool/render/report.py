@@ -4,40 +4,26 @@ from __future__ import annotations
 
 import html
 
-from cstool.render.kpi import show
+from cstool.core.kpi import HEADLINE
+from cstool.render.kpi import LOW_SAMPLE_NOTE, figure_rows, issue_cells
 from cstool.render.plain import html_table, markdown_table, mask_email, text_table
-from cstool.render.values import local_time
-from cstool.core.sla.duration import format_seconds
-from cstool.services.report import REPORT_HEADLINE
-
-
-def _change(key: str, delta) -> str:
-    if delta is None:
-        return ""
-    if key.endswith("_s"):
-        return ("-" if delta < 0 else "+") + format_seconds(abs(delta))
-    return f"{delta:+g}"
+from cstool.render.values import change, figure_kind, local_time
 
 
 def _sections(report: dict, tz: str, show_pii: bool) -> list[tuple[str, list[str], list[list[str]], str]]:
-    kpis = report["kpis"]
-    prev = kpis["previous"] or {}
-    headline = [[key, show(key, kpis["metrics"][key]["value"]) + (" *" if kpis["metrics"][key]["low_sample"] else ""),
-                 str(kpis["metrics"][key]["n"]), show(key, prev.get("metrics", {}).get(key, {}).get("value")),
-                 _change(key, prev.get("delta", {}).get(key))]
-                for key in REPORT_HEADLINE]
+    headline = [[key, value, str(n), before, change(delta, figure_kind(key))]
+                for key, value, n, before, delta in figure_rows(report["kpis"], HEADLINE)]
     sla = report["sla"]
     worst = [[f["ticket_id"], f["subject"] or "", f["team"] or "", f["assignee"] or "", f["metric"], f["state"],
               local_time(f["due_at"], tz), f["customer_id"] or "",
               (f["customer_email"] or "") if show_pii else mask_email(f["customer_email"])]
              for f in report["worst"]]
     tiers = [[tier, str(n)] for tier, n in report["escalations"].items()]
-    issues = [[i["tag"], str(i["tickets"]), f"{i['change']:+d}", show("reopen_pct", i["reopen_pct"]),
-               show("breach_pct", i["breach_pct"])] for i in report["top_issues"]]
+    issues = [issue_cells(i) for i in report["top_issues"]]
     findings = [[k.replace("_", " "), str(v)] for k, v in sorted(report["findings"].items()) if v]
     return [
         ("Headline (vs the previous period)", ["figure", "value", "n", "previous", "change"], headline,
-         "* fewer than 30 observations"),
+         LOW_SAMPLE_NOTE),
         (f"SLA: {sla['breached']} tickets breached, {sla['at_risk']} at risk, {sla['open']} open — worst five",
          ["ticket", "subject", "team", "assignee", "metric", "state", "due", "customer", "e-mail"], worst, ""),
         ("Escalation queues", ["tier", "tickets"], tiers, ""),
@@ -72,3 +58,13 @@ def render_html(report: dict, tz: str, show_pii: bool = False) -> str:
                   f"<p>{html.escape(note)}</p>" if note else ""]
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def report_subject(report: dict, day: str) -> str:
+    """`[cstool] Support KPIs 2026-11-21: 3 breaches, CSAT 91% (+2)` (stable: a mail filter can match it)."""
+    kpis = report["kpis"]
+    csat = kpis["metrics"]["csat_pct"]["value"]
+    delta = (kpis["previous"] or {}).get("delta", {}).get("csat_pct")
+    csat_text = "CSAT n/a" if csat is None else f"CSAT {csat:.0f}%" + (f" ({delta:+.0f})" if delta is not None else "")
+    n = report["sla"]["breached"]
+    return f"[cstool] Support KPIs {day}: {n} breach{'es' if n != 1 else ''}, {csat_text}"

@@ -6,10 +6,14 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 
-from cstool.render.values import local_time
+from cstool.render.kpi import LOW_SAMPLE_NOTE, change_style
+from cstool.render.values import change, figure, local_time
 
-HEADLINE = [("created", "Tickets created", "count", 0), ("resolved", "Tickets resolved", "count", 1),
-            ("csat_pct", "CSAT", "pct", 1), ("nps", "NPS", "score", 1), ("ces_avg", "CES (1-7)", "score", 1)]
+# (summary key, label, the KPI key whose direction decides the colour, how the value reads)
+SUMMARY_ROWS = [("created", "Tickets created", "tickets_created", "number"),
+                ("resolved", "Tickets resolved", "tickets_resolved", "number"),
+                ("csat_pct", "CSAT", "csat_pct", "pct"), ("nps", "NPS", "nps", "score"),
+                ("ces_avg", "CES (1-7)", "ces_avg", "score")]
 
 
 def _value(period: dict, key: str):
@@ -17,26 +21,13 @@ def _value(period: dict, key: str):
     return value["value"] if isinstance(value, dict) else value
 
 
-def _fmt(value, kind: str) -> str:
-    if value is None:
-        return "n/a"
-    if kind == "pct":
-        return f"{value:.1f}%"
-    if kind == "score":
-        return f"{value:.1f}"
-    return f"{value:,}"
-
-
-def _delta(now, before, kind: str, higher_is_better: int) -> str:
+def _delta(now, before, key: str, kind: str) -> str:
     if now is None or before is None:
         return ""
     diff = now - before
-    if diff == 0:
-        return "±0"
-    good = (diff > 0) == bool(higher_is_better)
-    arrow = "▲" if diff > 0 else "▼"
-    text = f"{arrow} {abs(diff):,.1f}" if kind != "count" else f"{arrow} {abs(diff):,}"
-    return f"[{'green' if good else 'red'}]{text}[/]"
+    style = change_style(key, diff)
+    text = change(diff, kind, digits=1)
+    return f"[{style}]{text}[/]" if style else text
 
 
 def render_summary(console: Console, summary: dict, tz: str) -> None:
@@ -47,12 +38,12 @@ def render_summary(console: Console, summary: dict, tz: str) -> None:
     head.add_column("n", justify="right")
     head.add_column("Week before", justify="right")
     head.add_column("Change", justify="right")
-    for key, label, kind, better in HEADLINE:
+    for key, label, kpi_key, kind in SUMMARY_ROWS:
         now_v, before_v = _value(cur, key), _value(prev, key)
         n = cur[key]["n"] if isinstance(cur[key], dict) else ""
         mark = " *" if isinstance(cur[key], dict) and cur[key]["low_sample"] else ""
-        head.add_row(label, _fmt(now_v, kind) + mark, f"{n}" if n != "" else "", _fmt(before_v, kind),
-                     _delta(now_v, before_v, kind, better) if key != "created" else "")
+        head.add_row(label, figure(now_v, kind) + mark, f"{n}" if n != "" else "", figure(before_v, kind),
+                     _delta(now_v, before_v, kpi_key, kind) if key != "created" else "")
     backlog = Table(box=None, header_style="bold")
     for name in ("status", "priority", "team"):
         backlog.add_column(name.title())
@@ -78,6 +69,6 @@ def render_summary(console: Console, summary: dict, tz: str) -> None:
     if findings:
         parts.append("Data-quality findings in recent imports: " +
                      ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in sorted(findings.items())))
-    parts.append("* fewer than 30 observations")
+    parts.append(LOW_SAMPLE_NOTE)
     console.print(Panel(Group(*parts), title=f"cstool summary as of {local_time(summary['as_of'], tz)} ({tz})",
                         title_align="left", expand=False))

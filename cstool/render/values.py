@@ -1,28 +1,16 @@
-"""Formatting single values for humans (tables, text) and machines (json, csv)."""
+"""Single values as text for people: table cells, KPI figures, changes and time left. One
+function per kind of value, used by every view (the terminal, plain text, Markdown, HTML)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from cstool.core.formats import format_seconds, iso_instant, local_time
 
-from cstool.core.sla.duration import format_seconds
-
-
-def iso_instant(epoch: int | None, tz: str = "UTC") -> str | None:
-    """Epoch seconds -> ISO-8601 with the zone's offset (`2026-03-31T18:00:00+02:00`)."""
-    if epoch is None:
-        return None
-    return datetime.fromtimestamp(epoch, ZoneInfo(tz)).isoformat()
-
-
-def local_time(epoch: int | None, tz: str = "UTC") -> str:
-    if epoch is None:
-        return ""
-    return datetime.fromtimestamp(epoch, ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
+__all__ = ["change", "figure", "figure_kind", "format_seconds", "human", "iso_instant", "local_time", "time_left"]
 
 
 def human(value, kind: str, tz: str = "UTC") -> str:
-    """One cell for a table: local times, `2h 15m` durations, `91.2%`."""
+    """One cell: local times, `2h 15m` durations, `91.2%`, `1,234`, scores to one decimal; ''
+    for None. Kinds: text | id | time | duration | number | pct | score."""
     if value is None:
         return ""
     if kind == "time":
@@ -31,8 +19,42 @@ def human(value, kind: str, tz: str = "UTC") -> str:
         return format_seconds(value)
     if kind == "pct":
         return f"{value:.1f}%"
+    if kind == "score":
+        return f"{value:.1f}"
     if kind == "number" and isinstance(value, float):
         return f"{value:,.2f}"
     if kind == "number" and isinstance(value, int):
         return f"{value:,}"
     return str(value)
+
+
+def figure_kind(key: str) -> str:
+    """How a KPI figure reads, from its key: `…_s` durations, `…_pct` percentages, else numbers."""
+    return "duration" if key.endswith("_s") else "pct" if key.endswith("_pct") else "number"
+
+
+def figure(value, kind: str) -> str:
+    """A figure for people; 'n/a' when it cannot be computed."""
+    return "n/a" if value is None else human(value, kind)
+
+
+def change(delta, kind: str, digits: int = 2) -> str:
+    """A change as an arrow and its size (`▲ 41`, `▼ 2h 9m`, `▼ 6.86`), `±0` for none, '' when
+    unknown; numbers to `digits` decimals without trailing zeros."""
+    if delta is None:
+        return ""
+    if delta == 0:
+        return "±0"
+    arrow = "▲" if delta > 0 else "▼"
+    if kind == "duration":
+        return f"{arrow} {format_seconds(abs(delta))}"
+    return f"{arrow} {abs(delta):,.{digits}f}".rstrip("0").rstrip(".")
+
+
+def time_left(overdue: int | None, remaining: int | None, overdue_word: str = "overdue") -> str:
+    """`overdue 6d 7h` when `overdue` is given, else `3h 10m left`, '' when neither is known."""
+    if overdue is not None:
+        return f"{overdue_word} {format_seconds(overdue)}"
+    if remaining is None:
+        return ""
+    return f"{format_seconds(remaining)} left"

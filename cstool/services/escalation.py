@@ -57,6 +57,12 @@ def build_escalations(store: Store, engine: SlaEngine, as_of: int, filters: dict
     return queue
 
 
+def queue_sizes(store: Store, engine: SlaEngine, as_of: int) -> dict[str, int]:
+    """How many tickets sit in each tier at `as_of`, highest tier first."""
+    queue = build_escalations(store, engine, as_of)
+    return {tier.name: sum(1 for e in queue if e["tier"] == tier.name) for tier in reversed(engine.config.tiers)}
+
+
 def record_and_filter_new(store: Store, queue: list[dict], as_of: int, new_since: int | None | str) -> list[dict]:
     """Record this run (idempotent per as_of) and, with `new_since`, keep only the tickets that
     entered their tier (or a higher one) since the previous run ("LAST") or the run at or before

@@ -5,23 +5,10 @@ grouped and compared with the previous period. Returns the JSON-shaped document.
 from __future__ import annotations
 
 from cstool.core import kpi, periods
+from cstool.core.kpi import TICKET_DIMS, TIME_DIMS
 from cstool.services.sla import SlaEngine, refresh_clocks
 from cstool.store import Store
 from cstool.store import kpi as kpi_stats, report as queries
-
-TIME_DIMS = ("day", "week", "month")
-TICKET_DIMS = ("channel", "priority", "team", "assignee", "tag", "customer_tier")
-DIMENSIONS = TICKET_DIMS + TIME_DIMS
-# Lower is better for these; everything else (except plain volumes) is better higher.
-LOWER_IS_BETTER = ("first_response", "resolution", "backlog", "reopen_pct", "churn_pct", "detractors_pct")
-
-
-def better(key: str, delta: float) -> bool | None:
-    """Whether a change is an improvement (None for neutral volumes)."""
-    if delta == 0 or key in ("tickets_created", "tickets_resolved") or key.endswith("_responses"):
-        return None
-    return (delta < 0) if key.startswith(LOWER_IS_BETTER) else (delta > 0)
-
 
 def _doc(figures: dict[str, kpi.Figure]) -> dict:
     return {k: {"value": f.value, "n": f.n, "low_sample": f.low_sample} for k, f in figures.items()}

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+from cstool.core.formats import DAY_SECONDS, format_seconds
+
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": DAY_SECONDS}
 _PART = re.compile(r"(\d+)(bd|d|h|m|s)")
 EXPECTED = "a duration such as 90s, 30m, 4h, 1h30m, 2d or 3bd"
 
@@ -60,17 +62,3 @@ def parse_share(text: str) -> float | Duration:
             raise ValueError(f"{text!r} must be a percentage between 0 and 100")
         return pct / 100
     return parse_duration(s)
-
-
-def format_seconds(seconds: int | float, compact: bool = False) -> str:
-    """`8100` -> `2h 15m` (largest two units; `compact` drops the space: `2h15m`)."""
-    sign = "-" if seconds < 0 else ""
-    rest = int(abs(seconds))
-    parts = []
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        if rest >= size or (unit == "s" and not parts):
-            parts.append(f"{rest // size}{unit}")
-            rest %= size
-    if not compact:
-        parts = parts[:2]
-    return sign + ("" if compact else " ").join(parts)

@@ -1,0 +1,51 @@
+"""Instants and durations as text, one way each: ISO-8601 in, ISO-8601 or local wall time out,
+and `2h 15m` durations. Pure (time zones are named, never read from the machine)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+DAY_SECONDS = 86400
+_UNITS = (("d", DAY_SECONDS), ("h", 3600), ("m", 60), ("s", 1))
+
+
+def parse_iso(text: str, tz: str | ZoneInfo) -> int:
+    """An ISO-8601 date or instant (`Z` or `z` for UTC) as epoch seconds; naive values are wall
+    time in `tz`. Raises ValueError for anything else."""
+    value = text.strip()
+    if value.endswith("z"):
+        value = value[:-1] + "Z"
+    dt = datetime.fromisoformat(value)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz))
+    return int(dt.timestamp())
+
+
+def iso_instant(epoch: int | None, tz: str = "UTC") -> str | None:
+    """Epoch seconds -> ISO-8601 with the zone's offset (`2026-03-31T18:00:00+02:00`)."""
+    if epoch is None:
+        return None
+    return datetime.fromtimestamp(epoch, ZoneInfo(tz)).isoformat()
+
+
+def local_time(epoch: int | None, tz: str = "UTC") -> str:
+    """Epoch seconds -> local wall time to the minute (`2026-03-31 18:00`); '' for None."""
+    if epoch is None:
+        return ""
+    return datetime.fromtimestamp(epoch, ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
+
+
+def format_seconds(seconds: int | float, compact: bool = False) -> str:
+    """`8100` -> `2h 15m` (the largest two units); `compact` keeps every unit, without spaces:
+    `2h15m`."""
+    sign = "-" if seconds < 0 else ""
+    rest = int(abs(seconds))
+    parts = []
+    for unit, size in _UNITS:
+        if rest >= size or (unit == "s" and not parts):
+            parts.append(f"{rest // size}{unit}")
+            rest %= size
+    if not compact:
+        parts = parts[:2]
+    return sign + ("" if compact else " ").join(parts)
