@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import REFERENCE, as_json, write
+
 from cstool.core.escalation import Rule, Signals, Tier, escalate
 from cstool.core.sla.duration import Duration
 

@@ -12,7 +12,13 @@ from cstool.core.ingest.binding import bind_header
 from cstool.core.ingest.fastpath import SlowPath
 from cstool.core.ingest.presets import GENERIC_TICKETS
 from cstool.core.ingest.reader import open_csv
-from cstool.core.ingest.records import FIELD_TYPES, ImportOptions, RowParser, Summary, _ticket
+from cstool.core.ingest.records import (
+    FIELD_TYPES,
+    ImportOptions,
+    RowParser,
+    Summary,
+    _ticket,
+)
 
 HEADER = ["id", "subject", "customer_id", "channel", "priority", "status", "created_at", "first_response_at",
           "resolved_at", "closed_at", "updated_at", "reopens", "replies", "tags", "note"]

@@ -8,7 +8,6 @@ import sqlite3
 import stat
 from pathlib import Path
 
-
 from conftest import as_json, write
 
 DATA = Path(__file__).parent / "data"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import as_json, write
+
 from cstool.core import kpi, periods
 
 D, H = 86400, 3600

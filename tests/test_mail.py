@@ -13,7 +13,6 @@ aiosmtpd = pytest.importorskip("aiosmtpd")
 trustme = pytest.importorskip("trustme")
 from aiosmtpd.controller import Controller  # noqa: E402
 from aiosmtpd.smtp import AuthResult, LoginPassword  # noqa: E402
-
 from conftest import REFERENCE  # noqa: E402
 
 PASSWORD = "s3cr3t-Pa55"

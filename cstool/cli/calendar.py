@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -11,13 +10,13 @@ import typer
 from cstool.cli.common import FormatOpt, command, state
 from cstool.cli.console import out_console
 from cstool.core.errors import UsageError
+from cstool.core.formats import format_seconds, parse_iso
+from cstool.core.sla.calendar import BusinessCalendar
+from cstool.core.sla.duration import EXPECTED, parse_duration
 from cstool.render import Column, Format
 from cstool.render.machine import write_csv, write_json
 from cstool.render.table import print_table
 from cstool.render.values import iso_instant
-from cstool.core.sla.calendar import BusinessCalendar
-from cstool.core.formats import format_seconds
-from cstool.core.sla.duration import EXPECTED, parse_duration
 
 app = typer.Typer(help="Business-time calculator on a named calendar (24x7 is built in).", no_args_is_help=True)
 
@@ -33,14 +32,10 @@ def _calendar(name: str) -> BusinessCalendar:
 
 def _instant(text: str, calendar: BusinessCalendar, what: str) -> int:
     try:
-        value = text.strip()
-        dt = datetime.fromisoformat(value)
+        return parse_iso(text, calendar.zone)
     except ValueError:
         raise UsageError(f"{what} {text!r}: expected ISO-8601 such as 2026-03-02T09:00 (naive = the calendar's "
                          "time zone)") from None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=calendar.zone)
-    return int(dt.timestamp())
 
 
 def _emit(record: dict, columns: list[Column], fmt: Format, tz: str) -> None:

@@ -7,15 +7,14 @@ import os
 import sys
 import time
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
-from zoneinfo import ZoneInfo
 
 import typer
 
 from cstool.config import Settings, resolve_settings
 from cstool.core.errors import CstoolError, UsageError
+from cstool.core.formats import parse_iso
 from cstool.render import Format
 
 if TYPE_CHECKING:
@@ -73,13 +72,9 @@ def parse_instant(text: str | None, tz: str, option: str = "--as-of") -> int:
     if text is None:
         return now()
     try:
-        value = text.strip()
-        dt = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value)
+        return parse_iso(text, tz)
     except ValueError:
         raise UsageError(f"{option} {text!r}: expected an ISO-8601 instant such as 2026-03-31T16:00:00Z") from None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=ZoneInfo(tz))
-    return int(dt.timestamp())
 
 
 def warn(message: str) -> None:

@@ -51,11 +51,11 @@ def demo(
     Rebuilding over an earlier demo store is allowed; another store needs --force.
     Example: cstool demo && cstool db info
     """
-    from cstool.services.imports import ImportRequest, import_stream
     from cstool.core.ingest.records import ImportOptions
     from cstool.render.summary import render_summary
-    from cstool.services.summary import nightly_summary
+    from cstool.services.imports import ImportRequest, import_stream
     from cstool.services.sla import SlaEngine
+    from cstool.services.summary import nightly_summary
     from cstool.store import open_store
 
     app_state = state()

@@ -9,22 +9,12 @@ import typer
 
 from cstool.cli.common import AsOfOpt, FormatOpt, command, now, parse_instant, state
 from cstool.cli.console import out_console
-from cstool.core.errors import UsageError
-from cstool.render import Column, Format
+from cstool.render import Format
+from cstool.render import followups as view
 from cstool.render.machine import write_csv, write_json
-from cstool.render.table import print_table
-from cstool.render.values import iso_instant
 
 app = typer.Typer(help="The closed-loop feedback queue: detractors and low CSAT not yet followed up.",
                   invoke_without_command=True)
-
-FOLLOWUP_COLUMNS = [Column("survey_id", "Survey", "id"), Column("submitted_at", "Answered", "time"),
-                    Column("kind", "Kind"), Column("score", "Score"), Column("customer", "Customer", "id"),
-                    Column("ticket_id", "Ticket", "id"), Column("owner", "Owner"), Column("comment", "Comment")]
-FOLLOWUP_MACHINE = [Column(k, k) for k in ("source", "survey_id", "kind", "score", "comment", "submitted_at",
-                                            "ticket_id", "customer_id", "customer_name", "customer_email",
-                                            "customer_tier", "owner")]
-
 
 @app.callback()
 def followups(
@@ -53,14 +43,11 @@ def _list_followups(days: int = 14, as_of: Optional[str] = None, fmt: Format = F
         rows = followup_queue(store, when, days)
     tz = config.timezone
     if fmt is Format.json:
-        write_json([{**r, "submitted_at": iso_instant(r["submitted_at"], tz)} for r in rows], sys.stdout)
+        write_json(view.machine_records(rows, tz), sys.stdout)
     elif fmt is Format.csv:
-        write_csv([{**r, "submitted_at": iso_instant(r["submitted_at"], tz)} for r in rows], FOLLOWUP_MACHINE,
-                  sys.stdout)
+        write_csv(view.machine_records(rows, tz), view.FOLLOWUP_MACHINE, sys.stdout)
     else:
-        shown = [{**r, "customer": r["customer_email"] or r["customer_id"] or ""} for r in rows]
-        print_table(out_console(), shown, FOLLOWUP_COLUMNS, tz=tz, title=f"Follow-ups: {len(rows)} open",
-                    empty=f"No detractor or low-CSAT answer waits for a follow-up (last {days} days).")
+        view.print_followups(out_console(), rows, tz, days)
 
 
 @command(app, "done")

@@ -175,8 +175,8 @@ def _describe(result: "ImportResult", dry_run: bool) -> list[str]:
 
 def _run(kind: str, files: list[str], *, mapping, tz, dayfirst, date_format, encoding, delimiter, max_rejects,
          rejects, source, dry_run, fmt, preset="auto", kind_=None, scale=None, submitted_at=None) -> None:
-    from cstool.services.imports import ImportRequest, import_stream
     from cstool.core.ingest.records import ImportOptions
+    from cstool.services.imports import ImportRequest, import_stream
 
     app_state = state()
     settings = app_state.settings()

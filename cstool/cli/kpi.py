@@ -20,6 +20,7 @@ CSV_COLUMNS = [Column(k, k) for k in ("group", "metric", "value", "n", "low_samp
 
 def _period(since, until, period, as_of: int, tz: str, first) -> tuple[int, int]:
     from cstool.core import periods
+    from cstool.core.formats import parse_iso
 
     if (since is None) != (until is None):
         raise UsageError("--since and --until go together (or use --period)")
@@ -27,7 +28,7 @@ def _period(since, until, period, as_of: int, tz: str, first) -> tuple[int, int]
         if period:
             raise UsageError("give --since/--until or --period, not both")
         try:
-            lo, hi = periods.parse_bound(since, tz), periods.parse_bound(until, tz)
+            lo, hi = parse_iso(since, tz), parse_iso(until, tz)
         except ValueError:
             raise UsageError("--since/--until: expected dates such as 2026-03-01 or ISO instants") from None
         if hi <= lo:

@@ -9,7 +9,18 @@ from typing import Annotated, Optional
 import typer
 
 from cstool import __version__
-from cstool.cli import calendar, customer, db, demo, escalation, followups, imports, kpi, report, sla
+from cstool.cli import (
+    calendar,
+    customer,
+    db,
+    demo,
+    escalation,
+    followups,
+    imports,
+    kpi,
+    report,
+    sla,
+)
 from cstool.cli import config as config_commands
 from cstool.cli.common import reset_state, state
 

@@ -71,10 +71,9 @@ def report(
 
 
 def _email(data: dict, config, to, dry_run: bool, show_pii: bool, when: int) -> None:
-    from cstool.services.mail import build_message, send
-    from cstool.render.report import render_html, render_text
+    from cstool.render.report import render_html, render_text, report_subject
     from cstool.render.values import local_time
-    from cstool.render.report import report_subject
+    from cstool.services.mail import build_message, send
 
     recipients = list(to or config.mail.to)
     if not recipients:

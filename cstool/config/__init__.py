@@ -18,7 +18,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from cstool.core.errors import ConfigError
 from cstool.core.escalation import RULE_KEYS, Rule, Tier, default_tiers
 from cstool.core.models import PRIORITIES, STATUSES, TICKET_FIELDS
-from cstool.core.sla.calendar import ALWAYS_OPEN, WEEKDAYS, CalendarSpec, parse_day_windows
+from cstool.core.sla.calendar import (
+    ALWAYS_OPEN,
+    WEEKDAYS,
+    CalendarSpec,
+    parse_day_windows,
+)
 from cstool.core.sla.duration import EXPECTED as DURATION_FORM
 from cstool.core.sla.duration import Duration, parse_duration, parse_share
 from cstool.core.sla.policy import METRICS, Policy, default_policies

@@ -44,15 +44,6 @@ def named_period(name: str, as_of: int, tz: str, first: int | None = None) -> tu
     raise ValueError(f"unknown period {name!r}; expected one of {', '.join(NAMED)}")
 
 
-def parse_bound(text: str, tz: str) -> int:
-    """A date (midnight in tz) or an ISO-8601 instant (naive = tz)."""
-    value = text.strip()
-    dt = datetime.fromisoformat(value)
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=ZoneInfo(tz))
-    return int(dt.timestamp())
-
-
 def split(since: int, until: int, unit: str, tz: str) -> list[tuple[str, int, int]]:
     """Calendar days, ISO weeks or months covering [since, until), clipped to it: (label, start, end)."""
     zone = ZoneInfo(tz)

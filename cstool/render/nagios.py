@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cstool.core.formats import format_seconds
+from cstool.render.sla import left
 
 OK, WARNING, CRITICAL, UNKNOWN = 0, 1, 2, 3
 LABELS = {OK: "OK", WARNING: "WARNING", CRITICAL: "CRITICAL", UNKNOWN: "UNKNOWN"}
@@ -17,8 +17,7 @@ def nagios_status(counts: dict, findings: list[dict], details: int = 10) -> tupl
             f"oldest_overdue={counts['oldest_overdue_seconds']}s;;;0")
     lines = [f"SLA {LABELS[code]} - {summary} | {perf}"]
     for f in findings[:details]:
-        when = (f"overdue by {format_seconds(f['overdue_seconds'])}" if f["state"] == "breached"
-                else f"{format_seconds(f['remaining_seconds'] or 0)} left")
+        when = left({**f, "remaining_seconds": f["remaining_seconds"] or 0}, "overdue by")
         lines.append(f"{f['ticket_id']} {f['metric']} {f['state'].replace('_', ' ')} ({when}; {f['policy']})")
     return code, "\n".join(lines) + "\n"
 

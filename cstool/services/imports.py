@@ -16,11 +16,17 @@ from cstool.core.errors import DataError, UsageError
 from cstool.core.ingest.binding import bind_header
 from cstool.core.ingest.presets import OTHER_PRESETS, TICKET_PRESETS, detect_preset
 from cstool.core.ingest.reader import open_csv
-from cstool.core.ingest.records import FIELD_TYPES, ImportOptions, Item, RowParser, Summary, parse_rows
+from cstool.core.ingest.records import (
+    FIELD_TYPES,
+    ImportOptions,
+    Item,
+    RowParser,
+    Summary,
+    parse_rows,
+)
 from cstool.core.ingest.servicenow import group_incidents
 from cstool.store.connection import Store
 from cstool.store.imports import ImportResult, ticket_time_lookup, write_import
-
 
 
 class HashingReader(io.RawIOBase):

@@ -8,7 +8,9 @@ from cstool.core import kpi, periods
 from cstool.core.kpi import TICKET_DIMS, TIME_DIMS
 from cstool.services.sla import SlaEngine, refresh_clocks
 from cstool.store import Store
-from cstool.store import kpi as kpi_stats, report as queries
+from cstool.store import kpi as kpi_stats
+from cstool.store import report as queries
+
 
 def _doc(figures: dict[str, kpi.Figure]) -> dict:
     return {k: {"value": f.value, "n": f.n, "low_sample": f.low_sample} for k, f in figures.items()}

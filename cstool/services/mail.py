@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from datetime import datetime, timezone
 
 from cstool.config import MailConfig
 from cstool.core.errors import ConfigError, CstoolError, TempFailure

@@ -7,7 +7,12 @@ from cstool.core import kpi
 from cstool.services.escalation import queue_sizes
 from cstool.services.sla import SlaEngine, find_breaches
 from cstool.store import Store, store_info
-from cstool.store.report import backlog_by, recent_findings, surveys_between, ticket_counts
+from cstool.store.report import (
+    backlog_by,
+    recent_findings,
+    surveys_between,
+    ticket_counts,
+)
 
 
 def nightly_summary(store: Store, *, as_of: int, days: int = 7, engine: SlaEngine | None = None) -> dict:

@@ -16,8 +16,13 @@ from typing import Callable
 
 from cstool.core.ingest import convert
 from cstool.core.ingest.reader import MAX_RECORD_BYTES
-from cstool.core.models import (FINDING_FUTURE_DATE, FINDING_RESOLVED_BEFORE_CREATED,
-                           FINDING_RESOLVED_BEFORE_FIRST_RESPONSE, FINDING_RESPONSE_BEFORE_CREATED, TICKET_ROW)
+from cstool.core.models import (
+    FINDING_FUTURE_DATE,
+    FINDING_RESOLVED_BEFORE_CREATED,
+    FINDING_RESOLVED_BEFORE_FIRST_RESPONSE,
+    FINDING_RESPONSE_BEFORE_CREATED,
+    TICKET_ROW,
+)
 
 SUPPORTED = {"ident", "text", "channel", "priority", "status", "time", "whole", "tags"}
 _MISS = object()

@@ -23,9 +23,18 @@ from cstool.core.ingest.presets import Preset
 from cstool.core.ingest.reader import MAX_RECORD_BYTES, CsvSource, RawRecord
 from cstool.core.ingest.times import AmbiguousDates, TimeColumn, choose_layout, is_null
 from cstool.core.ingest.vocab import normalise_channel
-from cstool.core.models import (DEFAULT_SCALES, EVENT_TYPES, FINDING_FUTURE_DATE, JSON_FIELDS, ROWS,
-                           FINDING_RESOLVED_BEFORE_CREATED, FINDING_RESOLVED_BEFORE_FIRST_RESPONSE,
-                           FINDING_RESPONSE_BEFORE_CREATED, SURVEY_KINDS, TICKET_TIME_FIELDS)
+from cstool.core.models import (
+    DEFAULT_SCALES,
+    EVENT_TYPES,
+    FINDING_FUTURE_DATE,
+    FINDING_RESOLVED_BEFORE_CREATED,
+    FINDING_RESOLVED_BEFORE_FIRST_RESPONSE,
+    FINDING_RESPONSE_BEFORE_CREATED,
+    JSON_FIELDS,
+    ROWS,
+    SURVEY_KINDS,
+    TICKET_TIME_FIELDS,
+)
 
 SAMPLE_SIZE = 500
 # Worded 5-point satisfaction answers (Freshdesk and others) -> 1-5 scores.

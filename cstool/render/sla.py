@@ -1,0 +1,74 @@
+"""`sla check` and `sla show` for people (tables) and machines (json, csv)."""
+
+from __future__ import annotations
+
+from cstool.render import Column
+from cstool.render.table import print_table
+from cstool.render.values import format_seconds, iso_instant, local_time, time_left
+
+CHECK_COLUMNS = [Column("ticket_id", "Ticket", "id"), Column("subject", "Subject"), Column("priority", "Priority"),
+                 Column("team", "Team"), Column("assignee", "Assignee"), Column("metric", "Metric"),
+                 Column("state", "State"), Column("due_at", "Due", "time"), Column("left", "Left / overdue"),
+                 Column("policy", "Policy")]
+MACHINE_COLUMNS = [Column(k, k) for k in ("source", "ticket_id", "subject", "priority", "team", "assignee",
+                                           "metric", "cycle", "state", "due_at", "remaining_seconds",
+                                           "overdue_seconds", "policy", "calendar")]
+SHOW_KEYS = ("metric", "state", "policy", "calendar", "target_seconds", "started_at", "due_at", "stopped_at",
+             "elapsed_business_seconds", "paused_seconds", "remaining_seconds")
+SHOW_COLUMNS = [Column("metric", "Metric"), Column("state", "State"), Column("target", "Target"),
+                Column("started", "Started", "time"), Column("due", "Due", "time"), Column("stopped", "Stopped", "time"),
+                Column("elapsed", "Elapsed (business)"), Column("paused", "Paused"),
+                Column("remaining", "Left (business)"), Column("pauses", "Pause intervals")]
+
+
+def left(finding: dict, overdue_word: str = "overdue") -> str:
+    """`overdue 6d 7h` for a breached clock, else `3h 10m left` (business time)."""
+    overdue = finding["overdue_seconds"] if finding["state"] == "breached" else None
+    return time_left(overdue, finding["remaining_seconds"], overdue_word)
+
+
+def check_records(findings: list[dict], tz: str) -> list[dict]:
+    """The findings as json/csv records: instants in ISO-8601 with the zone's offset."""
+    return [{**f, "due_at": iso_instant(f["due_at"], tz)} for f in findings]
+
+
+def print_check(console, findings: list[dict], counts: dict, tz: str) -> None:
+    print_table(console, [{**f, "left": left(f)} for f in findings], CHECK_COLUMNS, tz=tz,
+                title=f"SLA: {counts['breached']} tickets breached, {counts['at_risk']} at risk, "
+                      f"{counts['open']} open", empty=f"No SLA breached or at risk ({counts['open']} open tickets).")
+
+
+def show_document(clocks: list[dict], tz: str) -> list[dict]:
+    """Every clock of one ticket as a json record."""
+    doc = []
+    for c in clocks:
+        item = {k: c[k] for k in SHOW_KEYS}
+        for k in ("started_at", "due_at", "stopped_at"):
+            item[k] = iso_instant(item[k], tz)
+        item.update(cycle=c["cycle"], matched=c["matched"],
+                    pauses=[[iso_instant(s, tz), iso_instant(e, tz)] for s, e in c["pauses"]])
+        doc.append(item)
+    return doc
+
+
+def _clock_row(c: dict, tz: str) -> dict:
+    pauses = "; ".join(f"{local_time(s, tz)} → {local_time(e, tz) if e else 'now'}" for s, e in c["pauses"])
+    return {"metric": c["metric"] + (f" #{c['cycle']}" if c["cycle"] else ""), "state": c["state"],
+            "target": c["target"] or "none", "started": c["started_at"], "due": c["due_at"],
+            "stopped": c["stopped_at"],
+            "elapsed": format_seconds(c["elapsed_business_seconds"]) if c["target_seconds"] else "",
+            "paused": format_seconds(c["paused_seconds"]) if c["paused_seconds"] else "",
+            "remaining": "" if c["remaining_seconds"] is None else format_seconds(c["remaining_seconds"]),
+            "pauses": pauses}
+
+
+def print_clocks(console, ticket: dict, clocks: list[dict], tz: str, as_of: int) -> None:
+    """The ticket, its policy and why it applies, then one row per clock."""
+    console.print(f"Ticket {ticket['source']}:{ticket['id']} — {ticket.get('subject') or ''}\n"
+                  f"priority {ticket.get('priority')}, status {ticket.get('status')}, team {ticket.get('team')}, "
+                  f"assignee {ticket.get('assignee') or '(none)'}, created {local_time(ticket.get('created_at'), tz)} "
+                  f"— as of {local_time(as_of, tz)} ({tz})", markup=False)
+    if clocks:
+        console.print(f"Policy {clocks[0]['policy']!r}: {clocks[0]['matched']}; calendar {clocks[0]['calendar']}",
+                      markup=False)
+    print_table(console, [_clock_row(c, tz) for c in clocks], SHOW_COLUMNS, tz=tz)
