@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 from cstool.core.formats import DAY_SECONDS as DAY
+from cstool.core.tickets import is_open_at
 
 LOW_SAMPLE = 30
 # The figures a team lead reads first (the kpi headline and the nightly report).
@@ -202,15 +203,6 @@ def _reported(ticket: dict, key: str):
 def _clean(ticket: dict) -> bool:
     """No data-quality finding that makes its durations meaningless."""
     return not ticket.get("findings")
-
-
-def is_open_at(ticket: dict, until: int) -> bool:
-    created, resolved = ticket.get("created_at"), ticket.get("resolution_at")
-    if created is not None and created >= until:
-        return False
-    if resolved is not None:
-        return resolved >= until
-    return ticket.get("status") not in ("solved", "closed")
 
 
 def ticket_stats(tickets: list[dict], since: int, until: int, stats: Stats | None = None) -> Stats:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cstool.core.errors import InputMissing
+from cstool.core.tickets import is_open_at
 from cstool.services.sla import SlaEngine, refresh_clocks
 from cstool.store import Store
 from cstool.store import customer as customer_store
@@ -16,7 +17,7 @@ def customer_view(store: Store, engine: SlaEngine, ref: str, as_of: int) -> dict
     refresh_clocks(store, engine)
     history = customer_store.customer_history(store, customer["id"], customer["email"], as_of)
     tickets = history["tickets"]
-    open_tickets = [t for t in tickets if t["resolution_at"] is None or t["resolution_at"] > as_of]
+    open_tickets = [t for t in tickets if is_open_at(t, as_of)]
     timeline = [{"at": t["created_at"], "kind": "ticket", "channel": t["channel"], "ticket_id": t["id"],
                  "text": f"{t['subject'] or ''} ({t['priority']}, {t['status']})"} for t in tickets if t["created_at"]]
     channels = {t["id"]: t["channel"] for t in tickets}

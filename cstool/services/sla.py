@@ -13,12 +13,11 @@ from dataclasses import asdict
 from cstool.config import Config
 from cstool.core.errors import InputMissing
 from cstool.core.sla.calendar import BusinessCalendar, build_calendars
-from cstool.core.sla.clock import Clock, compute_clocks, evaluate
+from cstool.core.sla.clock import URGENCY, Clock, compute_clocks, evaluate
 from cstool.core.sla.policy import match_policy, policies_fingerprint
 from cstool.store import Store
 from cstool.store import sla as sla_store
-
-URGENCY = {"breached": 0, "at_risk": 1, "paused": 2, "running": 3, "met": 4, "n/a": 5}
+from cstool.store.tickets import count_open_at, find_tickets
 
 
 class SlaEngine:
@@ -106,7 +105,7 @@ def find_breaches(store: Store, engine: SlaEngine, as_of: int, filters: dict | N
                 counts["oldest_overdue_seconds"] = max(counts["oldest_overdue_seconds"], as_of - clock.due_at)
     counts["breached"] += len(live_breached)
     counts["at_risk"] += len(live_at_risk - live_breached)
-    counts["open"] = sla_store.counts_open(store, as_of)
+    counts["open"] = count_open_at(store, as_of)
     found.sort(key=lambda f: (URGENCY[f["state"]], f["due_at"] is None, f["due_at"] or 0, f["ticket_id"],
                               f["metric"], f["cycle"]))
     return (found[:limit] if limit else found), counts
@@ -119,7 +118,7 @@ def _passes(ticket: dict, filters: dict) -> bool:
 
 def explain_ticket(store: Store, engine: SlaEngine, ticket_ref: str, as_of: int) -> tuple[dict, list[dict]]:
     """(ticket, every clock of it with its state at as_of and the reasons)."""
-    keys = sla_store.find_tickets(store, ticket_ref)
+    keys = find_tickets(store, ticket_ref)
     if not keys:
         raise InputMissing(f"no ticket {ticket_ref!r} in the store (use SOURCE:ID when ids repeat across sources)")
     if len(keys) > 1:

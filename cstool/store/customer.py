@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from cstool.core.formats import DAY_SECONDS
 from cstool.store.connection import Store
+from cstool.store.sla import STATE_SQL
 
 
 def find_customer(store: Store, ref: str) -> dict | None:
@@ -42,7 +44,7 @@ def customer_history(store: Store, customer_id: str, email: str | None, as_of: i
                           "WHERE (customer_id = ? OR ticket_id IN (SELECT id FROM tickets WHERE customer_id = ?)) "
                           "AND submitted_at <= ? ORDER BY submitted_at DESC", (customer_id, customer_id, as_of))]
     breaches = q("SELECT count(DISTINCT c.ticket_id) FROM sla_clocks c JOIN tickets t ON t.source = c.source AND "
-                 "t.id = c.ticket_id WHERE t.customer_id = ? AND c.due_at >= ? AND c.due_at < ? AND "
-                 "((c.mode = 'stopped' AND c.stopped_at > c.due_at) OR c.mode IN ('running', 'paused'))",
-                 (customer_id, as_of - 90 * 86400, as_of)).fetchone()[0]
+                 "t.id = c.ticket_id WHERE t.customer_id = :customer AND c.due_at >= :since AND c.due_at < :as_of AND "
+                 f"{STATE_SQL} = 'breached'",
+                 {"customer": customer_id, "since": as_of - 90 * DAY_SECONDS, "as_of": as_of}).fetchone()[0]
     return {"tickets": tickets, "events": events, "surveys": surveys, "breached_tickets_90d": breaches}

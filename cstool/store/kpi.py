@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 
 from cstool.store.connection import Store
+from cstool.store.tickets import open_at_parts
 
 # How each grouping dimension reads (a ticket with several tags counts in each tag's group).
 _KEYS = {"channel": "coalesce(nullif(t.channel, ''), '(none)')", "priority": "coalesce(nullif(t.priority, ''), '(none)')",
@@ -120,12 +121,9 @@ def still_open_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[st
     (without a resolution time the status decides whether it ever left)."""
     w = Windows(windows)
     keys, join, _ = _keys(dims)
-    return store.conn.execute(
-        f"SELECT t.created_at{keys} FROM tickets t{join} WHERE t.resolution_at >= {w.hi} "
-        f"AND (t.created_at IS NULL OR t.created_at < {w.hi}) UNION ALL "
-        f"SELECT t.created_at{keys} FROM tickets t{join} WHERE t.resolution_at IS NULL "
-        f"AND (t.created_at IS NULL OR t.created_at < {w.hi}) "
-        "AND coalesce(t.status, '') NOT IN ('solved', 'closed')").fetchall()
+    resolved_later, unresolved = open_at_parts(str(w.hi), "t.")
+    return store.conn.execute(f"SELECT t.created_at{keys} FROM tickets t{join} WHERE {resolved_later} UNION ALL "
+                              f"SELECT t.created_at{keys} FROM tickets t{join} WHERE {unresolved}").fetchall()
 
 
 def _count(condition: str) -> str:

@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 
 from cstool.store.connection import Store
+from cstool.store.tickets import open_at
 
-# A ticket is in the backlog at :until when it was created before then (or has no creation
-# time) and was not yet resolved then; without a resolution time its status decides.
-OPEN_AT = ("(created_at IS NULL OR created_at < :until) AND CASE WHEN resolution_at IS NOT NULL "
-           "THEN resolution_at >= :until ELSE coalesce(status, '') NOT IN ('solved', 'closed') END")
+OPEN_AT = open_at(":until")  # the backlog at :until
 
 
 def ticket_counts(store: Store, since: int, until: int) -> dict[str, int]:

@@ -6,7 +6,7 @@ import json
 from typing import Iterable, Iterator
 
 from cstool.core.models import TICKET_TIME_FIELDS
-from cstool.core.sla.clock import Clock
+from cstool.core.sla.clock import URGENCY, Clock
 from cstool.store.connection import Store
 
 TICKET_FIELDS = ("source", "id", "subject", "customer_id", "customer_email", "customer_name", "customer_tier",
@@ -145,14 +145,16 @@ def set_meta(store: Store, **values: str) -> None:
     store.conn.executemany("INSERT OR REPLACE INTO sla_meta VALUES (?, ?)", list(values.items()))
 
 
+# The SQL twin of `core.sla.clock.evaluate`'s state (a test compares them on the same clocks).
 STATE_SQL = """CASE
+    WHEN c.mode = 'n/a' THEN 'n/a'
     WHEN c.mode = 'stopped' THEN CASE WHEN c.stopped_at > c.due_at THEN 'breached' ELSE 'met' END
     WHEN c.mode = 'running' AND :as_of > c.due_at THEN 'breached'
     WHEN c.mode = 'paused' AND c.due_at IS NOT NULL AND :as_of > c.due_at THEN 'breached'
     WHEN c.mode = 'running' AND :as_of > c.risk_at THEN 'at_risk'
     WHEN c.mode = 'running' THEN 'running'
     ELSE 'paused' END"""
-RANK_SQL = "CASE state WHEN 'breached' THEN 0 WHEN 'at_risk' THEN 1 WHEN 'paused' THEN 2 ELSE 3 END"
+RANK_SQL = "CASE state " + " ".join(f"WHEN '{s}' THEN {rank}" for s, rank in URGENCY.items()) + " END"
 
 
 def _open_clocks_sql(filters: dict, states: set[str]) -> tuple[str, dict]:
@@ -201,30 +203,8 @@ def open_clock_counts(store: Store, as_of: int, filters: dict) -> dict:
     return {"breached": row[0], "at_risk": row[1], "oldest_overdue_seconds": row[2] or 0}
 
 
-def counts_open(store: Store, as_of: int) -> int:
-    """Open tickets at as_of (for the Nagios perfdata)."""
-    from cstool.store.report import OPEN_AT
-
-    q = store.conn.execute
-    resolved_later = q("SELECT count(*) FROM tickets WHERE resolution_at >= :t AND (created_at IS NULL OR "
-                       "created_at < :t)", {"t": as_of}).fetchone()[0]
-    unresolved = q("SELECT count(*) FROM tickets WHERE resolution_at IS NULL AND (created_at IS NULL OR "
-                   f"created_at < :t) AND {OPEN_AT}", {"t": as_of, "until": as_of}).fetchone()[0]
-    return resolved_later + unresolved
-
-
 def newer_than(store: Store, as_of: int) -> list[tuple[str, str]]:
     """Tickets whose stored clocks cannot be used at as_of (data after it): compute those live."""
     rows = store.conn.execute("SELECT source, ticket_id FROM sla_clocks WHERE last_event_at > ? AND "
                               "started_at <= ? AND (stopped_at IS NULL OR stopped_at > ?)", (as_of, as_of, as_of))
     return list(dict.fromkeys(rows))  # DISTINCT here: in SQL it would pick the primary key over the index
-
-
-def find_tickets(store: Store, ticket: str) -> list[tuple[str, str]]:
-    """(source, id) of tickets with this id, or `source:id`."""
-    q = store.conn.execute
-    found = q("SELECT source, id FROM tickets WHERE id = ?", (ticket,)).fetchall()
-    if not found and ":" in ticket:
-        source, _, ticket_id = ticket.partition(":")
-        found = q("SELECT source, id FROM tickets WHERE source = ? AND id = ?", (source, ticket_id)).fetchall()
-    return found

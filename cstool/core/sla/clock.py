@@ -21,8 +21,14 @@ from functools import lru_cache
 from cstool.core.sla.calendar import BusinessCalendar
 from cstool.core.sla.duration import Duration
 from cstool.core.sla.policy import Policy
+from cstool.core.tickets import CLOSED_STATUSES as CLOSED
 
-CLOSED = ("solved", "closed")
+
+
+# Every state a clock can be in at an instant, most urgent first ("most urgent first" orders
+# `sla check` and the escalation queues).
+STATES = ("breached", "at_risk", "paused", "running", "met", "n/a")
+URGENCY = {state: rank for rank, state in enumerate(STATES)}
 
 
 @dataclass
