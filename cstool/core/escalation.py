@@ -49,16 +49,6 @@ class Tier:
     rules: tuple[Rule, ...] = field(default_factory=tuple)
 
 
-def default_tiers() -> tuple[Tier, ...]:
-    """The tiers `cstool config init` writes (ServiceNow-style 50/75/100 % notifications)."""
-    return (
-        Tier("Tier 1", (Rule(sla_used=0.5),)),
-        Tier("Tier 2", (Rule(sla_used=0.75), Rule(priority=("urgent",), unassigned_for=Duration(1800)))),
-        Tier("Team lead", (Rule(sla_used=1.0), Rule(reopens=2))),
-        Tier("Management", (Rule(metric="resolution", breached_for=Duration(4 * 3600)),)),
-    )
-
-
 @dataclass(frozen=True)
 class Reason:
     code: str

@@ -23,8 +23,6 @@ from cstool.core.sla.duration import Duration
 from cstool.core.sla.policy import Policy
 from cstool.core.tickets import CLOSED_STATUSES as CLOSED
 
-
-
 # Every state a clock can be in at an instant, most urgent first ("most urgent first" orders
 # `sla check` and the escalation queues).
 STATES = ("breached", "at_risk", "paused", "running", "met", "n/a")

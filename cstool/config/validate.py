@@ -1,0 +1,248 @@
+"""Validating a TOML document into a Config: every error is one line naming the file, the
+table, the key, the bad value and the expected form (ConfigError, exit 78); unknown keys are
+errors. Keys the document leaves out take the built-in defaults (`defaults.py`), parsed by the
+same code."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from cstool.config.defaults import MAIL_SECURITY, POLICY_DEFAULTS, SSL_PORT, default_of
+from cstool.config.model import Config, MailConfig
+from cstool.core.errors import ConfigError
+from cstool.core.escalation import RULE_KEYS, Rule, Tier
+from cstool.core.models import PRIORITIES, STATUSES, TICKET_FIELDS
+from cstool.core.sla.calendar import (
+    ALWAYS_OPEN,
+    WEEKDAYS,
+    CalendarSpec,
+    parse_day_windows,
+)
+from cstool.core.sla.duration import EXPECTED as DURATION_FORM
+from cstool.core.sla.duration import Duration, parse_duration, parse_share
+from cstool.core.sla.policy import METRICS, Policy
+
+
+def parse_config(data: Mapping[str, Any], source: str = "<config>") -> Config:
+    """Validate a TOML document (as a dict) into a Config; raise ConfigError on the first problem."""
+    v = _Validator(source)
+    v.keys("", data, ("defaults", "store", "calendars", "sla", "escalation", "mail"))
+    defaults = v.table("", data, "defaults", ("timezone",))
+    timezone = v.timezone("defaults", defaults, "timezone", default_of("defaults", "timezone"))
+    store = v.table("", data, "store", ("path", "busy_timeout"))
+    store_path = v.string("store", store, "path", None)  # unset: ./cstool.db beside the working directory
+    busy = v.duration("store", store, "busy_timeout", parse_duration(default_of("store", "busy_timeout")))
+    calendars = {"24x7": ALWAYS_OPEN}
+    for name, table in v.table("", data, "calendars", None).items():
+        calendars[name] = v.calendar(name, table)
+    sla = v.table("", data, "sla", ("policies",))
+    if "policies" in sla:
+        policies = tuple(v.policy(i, p, calendars) for i, p in enumerate(v.array("sla", sla, "policies")))
+        if not policies:
+            raise ConfigError(f"{source}: [sla] policies: expected at least one policy")
+        if policies[-1].when:
+            v.fail(f"sla.policies.{len(policies)}", "when", policies[-1].when,
+                   "no `when` on the last policy: it is the default for every other ticket")
+    else:
+        policies = tuple(v.policy(i, p, calendars) for i, p in enumerate(default_of("sla", "policies")))
+    esc = v.table("", data, "escalation", ("tiers",))
+    tier_tables = v.array("escalation", esc, "tiers") if "tiers" in esc else default_of("escalation", "tiers")
+    tiers = tuple(v.tier(i, t) for i, t in enumerate(tier_tables))
+    mail = v.mail(v.table("", data, "mail", ("host", "port", "security", "username", "from", "to")))
+    return Config(timezone=timezone, store_path=store_path, busy_timeout=busy.seconds,
+                  calendars=calendars, policies=policies, tiers=tiers, mail=mail)
+
+
+def default_config() -> Config:
+    """The configuration of a run without a config file (the default document with its store
+    path left unset, so that the store is found beside the working directory)."""
+    return parse_config({}, "built-in defaults")
+
+
+class _Validator:
+    """Small typed accessors that raise one-line ConfigErrors naming file, table and key."""
+
+    def __init__(self, source: str):
+        self.source = source
+
+    def fail(self, table: str, key: str, value: Any, expected: str):
+        where = f"[{table}] " if table else ""
+        raise ConfigError(f"{self.source}: {where}{key} = {value!r}: expected {expected}")
+
+    def keys(self, table: str, data: Mapping, allowed) -> None:
+        for key in data:
+            if key not in allowed:
+                self.fail(table, key, data[key], "one of the known keys: " + ", ".join(allowed)
+                          + " (unknown key, check the spelling)")
+
+    def table(self, parent: str, data: Mapping, key: str, allowed) -> dict:
+        value = data.get(key, {})
+        name = f"{parent}.{key}" if parent else key
+        if not isinstance(value, dict):
+            self.fail(parent, key, value, "a table")
+        if allowed is not None:
+            self.keys(name, value, allowed)
+        return value
+
+    def array(self, table: str, data: Mapping, key: str) -> list:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(x, dict) for x in value):
+            self.fail(table, key, value, "an array of tables ([[...]])")
+        return value
+
+    def string(self, table: str, data: Mapping, key: str, default):
+        value = data.get(key, default)
+        if value is not None and not isinstance(value, str):
+            self.fail(table, key, value, "a string")
+        return value
+
+    def strings(self, table: str, data: Mapping, key: str, allowed=None) -> tuple[str, ...] | None:
+        if key not in data:
+            return None
+        value = data[key]
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
+            self.fail(table, key, value, "a string or a list of strings")
+        for item in items:
+            if allowed is not None and item not in allowed:
+                self.fail(table, key, item, "one of " + ", ".join(allowed))
+        return tuple(items)
+
+    def timezone(self, table: str, data: Mapping, key: str, default: str) -> str:
+        value = self.string(table, data, key, default)
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.fail(table, key, value, "an IANA time zone such as \"Europe/Berlin\" or \"UTC\"")
+        return value
+
+    def duration(self, table: str, data: Mapping, key: str, default: Duration | None):
+        if key not in data:
+            return default
+        try:
+            return parse_duration(data[key])
+        except ValueError:
+            self.fail(table, key, data[key], DURATION_FORM)
+
+    def calendar(self, name: str, data: Any) -> CalendarSpec:
+        table = f"calendars.{name}"
+        if not isinstance(data, dict):
+            self.fail("calendars", name, data, "a table")
+        if name == "24x7":
+            self.fail("calendars", name, data, "another name: 24x7 is built in")
+        self.keys(table, data, ("timezone", "hours", "holidays", "holiday_country", "holiday_subdivision"))
+        tz = self.timezone(table, data, "timezone", "UTC")
+        hours = self.table(table, data, "hours", WEEKDAYS)
+        windows = []
+        for day in WEEKDAYS:
+            try:
+                windows.append(parse_day_windows(hours.get(day, [])))
+            except (ValueError, TypeError, AttributeError) as exc:
+                self.fail(f"{table}.hours", day, hours.get(day), f"windows such as \"09:00-17:30\" ({exc})")
+        if not any(windows):
+            self.fail(table, "hours", hours, "at least one day with windows, e.g. { mon = \"09:00-17:00\" }")
+        holidays = set()
+        for item in data.get("holidays", []):
+            try:
+                holidays.add(item if isinstance(item, date) else date.fromisoformat(item))
+            except (ValueError, TypeError):
+                self.fail(table, "holidays", item, "dates such as \"2026-12-25\"")
+        country = self.string(table, data, "holiday_country", None)
+        subdivision = self.string(table, data, "holiday_subdivision", None)
+        if country:
+            import holidays as holidays_lib
+
+            try:
+                holidays_lib.country_holidays(country, subdiv=subdivision)
+            except NotImplementedError as exc:
+                self.fail(table, "holiday_country", f"{country}/{subdivision}",
+                          f"a country and subdivision the holidays package knows ({exc})")
+        return CalendarSpec(name=name, timezone=tz, hours=tuple(windows), holidays=frozenset(holidays),
+                            holiday_country=country, holiday_subdivision=subdivision)
+
+    def policy(self, index: int, data: dict, calendars: Mapping[str, CalendarSpec]) -> Policy:
+        table = f"sla.policies.{index + 1}"
+        self.keys(table, data, ("name", "when", "calendar", "at_risk", "pause", "targets"))
+        name = self.string(table, data, "name", f"policy {index + 1}")
+        when = {}
+        for field_name in self.table(table, data, "when", TICKET_FIELDS):
+            when[field_name] = self.strings(f"{table}.when", data["when"], field_name)
+        data = {**POLICY_DEFAULTS, **data}
+        calendar = self.string(table, data, "calendar", None)
+        if calendar not in calendars:
+            self.fail(table, "calendar", calendar, "a calendar defined under [calendars] or \"24x7\"")
+        at_risk_text = data["at_risk"]
+        try:
+            at_risk = parse_share(at_risk_text)
+        except ValueError:
+            self.fail(table, "at_risk", at_risk_text, "a share such as \"25%\" or a duration such as \"1h\"")
+        pause = {}
+        for metric in self.table(table, data, "pause", METRICS):
+            pause[metric] = self.strings(f"{table}.pause", data["pause"], metric, STATUSES)
+        targets = {}
+        for priority, metrics in self.table(table, data, "targets", PRIORITIES).items():
+            sub = f"{table}.targets.{priority}"
+            if not isinstance(metrics, dict):
+                self.fail(f"{table}.targets", priority, metrics, "a table of metric = duration")
+            self.keys(sub, metrics, METRICS)
+            targets[priority] = {m: self.duration(sub, metrics, m, None) for m in metrics}
+        return Policy(name=name, calendar=calendar, when=when, at_risk=at_risk, pause=pause, targets=targets)
+
+    def tier(self, index: int, data: dict) -> Tier:
+        table = f"escalation.tiers.{index + 1}"
+        self.keys(table, data, ("name", "rules"))
+        name = self.string(table, data, "name", None)
+        if not name:
+            self.fail(table, "name", name, "a tier name such as \"Tier 2\"")
+        rules = []
+        for j, rule in enumerate(self.array(table, data, "rules")):
+            rules.append(self.rule(f"{table}.rules.{j + 1} (tier {name!r})", rule))
+        return Tier(name=name, rules=tuple(rules))
+
+    def rule(self, table: str, data: dict) -> Rule:
+        self.keys(table, data, tuple(RULE_KEYS))
+        if not data or set(data) == {"metric"}:
+            self.fail(table, "rule", data, "at least one condition: " + ", ".join(RULE_KEYS))
+        kwargs: dict[str, Any] = {}
+        for key, value in data.items():
+            expected = RULE_KEYS[key]
+            try:
+                if key == "metric":
+                    if value not in METRICS + ("any",):
+                        raise ValueError
+                    kwargs[key] = value
+                elif key == "sla_used":
+                    share = parse_share(value)
+                    if not isinstance(share, float):
+                        raise ValueError
+                    kwargs[key] = share
+                elif key in ("breached_for", "unassigned_for", "age"):
+                    kwargs[key] = parse_duration(value)
+                elif key in ("reopens", "csat_at_most"):
+                    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                        raise ValueError
+                    kwargs[key] = value
+                elif key == "nps_detractor":
+                    if value is not True:
+                        raise ValueError
+                    kwargs[key] = True
+                else:
+                    kwargs[key] = self.strings(table, data, key,
+                                               PRIORITIES if key == "priority" else None)
+            except ValueError:
+                self.fail(table, key, value, expected)
+        return Rule(**kwargs)
+
+    def mail(self, data: dict) -> MailConfig:
+        security = self.string("mail", data, "security", default_of("mail", "security"))
+        if security not in MAIL_SECURITY:
+            self.fail("mail", "security", security, "one of " + ", ".join(MAIL_SECURITY))
+        port = data.get("port", SSL_PORT if security == "ssl" else default_of("mail", "port"))
+        if not isinstance(port, int) or not 0 < port < 65536:
+            self.fail("mail", "port", port, "a port number such as 587")
+        to = self.strings("mail", data, "to") or ()
+        return MailConfig(host=self.string("mail", data, "host", default_of("mail", "host")), port=port,
+                          security=security, username=self.string("mail", data, "username", default_of("mail", "username")),
+                          sender=self.string("mail", data, "from", default_of("mail", "from")), to=to)
