@@ -17,7 +17,7 @@ from cstool.core.ingest.records import (
     ImportOptions,
     RowParser,
     Summary,
-    _ticket,
+    _build_ticket,
 )
 
 HEADER = ["id", "subject", "customer_id", "channel", "priority", "status", "created_at", "first_response_at",
@@ -57,7 +57,7 @@ def _slow(parser, fields):
         return None
     values, kept, problems = parser.values(raw)
     summary = Summary()
-    items = [] if problems else _ticket(parser, raw, values, kept, summary, None, problems)
+    items = [] if problems else _build_ticket(parser, raw, values, kept, summary, None, problems)
     if problems:
         return None
     return items[0].value, summary.findings

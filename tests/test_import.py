@@ -279,7 +279,7 @@ def test_duplicates_in_a_later_import_across_batches(cli, tmp_path, monkeypatch)
 
     write(tmp_path / "t.csv", HEADER + ROWS)
     assert imp(cli, "tickets", "t.csv").exit_code == 0
-    monkeypatch.setattr(writes, "BATCH", 2)
+    monkeypatch.setattr(writes, "ROWS_PER_FLUSH", 2)
     later = (HEADER + "T7,First,low,open,email,2026-03-05T08:00:00Z,,,\n"
              + "T8,x,low,open,email,2026-03-05T08:00:00Z,,,\n" + "T7,Again,low,open,email,2026-03-05T08:00:00Z,,,\n"
              + "T9,y,low,open,email,2026-03-05T08:00:00Z,,,\n" + "T9,z,low,open,email,2026-03-05T08:00:00Z,,,\n")

@@ -45,7 +45,7 @@ class AppState:
         from cstool.store import open_store
 
         settings = self.settings()
-        return open_store(settings.db_path, create=create, busy_timeout=settings.config.busy_timeout)
+        return open_store(settings.db_path, create=create, busy_timeout=settings.config.busy_timeout, now=now())
 
 
 _current = AppState()

@@ -3,42 +3,17 @@
 from __future__ import annotations
 
 import sys
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from cstool.cli.common import command, parse_instant, state, warn
+from cstool.cli.common import command, now, parse_instant, state, warn
 from cstool.cli.console import out_console
 from cstool.config import load_config
-from cstool.core.errors import CannotCreate, InputMissing
+from cstool.core.errors import CannotCreate
 
 app = typer.Typer()
-
-REFERENCE = "2026-03-31T16:00:00Z"
-SAMPLE_FILES = (("customers", "customers.csv"), ("tickets", "tickets.csv"), ("events", "events.csv"),
-                ("surveys", "surveys.csv"))
-
-
-def sample_dir() -> Path:
-    """sample_data/ inside the installed package, else beside it in a source checkout."""
-    packaged = Path(str(resources.files("cstool"))) / "sample_data"
-    if packaged.is_dir():
-        return packaged
-    checkout = Path(__file__).resolve().parents[2] / "sample_data"
-    if checkout.is_dir():
-        return checkout
-    raise InputMissing("the sample data is missing from this installation (reinstall cstool)")
-
-
-def _is_demo_store(path: Path) -> bool:
-    from cstool.store import open_store
-
-    with open_store(path, create=False) as store:
-        files = [r[0] for r in store.conn.execute("SELECT file FROM imports")]
-    return all(Path(f).name in dict(SAMPLE_FILES).values() for f in files)
-
 
 @command(app, "demo")
 def demo(
@@ -51,9 +26,8 @@ def demo(
     Rebuilding over an earlier demo store is allowed; another store needs --force.
     Example: cstool demo && cstool db info
     """
-    from cstool.core.ingest.records import ImportOptions
     from cstool.render.summary import render_summary
-    from cstool.services.imports import ImportRequest, import_stream
+    from cstool.services.demo import REFERENCE, import_samples, is_demo_store, sample_dir
     from cstool.services.sla import SlaEngine
     from cstool.services.summary import nightly_summary
     from cstool.store import open_store
@@ -63,7 +37,10 @@ def demo(
     config = load_config(samples / "cstool.toml")
     path = db or (Path(app_state.flag_db) if app_state.flag_db else app_state.settings().db_path)
     if path.exists():
-        if not force and not _is_demo_store(path):
+        if not force:
+            with open_store(path, create=False) as existing:
+                ours = is_demo_store(existing)
+        if not force and not ours:
             raise CannotCreate(f"{path} exists and holds other data; pass --force to replace it, "
                                "or --db to build the demo elsewhere")
         for suffix in ("", "-wal", "-shm"):
@@ -73,13 +50,12 @@ def demo(
         local_config.write_text((samples / "cstool.toml").read_text(encoding="utf-8"), encoding="utf-8")
         warn("wrote ./cstool.toml (the sample configuration) so later commands use its calendars and policies")
     as_of = parse_instant(REFERENCE, "UTC")
-    with open_store(path, create=True, busy_timeout=config.busy_timeout) as store:
-        for kind, name in SAMPLE_FILES:
-            with open(samples / name, "rb") as stream:
-                request = ImportRequest(kind=kind, options=ImportOptions(source="", tz=config.timezone, as_of=as_of))
-                result = import_stream(store, stream, f"sample_data/{name}", request, lambda: as_of)
-            if not app_state.quiet:
-                warn(f"imported {result.inserted:,} {kind} from sample_data/{name}")
+    def done(kind: str, name: str, result) -> None:
+        if not app_state.quiet:
+            warn(f"imported {result.inserted:,} {kind} from sample_data/{name}")
+
+    with open_store(path, create=True, busy_timeout=config.busy_timeout, now=now()) as store:
+        import_samples(store, samples, config, as_of, done)
         summary = nightly_summary(store, as_of=as_of, engine=SlaEngine(config))
     render_summary(out_console(), summary, config.timezone)
     if not app_state.quiet:

@@ -12,9 +12,11 @@ from cstool.cli.console import out_console
 from cstool.core.errors import UsageError
 from cstool.render import Column, Format
 from cstool.render.machine import write_csv, write_json
+from cstool.core.formats import DAY_SECONDS
 from cstool.render.values import iso_instant, local_time
 
 app = typer.Typer()
+TREND_DAYS = 120  # the table view draws daily sparklines for periods up to this long
 CSV_COLUMNS = [Column(k, k) for k in ("group", "metric", "value", "n", "low_sample", "previous", "delta")]
 
 
@@ -79,7 +81,7 @@ def kpi(
         lo, hi = _period(since, until, period, when, tz, time_bounds(store)[0])
         doc = kpi_report(store, SlaEngine(config), lo, hi, dims, compare == "previous", tz)
         trend, issues = None, None
-        if fmt is Format.table and hi - lo <= 120 * 86400:
+        if fmt is Format.table and hi - lo <= TREND_DAYS * DAY_SECONDS:
             from cstool.services.kpi import daily_trend, top_issues
 
             trend = daily_trend(store, lo, hi, tz)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from cstool.core.formats import DAY_SECONDS as DAY
+from cstool.core.formats import DAY_SECONDS
 from cstool.core.tickets import is_open_at
 
 LOW_SAMPLE = 30
@@ -48,8 +48,8 @@ def pct(part: int, whole: int) -> float | None:
 
 DURATIONS = ("first_response", "first_response_business", "resolution", "resolution_business")
 SLA_METRICS = ("first_response", "resolution")
-BACKLOG_BUCKETS = (("<1d", 0, DAY), ("1-3d", DAY, 3 * DAY), ("3-7d", 3 * DAY, 7 * DAY), ("7-30d", 7 * DAY, 30 * DAY),
-                   (">30d", 30 * DAY, float("inf")))
+BACKLOG_BUCKETS = (("<1d", 0, DAY_SECONDS), ("1-3d", DAY_SECONDS, 3 * DAY_SECONDS), ("3-7d", 3 * DAY_SECONDS, 7 * DAY_SECONDS), ("7-30d", 7 * DAY_SECONDS, 30 * DAY_SECONDS),
+                   (">30d", 30 * DAY_SECONDS, float("inf")))
 SURVEY_COUNTS = ("csat_n", "csat_satisfied", "csat_scored", "csat_sum", "nps_n", "promoters", "detractors",
                  "ces_n", "ces_easy", "ces_sum")
 

@@ -3,8 +3,6 @@ and the run history that tells what is new."""
 
 from __future__ import annotations
 
-import json
-
 from cstool.core.escalation import Signals, escalate
 from cstool.core.sla.clock import evaluate
 from cstool.services.sla import SlaEngine, refresh_clocks
@@ -39,7 +37,7 @@ def build_escalations(store: Store, engine: SlaEngine, as_of: int, filters: dict
     queue = []
     for (source, ticket_id), entry in tickets.items():
         row = entry["row"]
-        ticket = {**row, "id": ticket_id, "tags": json.loads(row["tags"] or "[]")}
+        ticket = {**row, "id": ticket_id}
         mine = answers.get(row["customer_id"], {})
         signals = Signals(ticket, [c[:5] for c in entry["clocks"]], mine.get("csat"), mine.get("nps"))
         tier, reasons = escalate(signals, tiers, as_of)

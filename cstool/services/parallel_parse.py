@@ -19,7 +19,7 @@ from cstool.core.errors import CstoolError
 from cstool.core.ingest.records import Item, RecordBatch, Summary
 
 META, ITEMS, DONE, ERROR = b"m", b"i", b"d", b"e"
-BATCH = 2000  # records per message
+RECORDS_PER_MESSAGE = 2000
 
 
 def _child(conn, open_and_parse: Callable, stream: IO[bytes], name: str, request) -> None:
@@ -45,7 +45,7 @@ def _child(conn, open_and_parse: Callable, stream: IO[bytes], name: str, request
                 others += item.value.others
             else:
                 others.append(item)
-            if len(rows) + len(others) >= BATCH:
+            if len(rows) + len(others) >= RECORDS_PER_MESSAGE:
                 send()
         send()
         conn.send_bytes(DONE + pickle.dumps((parsed.summary, parsed.finalize())))

@@ -20,6 +20,9 @@ from cstool.store import sla as sla_store
 from cstool.store.tickets import count_open_at, find_tickets
 
 
+CLOCKS_PER_WRITE = 5000  # clock rows per executemany during a refresh
+
+
 class SlaEngine:
     """Policies and calendars of one config, ready to compute clocks."""
 
@@ -52,7 +55,7 @@ def refresh_clocks(store: Store, engine: SlaEngine) -> int:
             batch += [sla_store.clock_row(ticket["source"], ticket["id"], c, last_event, engine.fingerprint)
                       for c in engine.clocks(ticket, events)]
             done += 1
-            if len(batch) >= 5000:
+            if len(batch) >= CLOCKS_PER_WRITE:
                 sla_store.save_clocks(store, batch)
                 batch = []
         sla_store.save_clocks(store, batch)

@@ -4,6 +4,7 @@ with SLA counts and the escalation queue sizes per tier."""
 from __future__ import annotations
 
 from cstool.core import kpi
+from cstool.core.formats import DAY_SECONDS
 from cstool.services.escalation import queue_sizes
 from cstool.services.sla import SlaEngine, find_breaches
 from cstool.store import Store, store_info
@@ -18,7 +19,7 @@ from cstool.store.report import (
 def nightly_summary(store: Store, *, as_of: int, days: int = 7, engine: SlaEngine | None = None) -> dict:
     """Figures for [as_of - days, as_of) and the same-length period before it; with an SLA
     engine also SLA counts and the escalation queue size per tier."""
-    span = days * 86400
+    span = days * DAY_SECONDS
     current, previous = (as_of - span, as_of), (as_of - 2 * span, as_of - span)
 
     def period(since: int, until: int) -> dict:

@@ -20,6 +20,11 @@ def store_info(store: Store) -> dict:
             "size_bytes": size, "rows": counts}
 
 
+def imported_files(store: Store) -> list[str]:
+    """The file name of every import, oldest first."""
+    return [file for (file,) in store.conn.execute("SELECT file FROM imports ORDER BY id")]
+
+
 def backup_store(store: Store, destination: Path) -> int:
     """Copy the store to `destination` with SQLite's online backup API (consistent even while
     another process writes). The copy is created 0600; an existing file is refused."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -103,8 +102,9 @@ def _translate(exc: sqlite3.OperationalError, path: Path) -> Exception:
     return CannotCreate(f"database {path}: {text}")
 
 
-def open_store(path: Path, *, create: bool = True, busy_timeout: float = 30.0) -> Store:
-    """Open (creating 0600 if `create`) and migrate the store at `path`.
+def open_store(path: Path, *, create: bool = True, busy_timeout: float = 30.0, now: int | None = None) -> Store:
+    """Open (creating 0600 if `create`) and migrate the store at `path`; `now` (epoch seconds,
+    from the caller: the store never reads the clock) is recorded with any migration applied.
 
     A schema newer than this code is refused with ConfigError (exit 78)."""
     path = Path(path)
@@ -128,11 +128,11 @@ def open_store(path: Path, *, create: bool = True, busy_timeout: float = 30.0) -
     if mode.lower() != "wal":
         store.close()
         raise CannotCreate(f"database {path}: cannot switch to WAL journal mode (got {mode})")
-    migrate(store)
+    migrate(store, now)
     return store
 
 
-def migrate(store: Store) -> list[int]:
+def migrate(store: Store, now: int | None = None) -> list[int]:
     """Apply pending migrations in one transaction each; return the versions applied."""
     current = store.schema_version()
     if current > SCHEMA_VERSION:
@@ -149,7 +149,7 @@ def migrate(store: Store) -> list[int]:
             for statement in sql.split(";\n"):
                 if statement.strip():
                     conn.execute(statement)
-            conn.execute("INSERT INTO migrations VALUES (?, ?, ?)", (version, name, int(time.time())))
+            conn.execute("INSERT INTO migrations VALUES (?, ?, ?)", (version, name, now))
             conn.execute(f"PRAGMA user_version = {version}")
         applied.append(version)
     return applied

@@ -23,7 +23,7 @@ from cstool.core.ingest.records import Item, Reject, Summary
 from cstool.core.models import ROWS
 from cstool.store.connection import Store
 
-BATCH = 5000
+ROWS_PER_FLUSH = 5000  # rows buffered per table before one executemany
 TABLES = {"tickets": "tickets", "surveys": "surveys", "customers": "customers", "events": "ticket_events"}
 
 
@@ -75,13 +75,13 @@ class _Sink:
     def add_many(self, rows: list[tuple], origins: list[tuple]) -> None:
         self.rows.extend(rows)
         self.origins.extend(origins)
-        if len(self.rows) >= BATCH:
+        if len(self.rows) >= ROWS_PER_FLUSH:
             self.flush()
 
     def add(self, row: tuple, origin: tuple | None) -> None:
         self.rows.append(row)
         self.origins.append(origin)
-        if len(self.rows) >= BATCH:
+        if len(self.rows) >= ROWS_PER_FLUSH:
             self.flush()
 
     def _statement(self, present: tuple[int, ...]) -> tuple[str, Callable]:

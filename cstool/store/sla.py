@@ -9,7 +9,7 @@ from cstool.core.models import TICKET_TIME_FIELDS
 from cstool.core.sla.clock import URGENCY, Clock
 from cstool.store.connection import Store
 
-TICKET_FIELDS = ("source", "id", "subject", "customer_id", "customer_email", "customer_name", "customer_tier",
+TICKET_COLUMNS = ("source", "id", "subject", "customer_id", "customer_email", "customer_name", "customer_tier",
                  "channel", "priority", "status", "team", "assignee", "created_at", "first_response_at",
                  "resolved_at", "closed_at", "updated_at", "resolution_at", "reopens", "replies", "tags")
 CLOCK_COLUMNS = ("source", "ticket_id", "metric", "cycle", "policy", "matched", "calendar", "target", "target_seconds",
@@ -17,8 +17,8 @@ CLOCK_COLUMNS = ("source", "ticket_id", "metric", "cycle", "policy", "matched", 
                  "pauses", "mode", "last_event_at", "fingerprint")
 
 
-def _ticket(row) -> dict:
-    ticket = dict(zip(TICKET_FIELDS, row))
+def _ticket_record(row) -> dict:
+    ticket = dict(zip(TICKET_COLUMNS, row))
     ticket["tags"] = json.loads(ticket["tags"] or "[]")
     return ticket
 
@@ -44,7 +44,7 @@ def tickets_with_events(store: Store, keys: Iterable[tuple[str, str]] | None = N
     """(ticket, events sorted by instant) for the given keys, or for every ticket (merge join).
     Tickets come in (source, id) order when more than a few are asked for."""
     q = store.conn.execute
-    cols = ", ".join(TICKET_FIELDS)
+    cols = ", ".join(TICKET_COLUMNS)
     wanted = ""
     if keys is not None:
         keys = list(keys)
@@ -61,7 +61,7 @@ def tickets_with_events(store: Store, keys: Iterable[tuple[str, str]] | None = N
                 continue
             events = q("SELECT at, type, value FROM ticket_events WHERE source = ? AND ticket_id = ? "
                        "ORDER BY at, rowid", (source, ticket_id)).fetchall()
-            yield _ticket(row), events
+            yield _ticket_record(row), events
         return
     events = store.conn.cursor().execute(
         "SELECT source, ticket_id, at, type, value FROM ticket_events" + wanted.format(id="ticket_id")
@@ -75,7 +75,7 @@ def tickets_with_events(store: Store, keys: Iterable[tuple[str, str]] | None = N
         while pending is not None and (pending[0], pending[1]) == key:
             mine.append(pending[2:])
             pending = next(events, None)
-        yield _ticket(row), mine
+        yield _ticket_record(row), mine
 
 
 def last_event_at(ticket: dict, events) -> int | None:
@@ -189,7 +189,10 @@ def open_clock_rows(store: Store, as_of: int, filters: dict, states: set[str], l
         sql += f" LIMIT {int(limit)}"
     cur = store.conn.execute(sql, {**params, "as_of": as_of})
     names = [d[0] for d in cur.description]
-    return [dict(zip(names, row)) for row in cur]
+    rows = [dict(zip(names, row)) for row in cur]
+    for row in rows:
+        row["tags"] = json.loads(row["tags"] or "[]")
+    return rows
 
 
 def open_clock_counts(store: Store, as_of: int, filters: dict) -> dict:

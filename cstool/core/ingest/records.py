@@ -306,7 +306,7 @@ def _one(parser: RowParser, raw: RawRecord, summary: Summary, ticket_times, fast
         yield Item("reject", problem)
         return
     values, kept, problems = parser.values(raw)
-    build = {"tickets": _ticket, "surveys": _survey, "events": _event, "customers": _customer}[parser.kind]
+    build = {"tickets": _build_ticket, "surveys": _survey, "events": _event, "customers": _customer}[parser.kind]
     items = [] if problems else build(parser, raw, values, kept, summary, ticket_times, problems)
     if problems:
         summary.rejected += 1
@@ -323,7 +323,7 @@ def _required(parser: RowParser, raw: RawRecord, values: dict, name: str, proble
                                        "MISSING REQUIRED FIELD", f"{name} is empty"))
 
 
-def _ticket(parser: RowParser, raw, values: dict, kept: dict, summary: Summary, ticket_times, problems):
+def _build_ticket(parser: RowParser, raw, values: dict, kept: dict, summary: Summary, ticket_times, problems):
     _required(parser, raw, values, "id", problems)
     if "created_at" in parser.binding.fields:
         _required(parser, raw, values, "created_at", problems)

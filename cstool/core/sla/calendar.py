@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from cstool.core.formats import DAY_SECONDS
 from cstool.core.sla.duration import Duration
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY = 86400
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class CalendarSpec:
     holiday_subdivision: str | None = None
 
 
-ALWAYS_OPEN = CalendarSpec(name="24x7", timezone="UTC", hours=(((0, DAY),),) * 7)
+ALWAYS_OPEN = CalendarSpec(name="24x7", timezone="UTC", hours=(((0, DAY_SECONDS),),) * 7)
 
 
 def parse_window(text: str) -> tuple[int, int]:
@@ -36,7 +36,7 @@ def parse_window(text: str) -> tuple[int, int]:
         opening, closing = _clock_seconds(start), _clock_seconds(end)
     except ValueError:
         raise ValueError(f"{text!r} is not a window such as \"09:00-17:30\"") from None
-    if opening >= closing or opening >= DAY:
+    if opening >= closing or opening >= DAY_SECONDS:
         raise ValueError(f"{text!r}: the window must open before it closes")
     return opening, closing
 
@@ -114,7 +114,7 @@ class BusinessCalendar:
         return tuple(windows)
 
     def _wall(self, d: date, seconds: int, ordinal: int) -> int:
-        if seconds >= DAY:
+        if seconds >= DAY_SECONDS:
             return self._local_midnight(ordinal + 1)
         dt = datetime(d.year, d.month, d.day, seconds // 3600, seconds % 3600 // 60, seconds % 60, tzinfo=self.zone)
         return int(dt.timestamp())
