@@ -10,15 +10,11 @@ from hypothesis import strategies as st
 
 from cstool.core.ingest.binding import bind_header
 from cstool.core.ingest.fastpath import SlowPath
+from cstool.core.ingest.kinds import _build_ticket
+from cstool.core.ingest.parser import RowParser
 from cstool.core.ingest.presets import GENERIC_TICKETS
 from cstool.core.ingest.reader import open_csv
-from cstool.core.ingest.records import (
-    FIELD_TYPES,
-    ImportOptions,
-    RowParser,
-    Summary,
-    _build_ticket,
-)
+from cstool.core.ingest.records import FIELD_TYPES, ImportOptions, Summary
 
 HEADER = ["id", "subject", "customer_id", "channel", "priority", "status", "created_at", "first_response_at",
           "resolved_at", "closed_at", "updated_at", "reopens", "replies", "tags", "note"]

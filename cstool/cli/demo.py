@@ -27,7 +27,12 @@ def demo(
     Example: cstool demo && cstool db info
     """
     from cstool.render.summary import render_summary
-    from cstool.services.demo import REFERENCE, import_samples, is_demo_store, sample_dir
+    from cstool.services.demo import (
+        REFERENCE,
+        import_samples,
+        is_demo_store,
+        sample_dir,
+    )
     from cstool.services.sla import SlaEngine
     from cstool.services.summary import nightly_summary
     from cstool.store import open_store

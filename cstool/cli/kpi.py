@@ -10,9 +10,9 @@ import typer
 from cstool.cli.common import AsOfOpt, FormatOpt, command, parse_instant, state
 from cstool.cli.console import out_console
 from cstool.core.errors import UsageError
+from cstool.core.formats import DAY_SECONDS
 from cstool.render import Column, Format
 from cstool.render.machine import write_csv, write_json
-from cstool.core.formats import DAY_SECONDS
 from cstool.render.values import iso_instant, local_time
 
 app = typer.Typer()

@@ -30,6 +30,7 @@ FINDING_RESOLVED_BEFORE_CREATED = "resolved_before_created"
 FINDING_RESOLVED_BEFORE_FIRST_RESPONSE = "resolved_before_first_response"
 FINDING_RESPONSE_BEFORE_CREATED = "response_before_created"
 FINDING_FUTURE_DATE = "future_date"
+FINDING_NO_CREATED_AT = "no_creation_time"  # the export has no creation time at all (Kaggle)
 
 
 # Storage order of each kind's rows (the store adds `source` first and `import_id` last).

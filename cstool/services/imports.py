@@ -14,16 +14,10 @@ from typing import IO, Callable, Iterator
 
 from cstool.core.errors import DataError, UsageError
 from cstool.core.ingest.binding import bind_header
+from cstool.core.ingest.parser import RowParser, parse_rows
 from cstool.core.ingest.presets import OTHER_PRESETS, TICKET_PRESETS, detect_preset
 from cstool.core.ingest.reader import open_csv
-from cstool.core.ingest.records import (
-    FIELD_TYPES,
-    ImportOptions,
-    Item,
-    RowParser,
-    Summary,
-    parse_rows,
-)
+from cstool.core.ingest.records import FIELD_TYPES, ImportOptions, Item, Summary
 from cstool.core.ingest.servicenow import group_incidents
 from cstool.store.connection import Store
 from cstool.store.imports import ImportResult, ticket_time_lookup, write_import

@@ -57,17 +57,8 @@ def _child(conn, open_and_parse: Callable, stream: IO[bytes], name: str, request
         conn.close()
 
 
-def parse_in_parallel(open_and_parse: Callable, stream: IO[bytes], name: str, request
-                      ) -> tuple[dict, Iterator[Item], Summary, Callable[[], tuple]]:
-    """(meta, items, summary, finalize) as `open_and_parse` gives them, parsed in a child process;
-    `summary` is filled in when the items are exhausted."""
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, open_and_parse, stream, name, request), daemon=True)
-    child.start()
-    sender.close()
+def _drained(receiver) -> queue.Queue:
+    """A queue that a thread fills from the pipe (None when the child died mid-way)."""
     inbox: queue.Queue = queue.Queue(maxsize=16)  # (about 1 MB a message)
 
     def drain() -> None:
@@ -81,6 +72,21 @@ def parse_in_parallel(open_and_parse: Callable, stream: IO[bytes], name: str, re
             inbox.put(None)
 
     threading.Thread(target=drain, daemon=True, name="cstool-parser-pipe").start()
+    return inbox
+
+
+def parse_in_parallel(open_and_parse: Callable, stream: IO[bytes], name: str, request
+                      ) -> tuple[dict, Iterator[Item], Summary, Callable[[], tuple]]:
+    """(meta, items, summary, finalize) as `open_and_parse` gives them, parsed in a child process;
+    `summary` is filled in when the items are exhausted."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(sender, open_and_parse, stream, name, request), daemon=True)
+    child.start()
+    sender.close()
+    inbox = _drained(receiver)
 
     def receive() -> tuple[bytes, bytes]:
         data = inbox.get()

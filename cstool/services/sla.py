@@ -19,7 +19,6 @@ from cstool.store import Store
 from cstool.store import sla as sla_store
 from cstool.store.tickets import count_open_at, find_tickets
 
-
 CLOCKS_PER_WRITE = 5000  # clock rows per executemany during a refresh
 
 

@@ -259,29 +259,33 @@ def write_import(store: Store, result: ImportResult, items: Iterable[Item], *, s
             for ddl in deferred:
                 conn.execute(ddl)
             result.import_id = import_id
-            if result.kind == "events":
-                result.inserted, result.unchanged = main.changes, main.count - main.changes
-            else:
-                result.inserted = _count(conn, table) - before
-                result.updated = main.changes - result.inserted
-                result.unchanged = main.count - main.changes
-            s = result.summary
-            done = finish()
-            conn.execute(
-                "UPDATE imports SET finished_at = ?, sha256 = ?, rows_read = ?, inserted = ?, updated = ?, "
-                "unchanged = ?, skipped = ?, rejected = ?, findings = ? WHERE id = ?",
-                (done["finished_at"], done["sha256"], s.rows_read, result.inserted, result.updated, result.unchanged,
-                 s.skipped, s.rejected, json.dumps(dict(s.findings), sort_keys=True), import_id))
-            conn.executemany(
-                'INSERT INTO rejects (import_id, record, line, "column", error_type, message, raw) '
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(import_id, r.record, r.line, r.column, r.error_type, r.message, r.raw) for r in result.rejects])
-            if dry_run or s.rejected > max_rejects:
+            _record_import(conn, result, main, lambda: _count(conn, table) - before, finish())
+            if dry_run or result.summary.rejected > max_rejects:
                 raise _Rollback
         result.committed = True
     except _Rollback:
         result.committed = False
     return result
+
+
+def _record_import(conn, result: ImportResult, main: _Sink, added: Callable[[], int], done: dict) -> None:
+    """Count inserted/updated/unchanged and write them, the summary and the rejects to the store."""
+    if result.kind == "events":
+        result.inserted, result.unchanged = main.changes, main.count - main.changes
+    else:
+        result.inserted = added()
+        result.updated = main.changes - result.inserted
+        result.unchanged = main.count - main.changes
+    s = result.summary
+    conn.execute(
+        "UPDATE imports SET finished_at = ?, sha256 = ?, rows_read = ?, inserted = ?, updated = ?, "
+        "unchanged = ?, skipped = ?, rejected = ?, findings = ? WHERE id = ?",
+        (done["finished_at"], done["sha256"], s.rows_read, result.inserted, result.updated, result.unchanged,
+         s.skipped, s.rejected, json.dumps(dict(s.findings), sort_keys=True), result.import_id))
+    conn.executemany(
+        'INSERT INTO rejects (import_id, record, line, "column", error_type, message, raw) '
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(result.import_id, r.record, r.line, r.column, r.error_type, r.message, r.raw) for r in result.rejects])
 
 
 def ticket_time_lookup(store: Store, source: str):

@@ -1,6 +1,6 @@
 """A compiled fast path for ticket rows: one generated function per file and way of reading it.
 
-The general converter (records.RowParser) calls one function per field and builds dicts; on a
+The general converter (parser.RowParser) calls one function per field and builds dicts; on a
 million rows that costs more than SQLite itself. For files whose columns need only the common
 conversions, this module generates straight-line code that turns a row into its storage tuple.
 Any row it is not sure about (a bad value, a null sentinel it does not inline, a ragged row)
@@ -54,7 +54,8 @@ def _whole(value: str) -> int | None:
 def compile_ticket_fast_path(parser, no_creation_finding: str) -> Callable | None:
     """The generated `fast(fields, raw) -> (row, findings)` for this parser, or None when the
     file needs something only the general converter does (vendor durations, satisfaction
-    columns, vendor null sentinels, repeated extra headers)."""
+    columns, vendor null sentinels, repeated extra headers). A code generator: it writes the
+    function's source line by line, then compiles it."""
     binding = parser.binding
     if parser.kind != "tickets" or binding.reported or binding.csat is not None or parser.nulls:
         return None
@@ -75,77 +76,17 @@ def compile_ticket_fast_path(parser, no_creation_finding: str) -> Callable | Non
             "    try:"]
     out = {}
     for name, positions in binding.fields.items():
-        ftype, pos, var = types[name], positions[0], f"v_{name}"
-        out[name] = var
-        if ftype == "ident":
-            body.append(f"        {var} = f[{pos}].strip() or None")
-        elif ftype == "text":
-            body.append(f"        {var} = f[{pos}] if f[{pos}] and not f[{pos}].isspace() else None")
-        elif ftype in ("channel", "priority", "status"):
-            conv = convert.vocabulary(ftype) if ftype != "channel" else _channel
-            env[f"C_{name}"], env[f"M_{name}"] = conv, {}
-            body += [f"        {var} = M_{name}.get(f[{pos}], _MISS)",
-                     f"        if {var} is _MISS:",
-                     f"            {var} = _memo(M_{name}, C_{name}, f[{pos}])",
-                     f"        if {var} is not None and {var} != f[{pos}]:",
-                     "            kept = kept or {}",
-                     f"            kept[{name!r}] = f[{pos}]"]
-        elif ftype == "time" and parser.times[name].layout == "iso8601":
-            # inlined TimeColumn.convert for ISO-8601: empty -> None, naive -> zone, keep naive text
-            env["fromiso"], env["ZONE"] = datetime.fromisoformat, parser.times[name].zone
-            body += [f"        _s = f[{pos}]",
-                     "        if not _s:",
-                     f"            {var} = None",
-                     "        elif _s[0] == '1':",
-                     "            raise SlowPath",
-                     "        else:",
-                     "            _d = fromiso(_s)",
-                     "            if _d.tzinfo is None:",
-                     "                _d = _d.replace(tzinfo=ZONE)",
-                     "                kept = kept or {}",
-                     f"                kept[{name!r}] = _s",
-                     f"            {var} = int(_d.timestamp())"]
-        elif ftype == "time":
-            env[f"T_{name}"] = parser.times[name].convert
-            body += [f"        {var}, _i = T_{name}(f[{pos}])",
-                     "        if _i:",
-                     "            kept = kept or {}",
-                     f"            kept[{name!r}] = f[{pos}]"]
-        elif ftype == "whole":
-            body.append(f"        {var} = int(f[{pos}]) if f[{pos}].isdigit() else _whole(f[{pos}])")
+        out[name] = f"v_{name}"
+        body += _field_code(parser, name, types[name], positions[0], env)
     body += ["    except ValueError:", "        raise SlowPath from None"]
-    if len(parser.tag_cells) == 1 and parser.tag_cells[0][1] is None:
-        # one tags cell split on , or ; (the common case): the JSON of a cell is memoised
-        env["TAGS_JSON"], env["TAGS_CELL"] = {}, parser.tag_cells[0][0]
-        env["_tags_json"] = _tags_json
-        body += ["    _t = f[TAGS_CELL]",
-                 "    tags_json = TAGS_JSON.get(_t) or _tags_json(TAGS_JSON, _t)"]
-    elif "tags" in binding.fields:
-        body.append("    tags_json = dumps(split_tags([(f[p], s) for p, s in TAG_CELLS])) or '[]'")
-    else:
-        body.append("    tags_json = '[]'")
+    body += _tags_code(parser, env)
     if "id" in out:
         body += ["    if v_id is None:", "        raise SlowPath"]
     if "created_at" in out:
         body += ["    if v_created_at is None:", "        raise SlowPath"]
-    get = lambda n: out.get(n, "None")  # noqa: E731
-    body.append(f"    resolution = {get('resolved_at')} if {get('resolved_at')} is not None else {get('closed_at')}")
-    created, first = get("created_at"), get("first_response_at")
-    body += ["    found = []",
-             f"    if {created} is not None and resolution is not None and resolution < {created}:",
-             f"        found.append({FINDING_RESOLVED_BEFORE_CREATED!r})",
-             f"    if {created} is not None and {first} is not None and {first} < {created}:",
-             f"        found.append({FINDING_RESPONSE_BEFORE_CREATED!r})",
-             f"    if {first} is not None and resolution is not None and resolution < {first}:",
-             f"        found.append({FINDING_RESOLVED_BEFORE_FIRST_RESPONSE!r})"]
-    times = [out[n] for n in ("created_at", "first_response_at", "resolved_at", "closed_at", "updated_at") if n in out]
-    if times:
-        future = " or ".join(f"({t} or 0) > AS_OF" for t in times)
-        body += [f"    if AS_OF is not None and ({future}):", f"        found.append({FINDING_FUTURE_DATE!r})"]
-    if "created_at" not in binding.fields:
-        body.append(f"    found.append({no_creation_finding!r})")
+    body += _findings_code(out, "created_at" in binding.fields, no_creation_finding)
     body.append("    extra = {k: f[i] for i, k in EXTRA if f[i] != ''} if EXTRA else None")
-    values = {name: get(name) for name in TICKET_ROW}
+    values = {name: out.get(name, "None") for name in TICKET_ROW}
     values.update({"resolution_at": "resolution", "tags": "tags_json",
                    "reported": "None", "findings": "','.join(found) or None",
                    "raw": "json.dumps(kept, ensure_ascii=False, sort_keys=True) if kept else None",
@@ -154,6 +95,81 @@ def compile_ticket_fast_path(parser, no_creation_finding: str) -> Callable | Non
     body.append("    return (" + ", ".join(values[n] for n in TICKET_ROW) + "), found")
     exec(compile("\n".join(body), f"<fast path for {parser.file}>", "exec"), env)  # noqa: S102 - our own code
     return env["fast"]
+
+
+def _field_code(parser, name: str, ftype: str, pos: int, env: dict) -> list[str]:
+    """The lines that convert field `name` from cell `pos` into `v_<name>` (inside the try)."""
+    var = f"v_{name}"
+    if ftype == "ident":
+        return [f"        {var} = f[{pos}].strip() or None"]
+    if ftype == "text":
+        return [f"        {var} = f[{pos}] if f[{pos}] and not f[{pos}].isspace() else None"]
+    if ftype in ("channel", "priority", "status"):
+        env[f"C_{name}"], env[f"M_{name}"] = convert.vocabulary(ftype) if ftype != "channel" else _channel, {}
+        return [f"        {var} = M_{name}.get(f[{pos}], _MISS)",
+                f"        if {var} is _MISS:",
+                f"            {var} = _memo(M_{name}, C_{name}, f[{pos}])",
+                f"        if {var} is not None and {var} != f[{pos}]:",
+                "            kept = kept or {}",
+                f"            kept[{name!r}] = f[{pos}]"]
+    if ftype == "time" and parser.times[name].layout == "iso8601":
+        # inlined TimeColumn.convert for ISO-8601: empty -> None, naive -> zone, keep naive text
+        env["fromiso"], env["ZONE"] = datetime.fromisoformat, parser.times[name].zone
+        return [f"        _s = f[{pos}]",
+                "        if not _s:",
+                f"            {var} = None",
+                "        elif _s[0] == '1':",
+                "            raise SlowPath",
+                "        else:",
+                "            _d = fromiso(_s)",
+                "            if _d.tzinfo is None:",
+                "                _d = _d.replace(tzinfo=ZONE)",
+                "                kept = kept or {}",
+                f"                kept[{name!r}] = _s",
+                f"            {var} = int(_d.timestamp())"]
+    if ftype == "time":
+        env[f"T_{name}"] = parser.times[name].convert
+        return [f"        {var}, _i = T_{name}(f[{pos}])",
+                "        if _i:",
+                "            kept = kept or {}",
+                f"            kept[{name!r}] = f[{pos}]"]
+    if ftype == "whole":
+        return [f"        {var} = int(f[{pos}]) if f[{pos}].isdigit() else _whole(f[{pos}])"]
+    return []  # tags: after the loop
+
+
+def _tags_code(parser, env: dict) -> list[str]:
+    """The lines that set `tags_json`."""
+    if len(parser.tag_cells) == 1 and parser.tag_cells[0][1] is None:
+        # one tags cell split on , or ; (the common case): the JSON of a cell is memoised
+        env["TAGS_JSON"], env["TAGS_CELL"] = {}, parser.tag_cells[0][0]
+        env["_tags_json"] = _tags_json
+        return ["    _t = f[TAGS_CELL]",
+                "    tags_json = TAGS_JSON.get(_t) or _tags_json(TAGS_JSON, _t)"]
+    if "tags" in parser.binding.fields:
+        return ["    tags_json = dumps(split_tags([(f[p], s) for p, s in TAG_CELLS])) or '[]'"]
+    return ["    tags_json = '[]'"]
+
+
+def _findings_code(out: dict[str, str], has_created: bool, no_creation_finding: str) -> list[str]:
+    """The lines that set `resolution` and the data-quality `found` list (as kinds.ticket_findings)."""
+    get = lambda n: out.get(n, "None")  # noqa: E731
+    created, first = get("created_at"), get("first_response_at")
+    body = [f"    resolution = {get('resolved_at')} if {get('resolved_at')} is not None else {get('closed_at')}",
+            "    found = []",
+            f"    if {created} is not None and resolution is not None and resolution < {created}:",
+            f"        found.append({FINDING_RESOLVED_BEFORE_CREATED!r})",
+            f"    if {created} is not None and {first} is not None and {first} < {created}:",
+            f"        found.append({FINDING_RESPONSE_BEFORE_CREATED!r})",
+            f"    if {first} is not None and resolution is not None and resolution < {first}:",
+            f"        found.append({FINDING_RESOLVED_BEFORE_FIRST_RESPONSE!r})"]
+    times = [out[n] for n in ("created_at", "first_response_at", "resolved_at", "closed_at", "updated_at") if n in out]
+    if times:
+        future = " or ".join(f"({t} or 0) > AS_OF" for t in times)
+        body += [f"    if AS_OF is not None and ({future}):", f"        found.append({FINDING_FUTURE_DATE!r})"]
+    if not has_created:
+        body.append(f"    found.append({no_creation_finding!r})")
+    return body
 
 
 def _channel(value: str) -> str | None:
