@@ -1,4 +1,4 @@
-"""Import semantics (DESIGN §5) on tiny files: every row accounted for, nothing silently changed."""
+"""Import semantics (docs/semantics.md#import-guarantees) on tiny files: every row accounted for, nothing silently changed."""
 
 from __future__ import annotations
 

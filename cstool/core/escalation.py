@@ -1,4 +1,4 @@
-"""Escalation tiers and rules (DESIGN §8): pure data and evaluation over plain records."""
+"""Escalation tiers and rules (docs/semantics.md#escalations): pure data and evaluation over plain records."""
 
 from __future__ import annotations
 

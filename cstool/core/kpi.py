@@ -1,4 +1,4 @@
-"""KPI formulas (DESIGN §7). Pure: no I/O, no clock.
+"""KPI formulas (docs/semantics.md#kpi-formulas). Pure: no I/O, no clock.
 
 Figures are computed from Stats (counts, duration samples, backlog, SLA and survey counts of a
 period), which the store aggregates in SQL and `record_stats` builds from plain records: the
@@ -326,7 +326,7 @@ def churn_kpis(customers: list[dict], since: int, until: int) -> dict[str, Figur
 
 
 def figures(stats: Stats, customers: list[dict] | None, since: int, until: int) -> dict[str, Figure]:
-    """Every figure of DESIGN §7 from the stats of [since, until) (churn from the customers)."""
+    """Every figure of docs/semantics.md#kpi-formulas from the stats of [since, until) (churn from the customers)."""
     out = {**ticket_figures(stats), **sla_figures(stats.sla), **survey_figures(stats.surveys)}
     out.update(churn_kpis(customers or [], since, until) if customers is not None
                else {"churn_pct": Figure(None, 0), "clv": Figure(None, 0)})
@@ -343,5 +343,5 @@ def record_stats(tickets: list[dict], surveys: list[dict], clocks: list[dict], s
 
 def compute_kpis(tickets: list[dict], surveys: list[dict], clocks: list[dict], customers: list[dict] | None,
                  since: int, until: int) -> dict[str, Figure]:
-    """Every figure of DESIGN §7 for [since, until) from plain records."""
+    """Every figure of docs/semantics.md#kpi-formulas for [since, until) from plain records."""
     return figures(record_stats(tickets, surveys, clocks, since, until), customers, since, until)

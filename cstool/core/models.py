@@ -25,7 +25,7 @@ EVENT_TYPES = ("status", "agent_reply", "customer_reply", "note", "assign", "pri
 # Survey scales: (min, max). The defaults per kind; a source may declare another.
 DEFAULT_SCALES = {"csat": (1, 5), "nps": (0, 10), "ces": (1, 7)}
 
-# Data-quality findings (DESIGN §5): flagged on the row, excluded from duration metrics.
+# Data-quality findings (docs/semantics.md#data-quality-findings): flagged on the row, excluded from duration metrics.
 FINDING_RESOLVED_BEFORE_CREATED = "resolved_before_created"
 FINDING_RESOLVED_BEFORE_FIRST_RESPONSE = "resolved_before_first_response"
 FINDING_RESPONSE_BEFORE_CREATED = "response_before_created"

@@ -1,4 +1,4 @@
-"""Building and sending the e-mail (DESIGN §9): multipart/alternative, TLS with verification.
+"""Building and sending the e-mail (docs/semantics.md#e-mail): multipart/alternative, TLS with verification.
 
 The only module that uses smtplib. The password is passed in by the caller (the CLI reads it
 from CSTOOL_SMTP_PASSWORD or the file named by CSTOOL_SMTP_PASSWORD_FILE) and never printed;

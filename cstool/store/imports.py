@@ -1,13 +1,15 @@
 """Writing one imported file: upserts, rejects and the `imports` row, in one transaction.
 
-Upserts key on (source, id) and rewrite a row only when its content hash changed, so a
-re-import of the same export writes nothing but the `imports` row. inserted/updated/unchanged
-come from SQLite's own change counts, not from a second pass over the data.
+Upserts key on (source, id) and rewrite a row only when one of its stored columns would
+change (`ON CONFLICT … DO UPDATE … WHERE (stored) IS NOT (new)`), so a re-import of the same
+export writes nothing but the `imports` row. inserted/updated/unchanged come from SQLite's own
+change counts, not from a second pass over the data. Events have no key of their own: a repeat
+of the same (ticket, instant, type, value) is ignored.
 
-Speed: rows arrive as tuples in storage order (models.ROWS); each batch binds only the columns
+Speed: rows arrive as tuples in storage order (core.models.ROWS); each batch binds only the columns
 that hold a value somewhere in it (binding a NULL costs as much as a value), `source` and
 `import_id` are literals, and an import into an empty table builds its secondary indexes once
-at the end instead of row by row. Duplicate keys within the file are found with a temporary
+at the end instead of row by row (the two time indexes stay live). Duplicate keys within the file are found with a temporary
 key table, so memory does not grow with the file.
 """
 

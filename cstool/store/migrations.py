@@ -44,7 +44,7 @@ CREATE TABLE tickets (
     channel TEXT, priority TEXT, status TEXT, team TEXT, assignee TEXT,
     created_at INTEGER, first_response_at INTEGER, resolved_at INTEGER, closed_at INTEGER,
     updated_at INTEGER,
-    resolution_at INTEGER,         -- resolved_at, else closed_at (DESIGN §5)
+    resolution_at INTEGER,         -- resolved_at, else closed_at (docs/semantics.md#open-at-an-instant)
     reopens INTEGER, replies INTEGER,
     tags TEXT,                     -- JSON list
     reported TEXT,                 -- JSON: vendor-reported durations, seconds

@@ -1,1 +1,1 @@
-"""Pure ingestion: decoded CSV rows in, canonical records + rejects out (DESIGN §5)."""
+"""Pure ingestion: decoded CSV rows in, canonical records + rejects out (docs/semantics.md#import-guarantees)."""

@@ -81,7 +81,7 @@ def _build_ticket(parser: RowParser, raw, values: dict, kept: dict, summary: Sum
 
 
 def ticket_findings(t: dict, as_of: int | None) -> list[str]:
-    """Data-quality findings (DESIGN §5) of one ticket record; the order is fixed."""
+    """Data-quality findings (docs/semantics.md#data-quality-findings) of one ticket record; the order is fixed."""
     found = []
     created, first, resolution = t.get("created_at"), t.get("first_response_at"), t.get("resolution_at")
     if created is not None and resolution is not None and resolution < created:

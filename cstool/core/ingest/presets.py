@@ -1,4 +1,4 @@
-"""Presets: how a vendor's export maps onto canonical fields (DESIGN §5).
+"""Presets: how a vendor's export maps onto canonical fields (docs/semantics.md#import-guarantees).
 
 Each preset lists, per canonical field, the header names the vendor uses (matched trimmed and
 case-insensitively), the headers whose values are vendor-reported durations, and the header

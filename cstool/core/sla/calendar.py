@@ -1,4 +1,4 @@
-"""Business-hours calendars (DESIGN §6): weekly windows in local wall time, holidays, time zone."""
+"""Business-hours calendars (docs/semantics.md#business-time): weekly windows in local wall time, holidays, time zone."""
 
 from __future__ import annotations
 
@@ -217,7 +217,7 @@ class BusinessCalendar:
 
     def add_business_days(self, t: int, days: int) -> int:
         """The same local clock time on the `days`-th following day with business hours, then
-        the next open moment if that time is closed (DESIGN §6.4)."""
+        the next open moment if that time is closed (docs/semantics.md#business-time)."""
         local = datetime.fromtimestamp(t, self.zone)
         ordinal, found = local.toordinal(), 0
         while found < days:

@@ -1,4 +1,4 @@
-"""SLA clocks of one ticket (DESIGN §6.5-6.8): pure, over a ticket record and its events.
+"""SLA clocks of one ticket (docs/semantics.md#sla-clocks and docs/semantics.md#clock-states): pure, over a ticket record and its events.
 
 `compute_clocks` reads the ticket's status timeline up to a horizon (the `as_of`, or None for
 "everything known") and returns one Clock per metric (and per next-response cycle) with its

@@ -1,6 +1,6 @@
 """Durations as written in config and on the command line: `90s`, `30m`, `4h`, `1h30m`, `2d`, `3bd`.
 
-`d` is 24 hours of counted time; `bd` is business days (DESIGN §6.4) and cannot be mixed
+`d` is 24 hours of counted time; `bd` is business days (docs/semantics.md#business-time) and cannot be mixed
 with other units. Percentages (`25%`) are parsed by `parse_share`.
 """
 

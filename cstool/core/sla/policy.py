@@ -1,4 +1,4 @@
-"""SLA policies: which tickets they apply to, their calendar, targets and pauses (DESIGN §6.6-6.8)."""
+"""SLA policies: which tickets they apply to, their calendar, targets and pauses (docs/semantics.md#sla-policies)."""
 
 from __future__ import annotations
 
