@@ -14,10 +14,10 @@ from __future__ import annotations
 import argparse
 import csv
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-START = datetime(2025, 1, 1, tzinfo=timezone.utc)
+START = datetime(2025, 1, 1, tzinfo=UTC)
 SPAN_DAYS = 450
 CHANNELS = ["email", "chat", "phone", "web", "social"]
 PRIORITIES = ["urgent", "high", "normal", "normal", "normal", "low"]

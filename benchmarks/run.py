@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -179,7 +179,8 @@ def bench_size(n: int, folder: Path, paths: dict, cstool: list[str], args, panda
         "sqlite3: count breached/at-risk clocks": (["sqlite3", "c.db", sla_sql], None),
         **pandas_sla,
     }, args.runs, folder, results)
-    queue_sql = ("SELECT t.id, t.priority, t.customer_tier, t.assignee, t.reopens, c.metric, c.due_at FROM sla_clocks c "
+    queue_sql = ("SELECT t.id, t.priority, t.customer_tier, t.assignee, t.reopens, c.metric, c.due_at "
+                 "FROM sla_clocks c "
                  "JOIN tickets t ON t.source = c.source AND t.id = c.ticket_id "
                  "WHERE c.mode = 'running' AND c.risk_at < 1774569600 ORDER BY c.due_at")
     bench(f"escalations {n:,}", {
@@ -243,7 +244,7 @@ def write_results(args, results: list[dict], notes: list[str]) -> None:
     """The table of every result, the ratios and the references, into --results (and stdout)."""
     lines = ["# Benchmark results", "",
              f"`python benchmarks/run.py --tickets {args.tickets} --runs {args.runs}` on "
-             f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC.", "", f"Machine: {machine()}.", "",
+             f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC.", "", f"Machine: {machine()}.", "",
              "Whole processes, median of the runs with min-max, peak RSS; contenders alternate within one run.", "",
              "| benchmark | contender | median s | min-max s | peak MB |", "|---|---|---|---|---|"]
     for r in results:

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import csv
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 HERE = Path(__file__).parent
-REFERENCE = datetime(2026, 3, 31, 16, 0, tzinfo=timezone.utc)
+REFERENCE = datetime(2026, 3, 31, 16, 0, tzinfo=UTC)
 START = REFERENCE - timedelta(days=90)
 BERLIN = ZoneInfo("Europe/Berlin")
 HOLIDAYS = {datetime(2026, 1, 1).date(), datetime(2026, 1, 6).date()}
@@ -52,7 +52,7 @@ def pick(rng: random.Random, weighted):
 
 
 def iso(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def creation_times(rng: random.Random) -> list[datetime]:
@@ -69,7 +69,7 @@ def creation_times(rng: random.Random) -> list[datetime]:
             local = datetime(day.year, day.month, day.day, hour, rng.randrange(60), rng.randrange(60),
                              tzinfo=BERLIN)
             if START <= local < REFERENCE:
-                times.append(local.astimezone(timezone.utc))
+                times.append(local.astimezone(UTC))
         day += timedelta(days=1)
     return sorted(times)
 
@@ -139,7 +139,7 @@ def lifecycle(rng, tid, created, priority, team, agent):
 
 
 def ticket_row(tid, created, priority, channel, team, agent, customer, subject, tags, events):
-    status, first, resolved, closed, reopens, replies, solved_once = "new", None, None, None, 0, 0, False
+    status, first, resolved, closed, reopens, replies = "new", None, None, None, 0, 0
     assignee = ""
     for at, etype, value in events:
         if etype == "status":
@@ -147,7 +147,7 @@ def ticket_row(tid, created, priority, channel, team, agent, customer, subject, 
                 reopens += 1
             status = value
             if value == "solved":
-                resolved, solved_once = at, True
+                resolved = at
             if value == "closed":
                 closed = at
             if value == "open":
@@ -190,7 +190,8 @@ def main() -> None:
             score = rng.choices([1, 2, 3, 4, 5], [8, 6, 10, 30, 46] if late else [2, 3, 7, 30, 58])[0]
             surveys.append({"id": f"S{len(surveys) + 1:05d}", "ticket_id": tid, "customer_id": customer["id"],
                             "kind": "csat", "score": score, "comment": rng.choice(CSAT_COMMENTS[score]),
-                            "submitted_at": iso(datetime.fromisoformat(row["resolved_at"]) + timedelta(hours=rng.randint(1, 30)))})
+                            "submitted_at": iso(datetime.fromisoformat(row["resolved_at"])
+                                                + timedelta(hours=rng.randint(1, 30)))})
         if row["resolved_at"] and rng.random() < 0.12:
             surveys.append({"id": f"S{len(surveys) + 1:05d}", "ticket_id": tid, "customer_id": customer["id"],
                             "kind": "ces", "score": rng.choices(range(1, 8), [3, 4, 6, 10, 20, 30, 27])[0],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -113,7 +113,7 @@ def test_chatwoot_and_lunch_cases(calc, case, calendar, start, duration, due):
 
 def test_c7_in_utc_is_15_00(calc):
     doc = calc("add", "2024-01-19T21:00:00Z", "2h", calendar="chatwoot_ny")
-    assert datetime.fromisoformat(doc["due"]).astimezone(timezone.utc).hour == 15
+    assert datetime.fromisoformat(doc["due"]).astimezone(UTC).hour == 15
 
 
 def test_l2_between_with_lunch_break(calc):

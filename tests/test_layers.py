@@ -56,9 +56,9 @@ def violations(module: str, source: str) -> list[str]:
                 found.append(f"{module}: reads the clock ({node.value.id}.{node.attr}) outside the CLI")
             if node.attr == "environ" and layer != "cli":
                 found.append(f"{module}: reads the environment outside the CLI")
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "open":
-            if layer == "core":
-                found.append(f"{module}: opens a file in the pure core")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "open" \
+                and layer == "core":
+            found.append(f"{module}: opens a file in the pure core")
     for name in imports:
         other = _layer(name)
         if layer and other and other not in ALLOWED[layer]:

@@ -95,9 +95,8 @@ def test_foreign_keys_off_only_inside_a_bulk_write(tmp_path):
         with store.write(check_foreign_keys=False) as conn:
             assert conn.execute("PRAGMA foreign_keys").fetchone() == (0,)
         assert store.conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
-        with pytest.raises(RuntimeError):
-            with store.write(check_foreign_keys=False):
-                raise RuntimeError("rolled back")
+        with pytest.raises(RuntimeError), store.write(check_foreign_keys=False):
+            raise RuntimeError("rolled back")
         assert store.conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
     finally:
         store.close()

@@ -41,7 +41,7 @@ class AppState:
                                               Path(typer.get_app_dir("cstool")))
         return self._settings
 
-    def open_store(self, create: bool = False) -> "Store":
+    def open_store(self, create: bool = False) -> Store:
         from cstool.store import open_store
 
         settings = self.settings()

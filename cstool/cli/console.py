@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-def _console(stream) -> "Console":
+def _console(stream) -> Console:
     from rich.console import Console  # imported when output is drawn, not at start-up
 
     is_tty = stream.isatty()
@@ -26,9 +26,9 @@ def _console(stream) -> "Console":
     return Console(file=stream, width=width, highlight=False, soft_wrap=False, emoji=False, **extra)
 
 
-def out_console() -> "Console":
+def out_console() -> Console:
     return _console(sys.stdout)
 
 
-def err_console() -> "Console":
+def err_console() -> Console:
     return _console(sys.stderr)

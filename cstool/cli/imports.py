@@ -135,7 +135,7 @@ def _mapping(pairs: list[str] | None) -> dict[str, str]:
     return result
 
 
-def _summary_record(result: "ImportResult", dry_run: bool) -> dict:
+def _summary_record(result: ImportResult, dry_run: bool) -> dict:
     """The per-file summary; an aborted file wrote nothing, a dry run tells what it would write."""
     s = result.summary
     wrote = result.committed or dry_run
@@ -155,7 +155,7 @@ def _write_rejects(path: Path, rows: list[dict]) -> None:
         write_csv(rows, REJECT_COLUMNS, out)
 
 
-def _describe(result: "ImportResult", dry_run: bool) -> list[str]:
+def _describe(result: ImportResult, dry_run: bool) -> list[str]:
     s = result.summary
     lines = [f"{result.file}: preset {result.preset} ({result.why}); encoding {result.encoding}; "
              f"delimiter {result.delimiter!r}"]

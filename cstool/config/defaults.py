@@ -13,7 +13,8 @@ MAIL_SECURITY = ("starttls", "ssl", "none")
 SSL_PORT = 465
 
 # What a policy gets for each key it leaves out.
-POLICY_DEFAULTS: dict[str, Any] = {"calendar": "24x7", "at_risk": "25%", "pause": {"resolution": ["pending", "on_hold"]}}
+POLICY_DEFAULTS: dict[str, Any] = {"calendar": "24x7", "at_risk": "25%",
+                                   "pause": {"resolution": ["pending", "on_hold"]}}
 
 _DEFAULTS: dict[str, Any] = {
     "defaults": {"timezone": "UTC"},

@@ -4,8 +4,8 @@ in one function (`resolve_settings`). The environment is passed in, never read h
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from cstool.config.defaults import CONFIG_NAME, DEFAULT_DB
 from cstool.config.model import Config, Settings

@@ -5,8 +5,9 @@ same code."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cstool.config.defaults import MAIL_SECURITY, POLICY_DEFAULTS, SSL_PORT, default_of
@@ -243,6 +244,6 @@ class _Validator:
         if not isinstance(port, int) or not 0 < port < 65536:
             self.fail("mail", "port", port, "a port number such as 587")
         to = self.strings("mail", data, "to") or ()
-        return MailConfig(host=self.string("mail", data, "host", default_of("mail", "host")), port=port,
-                          security=security, username=self.string("mail", data, "username", default_of("mail", "username")),
-                          sender=self.string("mail", data, "from", default_of("mail", "from")), to=to)
+        text = {key: self.string("mail", data, key, default_of("mail", key)) for key in ("host", "username", "from")}
+        return MailConfig(host=text["host"], port=port, security=security, username=text["username"],
+                          sender=text["from"], to=to)

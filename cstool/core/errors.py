@@ -1,4 +1,5 @@
-"""Narrow exceptions raised by the library; the CLI maps each to one exit code (docs/semantics.md#errors-and-exit-codes).
+"""Narrow exceptions raised by the library; the CLI maps each to one exit code
+(docs/semantics.md#errors-and-exit-codes).
 
 Only `cstool.cli` turns these into exit codes: the library never exits.
 """

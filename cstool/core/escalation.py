@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC
 
 from cstool.core.sla.duration import Duration
 
@@ -75,9 +76,9 @@ def _span(seconds: float) -> str:
 
 
 def _date(epoch: int) -> str:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%d")
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d")
 
 
 def _rule_reasons(rule: Rule, s: Signals, as_of: int) -> list[Reason] | None:

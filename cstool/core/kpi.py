@@ -48,7 +48,8 @@ def pct(part: int, whole: int) -> float | None:
 
 DURATIONS = ("first_response", "first_response_business", "resolution", "resolution_business")
 SLA_METRICS = ("first_response", "resolution")
-BACKLOG_BUCKETS = (("<1d", 0, DAY_SECONDS), ("1-3d", DAY_SECONDS, 3 * DAY_SECONDS), ("3-7d", 3 * DAY_SECONDS, 7 * DAY_SECONDS), ("7-30d", 7 * DAY_SECONDS, 30 * DAY_SECONDS),
+BACKLOG_BUCKETS = (("<1d", 0, DAY_SECONDS), ("1-3d", DAY_SECONDS, 3 * DAY_SECONDS),
+                   ("3-7d", 3 * DAY_SECONDS, 7 * DAY_SECONDS), ("7-30d", 7 * DAY_SECONDS, 30 * DAY_SECONDS),
                    (">30d", 30 * DAY_SECONDS, float("inf")))
 SURVEY_COUNTS = ("csat_n", "csat_satisfied", "csat_scored", "csat_sum", "nps_n", "promoters", "detractors",
                  "ces_n", "ces_easy", "ces_sum")
@@ -71,7 +72,7 @@ class Stats:
     surveys: dict[str, float] = field(default_factory=lambda: dict.fromkeys(SURVEY_COUNTS, 0))
 
     @classmethod
-    def consecutive(cls, parts: list["Stats"], sla: dict[str, list[int]]) -> "Stats":
+    def consecutive(cls, parts: list[Stats], sla: dict[str, list[int]]) -> Stats:
         """The stats of consecutive periods joined: counts add up, samples sit side by side as
         sorted runs, the backlog is the last period's; SLA (a late clock counts in its due and
         its stop period) is given."""

@@ -13,7 +13,8 @@ TIMELINE_COLUMNS = [Column("at", "When", "time"), Column("channel", "Channel"), 
 def customer_document(view: dict, tz: str) -> dict:
     """The view with every instant in ISO-8601."""
     c, health = view["customer"], view["health"]
-    return {"customer": {**c, "signup_at": iso_instant(c["signup_at"], tz), "churned_at": iso_instant(c["churned_at"], tz)},
+    return {"customer": {**c, "signup_at": iso_instant(c["signup_at"], tz),
+                         "churned_at": iso_instant(c["churned_at"], tz)},
             "health": {**health, "last_contact": iso_instant(health["last_contact"], tz),
                        "csat": [[iso_instant(a, tz), v] for a, v in health["csat"]],
                        "nps": [[iso_instant(a, tz), v] for a, v in health["nps"]]},

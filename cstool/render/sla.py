@@ -16,7 +16,8 @@ MACHINE_COLUMNS = [Column(k, k) for k in ("source", "ticket_id", "subject", "pri
 SHOW_KEYS = ("metric", "state", "policy", "calendar", "target_seconds", "started_at", "due_at", "stopped_at",
              "elapsed_business_seconds", "paused_seconds", "remaining_seconds")
 SHOW_COLUMNS = [Column("metric", "Metric"), Column("state", "State"), Column("target", "Target"),
-                Column("started", "Started", "time"), Column("due", "Due", "time"), Column("stopped", "Stopped", "time"),
+                Column("started", "Started", "time"), Column("due", "Due", "time"),
+                Column("stopped", "Stopped", "time"),
                 Column("elapsed", "Elapsed (business)"), Column("paused", "Paused"),
                 Column("remaining", "Left (business)"), Column("pauses", "Pause intervals")]
 

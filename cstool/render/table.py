@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -15,7 +16,7 @@ _NUMERIC = {"number", "pct", "duration"}
 
 
 def build_table(records: Iterable[dict], columns: list[Column], *, title: str | None = None,
-                tz: str = "UTC") -> "Table":
+                tz: str = "UTC") -> Table:
     from rich.table import Table
     from rich.text import Text
 
@@ -28,7 +29,7 @@ def build_table(records: Iterable[dict], columns: list[Column], *, title: str | 
     return table
 
 
-def print_table(console: "Console", records, columns, *, title=None, tz="UTC", empty=None) -> None:
+def print_table(console: Console, records, columns, *, title=None, tz="UTC", empty=None) -> None:
     records = list(records)
     if not records and empty:
         console.print(empty)

@@ -21,7 +21,8 @@ def customer_view(store: Store, engine: SlaEngine, ref: str, as_of: int) -> dict
     timeline = [{"at": t["created_at"], "kind": "ticket", "channel": t["channel"], "ticket_id": t["id"],
                  "text": f"{t['subject'] or ''} ({t['priority']}, {t['status']})"} for t in tickets if t["created_at"]]
     channels = {t["id"]: t["channel"] for t in tickets}
-    timeline += [{"at": e["at"], "kind": e["type"], "channel": channels.get(e["ticket_id"]), "ticket_id": e["ticket_id"],
+    timeline += [{"at": e["at"], "kind": e["type"], "channel": channels.get(e["ticket_id"]),
+                  "ticket_id": e["ticket_id"],
                   "text": ("agent " + e["value"]) if e["type"] == "agent_reply" and e["value"] else
                   e["type"].replace("_", " ")} for e in history["events"]]
     timeline += [{"at": s["submitted_at"], "kind": s["kind"], "channel": "survey", "ticket_id": s["ticket_id"],

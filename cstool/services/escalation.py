@@ -47,7 +47,8 @@ def build_escalations(store: Store, engine: SlaEngine, as_of: int, filters: dict
         queue.append({"tier": tier, "tier_rank": ranks[tier], "source": source, "ticket_id": ticket_id,
                       "subject": row["subject"], "customer_id": row["customer_id"],
                       "customer_tier": row["customer_tier"], "priority": row["priority"], "team": row["team"],
-                      "assignee": row["assignee"], "age_seconds": as_of - row["created_at"] if row["created_at"] else None,
+                      "assignee": row["assignee"],
+                      "age_seconds": as_of - row["created_at"] if row["created_at"] else None,
                       "metric": due[0] if due else None, "due_at": due[4] if due else None,
                       "remaining_seconds": due[5] if due else None, "overdue_seconds": due[3] if due else 0,
                       "reasons": [{"code": r.code, "text": r.text} for r in reasons]})

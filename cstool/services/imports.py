@@ -9,8 +9,9 @@ from __future__ import annotations
 import gc
 import hashlib
 import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Callable, Iterator
+from typing import IO
 
 from cstool.core.errors import DataError, UsageError
 from cstool.core.ingest.binding import bind_header

@@ -125,7 +125,8 @@ def top_issues(store: Store, engine: SlaEngine, since: int, until: int, tz: str,
         m, tag = group["metrics"], group["key"]["tag"]
         sla = m["sla_resolution_pct"]
         issues.append({"tag": tag, "tickets": m["tickets_created"]["value"],
-                       "change": m["tickets_created"]["value"] - old.get(tag, 0), "reopen_pct": m["reopen_pct"]["value"],
+                       "change": m["tickets_created"]["value"] - old.get(tag, 0),
+                       "reopen_pct": m["reopen_pct"]["value"],
                        "breach_pct": None if not sla["n"] else round(100 - sla["value"], 2)})
     return issues
 

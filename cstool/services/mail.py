@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
@@ -24,7 +24,7 @@ def build_message(subject: str, text: str, html: str, sender: str, to: list[str]
     message["Subject"] = subject
     message["From"] = sender
     message["To"] = ", ".join(to)
-    message["Date"] = format_datetime(datetime.fromtimestamp(sent_at, timezone.utc))
+    message["Date"] = format_datetime(datetime.fromtimestamp(sent_at, UTC))
     domain = sender.rsplit("@", 1)[-1].strip("> ") if "@" in sender else "cstool.local"
     message["Message-ID"] = make_msgid("cstool", domain=domain)
     message.set_content(text)

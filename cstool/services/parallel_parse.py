@@ -13,7 +13,8 @@ import marshal
 import pickle
 import queue
 import threading
-from typing import IO, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import IO
 
 from cstool.core.errors import CstoolError
 from cstool.core.ingest.records import Item, RecordBatch, Summary

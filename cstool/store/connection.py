@@ -39,7 +39,7 @@ class Store:
         self.busy_timeout = busy_timeout
         self._db = None
 
-    def reader(self) -> "Store":
+    def reader(self) -> Store:
         """Another connection to the same file, for reading in another thread (in WAL mode
         readers never block each other or the writer). Close it when done."""
         conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False)
@@ -57,7 +57,7 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc) -> None:

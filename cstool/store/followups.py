@@ -27,7 +27,8 @@ def find_survey(store: Store, survey_id: str) -> list[tuple[str, str]]:
     found = store.conn.execute("SELECT source, id FROM surveys WHERE id = ?", (survey_id,)).fetchall()
     if not found and ":" in survey_id:
         source, _, sid = survey_id.partition(":")
-        found = store.conn.execute("SELECT source, id FROM surveys WHERE source = ? AND id = ?", (source, sid)).fetchall()
+        found = store.conn.execute("SELECT source, id FROM surveys WHERE source = ? AND id = ?",
+                                   (source, sid)).fetchall()
     return found
 
 

@@ -9,8 +9,8 @@ of the same (ticket, instant, type, value) is ignored.
 Speed: rows arrive as tuples in storage order (core.models.ROWS); each batch binds only the columns
 that hold a value somewhere in it (binding a NULL costs as much as a value), `source` and
 `import_id` are literals, and an import into an empty table builds its secondary indexes once
-at the end instead of row by row (the two time indexes stay live). Duplicate keys within the file are found with a temporary
-key table, so memory does not grow with the file.
+at the end instead of row by row (the two time indexes stay live). Duplicate keys within the
+file are found with a temporary key table, so memory does not grow with the file.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from __future__ import annotations
 import json
 import operator
 import sqlite3
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
 
 from cstool.core.ingest.records import Item, Reject, Summary
 from cstool.core.models import ROWS
@@ -126,7 +126,8 @@ class _Sink:
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             found.update(k for (k,) in self.conn.execute(
-                f"SELECT id FROM {self.table} WHERE source = {self.prefix[0]} AND id IN ({', '.join('?' * len(chunk))})",
+                f"SELECT id FROM {self.table} WHERE source = {self.prefix[0]} "
+                f"AND id IN ({', '.join('?' * len(chunk))})",
                 chunk))
         return found
 

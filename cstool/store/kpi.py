@@ -17,9 +17,8 @@ from cstool.store.connection import Store
 from cstool.store.tickets import open_at_parts
 
 # How each grouping dimension reads (a ticket with several tags counts in each tag's group).
-_KEYS = {"channel": "coalesce(nullif(t.channel, ''), '(none)')", "priority": "coalesce(nullif(t.priority, ''), '(none)')",
-         "team": "coalesce(nullif(t.team, ''), '(none)')", "assignee": "coalesce(nullif(t.assignee, ''), '(none)')",
-         "customer_tier": "coalesce(nullif(t.customer_tier, ''), '(none)')", "tag": "coalesce(tg.value, '(none)')"}
+_COLUMN_DIMS = ("channel", "priority", "team", "assignee", "customer_tier")
+_KEYS = {**{d: f"coalesce(nullif(t.{d}, ''), '(none)')" for d in _COLUMN_DIMS}, "tag": "coalesce(tg.value, '(none)')"}
 _TAGS = " LEFT JOIN json_each(t.tags) tg"
 # Business seconds: cstool's stopped clock (copied onto the ticket row), else the vendor's figure.
 _FR_BUSINESS = "coalesce(t.sla_first_response_s, json_extract(t.reported, '$.first_reply_business'))"

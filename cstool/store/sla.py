@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from cstool.core.models import TICKET_TIME_FIELDS
 from cstool.core.sla.clock import URGENCY, Clock
@@ -107,7 +107,8 @@ def clock_from_row(row: dict) -> Clock:
 
 # Covering indexes for the KPI scans (clocks stopped / due in a period, per metric). Dropped
 # while every clock is rewritten and built again after: one sort instead of 2M random inserts.
-KPI_INDEXES = {"sla_clocks_stop": "metric, cycle, stopped_at, due_at", "sla_clocks_due": "metric, cycle, due_at, stopped_at"}
+KPI_INDEXES = {"sla_clocks_stop": "metric, cycle, stopped_at, due_at",
+               "sla_clocks_due": "metric, cycle, due_at, stopped_at"}
 
 
 def delete_clocks(store: Store, keys: Iterable[tuple[str, str]] | None) -> None:
@@ -176,8 +177,10 @@ def _open_clocks_sql(filters: dict, states: set[str]) -> tuple[str, dict]:
         params["policy"] = filters["policy"]
     cols = ", ".join(f"c.{c}" for c in CLOCK_COLUMNS)
     sql = (f"SELECT * FROM (SELECT {cols}, t.subject, t.priority, t.team, t.assignee, t.status, t.customer_id, "
-           f"t.customer_tier, t.customer_email, t.created_at, t.reopens, t.tags, {STATE_SQL} AS state FROM sla_clocks c JOIN tickets t ON t.source = c.source AND "
-           f"t.id = c.ticket_id WHERE {' AND '.join(where)}) WHERE state IN ({', '.join(repr(s) for s in sorted(states))})")
+           f"t.customer_tier, t.customer_email, t.created_at, t.reopens, t.tags, {STATE_SQL} AS state "
+           "FROM sla_clocks c JOIN tickets t ON t.source = c.source AND "
+           f"t.id = c.ticket_id WHERE {' AND '.join(where)}) "
+           f"WHERE state IN ({', '.join(repr(s) for s in sorted(states))})")
     return sql, params
 
 

@@ -11,8 +11,8 @@ record and the same rejects: the fast path only ever handles rows the slow path 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 from cstool.core.ingest import convert
 from cstool.core.ingest.reader import MAX_RECORD_BYTES

@@ -160,7 +160,8 @@ def _survey(parser: RowParser, raw, values: dict, kept: dict, summary: Summary, 
                                        "time, and no --submitted-at"))
         return []
     survey_id = values.get("id") or (f"{kind}:{ticket_id}" if ticket_id else "h:" + row_hash(raw.fields))
-    return [Item("record", to_row("surveys", {"id": survey_id, "ticket_id": ticket_id, "customer_id": values.get("customer_id"),
+    return [Item("record", to_row("surveys", {"id": survey_id, "ticket_id": ticket_id,
+                            "customer_id": values.get("customer_id"),
                             "kind": kind, "score": score, "scale_min": scale[0], "scale_max": scale[1],
                             "label": label, "comment": values.get("comment"), "submitted_at": when,
                             "extra": parser.extras(raw)}), (raw.number, raw.line, raw.raw))]

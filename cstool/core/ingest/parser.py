@@ -8,8 +8,8 @@ the `ticket_times` callable. The per-kind record builders are in `kinds`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from itertools import chain
-from typing import Callable, Iterator
 
 from cstool.core.errors import DataError
 from cstool.core.ingest import convert

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Iterator
+from collections.abc import Iterator
 
 from cstool.core.ingest.records import Item, Reject, Summary, to_row
 from cstool.core.models import TICKET_ROW

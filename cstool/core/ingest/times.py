@@ -9,8 +9,8 @@ Naive values are read in the given IANA zone; results are int UTC epoch seconds.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 NULL_SENTINELS = frozenset({"", "?", "na", "n/a", "null", "none", "-", "1900-01-01 00:00:00", "1900-01-01"})
@@ -95,7 +95,7 @@ class TimeColumn:
 
     def __init__(self, layout: str, parse: Callable[[str], datetime], tz: str, dayfirst: bool = False):
         self.layout, self._parse, self._zone = layout, parse, ZoneInfo(tz)
-        self.zone = timezone.utc if tz in ("UTC", "Etc/UTC") else self._zone
+        self.zone = UTC if tz in ("UTC", "Etc/UTC") else self._zone
         self._fallback = _dateutil(dayfirst) if layout not in ("dateutil",) else None
         self._other_layout = layout != "iso8601"
 
@@ -106,9 +106,8 @@ class TimeColumn:
     def convert(self, value: str) -> tuple[int | None, bool]:
         """(epoch seconds or None, interpreted): `interpreted` is True when the value had no
         UTC offset of its own or was not ISO-8601, so its original text is worth keeping."""
-        if not value or value.startswith("1900-01-01"):
-            if not value or is_null(value):
-                return None, False
+        if (not value or value.startswith("1900-01-01")) and (not value or is_null(value)):
+            return None, False
         try:
             dt = self._parse(value)
         except ValueError:

@@ -1,4 +1,5 @@
-"""Vendor vocabularies -> canonical values (docs/semantics.md#import-guarantees). Keys are lower-cased, trimmed raw values.
+"""Vendor vocabularies -> canonical values (docs/semantics.md#import-guarantees). Keys are
+lower-cased, trimmed raw values.
 
 Unknown priorities and statuses are rejected (CAST) rather than guessed; unknown channels
 become `other`. The raw value is always kept beside the canonical one.

@@ -1,4 +1,5 @@
-"""Business-hours calendars (docs/semantics.md#business-time): weekly windows in local wall time, holidays, time zone."""
+"""Business-hours calendars (docs/semantics.md#business-time): weekly windows in local wall time,
+holidays, time zone."""
 
 from __future__ import annotations
 

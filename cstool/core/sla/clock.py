@@ -1,4 +1,5 @@
-"""SLA clocks of one ticket (docs/semantics.md#sla-clocks and docs/semantics.md#clock-states): pure, over a ticket record and its events.
+"""SLA clocks of one ticket (docs/semantics.md#sla-clocks and docs/semantics.md#clock-states):
+pure, over a ticket record and its events.
 
 `compute_clocks` reads the ticket's status timeline up to a horizon (the `as_of`, or None for
 "everything known") and returns one Clock per metric (and per next-response cycle) with its
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from cstool.core.sla.calendar import BusinessCalendar
 from cstool.core.sla.duration import Duration
@@ -104,8 +106,9 @@ def _label(target: Duration | None) -> str:
 
 def _clock(calendar: BusinessCalendar, policy: Policy, matched: str, metric: str, cycle: int, target: Duration | None,
            timeline, start: int | None, stop: int | None) -> Clock:
-    base = dict(metric=metric, cycle=cycle, policy=policy.name, matched=matched, calendar=calendar.name,
-                target=_label(target), started_at=start, stopped_at=stop)
+    base: dict[str, Any] = {"metric": metric, "cycle": cycle, "policy": policy.name, "matched": matched,
+                            "calendar": calendar.name, "target": _label(target), "started_at": start,
+                            "stopped_at": stop}
     if target is None or start is None:
         return Clock(**base, target_seconds=None, due_at=None, risk_at=None, elapsed_business_seconds=0,
                      paused_seconds=0, mode="n/a")
