@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC
 
+from cstool.core.models import Record
 from cstool.core.sla.duration import Duration
 
 # Conditions a rule may hold; all conditions of one rule must hold for it to fire.
@@ -63,7 +64,7 @@ class Signals:
     `clocks` holds (metric, state, used share of the target, overdue wall seconds, due_at) for
     every clock of the ticket that is running, paused or breached."""
 
-    ticket: dict
+    ticket: Record
     clocks: list[tuple[str, str, float, int, int | None]]
     latest_csat: tuple[float, int] | None = None   # (score, submitted_at)
     latest_nps: tuple[float, int] | None = None

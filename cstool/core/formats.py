@@ -41,7 +41,7 @@ def format_seconds(seconds: int | float, compact: bool = False) -> str:
     `2h15m`."""
     sign = "-" if seconds < 0 else ""
     rest = int(abs(seconds))
-    parts = []
+    parts: list[str] = []
     for unit, size in _UNITS:
         if rest >= size or (unit == "s" and not parts):
             parts.append(f"{rest // size}{unit}")

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from collections.abc import Iterable
+from typing import Any
 
 from cstool.core.formats import DAY_SECONDS
+from cstool.core.models import Record
 from cstool.core.tickets import is_open_at
 
 LOW_SAMPLE = 30
@@ -42,7 +45,7 @@ class Figure:
         return self.n < LOW_SAMPLE
 
 
-def pct(part: int, whole: int) -> float | None:
+def pct(part: float, whole: float) -> float | None:
     return round(100.0 * part / whole, 2) if whole else None
 
 
@@ -67,7 +70,8 @@ class Stats:
     reopened: int = 0
     backlog: int = 0
     ages: list[int] = field(default_factory=lambda: [0] * len(BACKLOG_BUCKETS))
-    samples: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in DURATIONS})
+    # per duration: a list of values, or Runs (sorted runs side by side) when periods are joined
+    samples: dict[str, Any] = field(default_factory=lambda: {k: [] for k in DURATIONS})
     sla: dict[str, list[int]] = field(default_factory=lambda: {m: [0, 0] for m in SLA_METRICS})
     surveys: dict[str, float] = field(default_factory=lambda: dict.fromkeys(SURVEY_COUNTS, 0))
 
@@ -88,26 +92,26 @@ class Stats:
         return out
 
 
-def csat(surveys: list[dict]) -> dict[str, Figure]:
+def csat(surveys: list[Record]) -> dict[str, Figure]:
     """csat_pct: share of 4-5 on a 1-5 scale (`good` counts as satisfied, `bad` not; other
     scales: the top two points); csat_avg: mean of numeric scores; csat_responses."""
     return survey_figures(survey_counts(surveys), "csat")
 
 
-def nps(surveys: list[dict]) -> dict[str, Figure]:
+def nps(surveys: list[Record]) -> dict[str, Figure]:
     """9-10 promoters, 7-8 passives, 0-6 detractors (a 1-10 survey keeps those bands);
     NPS = %promoters - %detractors, from -100 to 100."""
     return survey_figures(survey_counts(surveys), "nps")
 
 
-def ces(surveys: list[dict]) -> dict[str, Figure]:
+def ces(surveys: list[Record]) -> dict[str, Figure]:
     """1-7 scale, 7 = easiest: mean, and the share of 5-7."""
     return survey_figures(survey_counts(surveys), "ces")
 
 
-def survey_counts(surveys: list[dict]) -> dict[str, float]:
+def survey_counts(surveys: list[Record]) -> dict[str, float]:
     """The counts behind the survey figures (the store computes the same in SQL)."""
-    c = dict.fromkeys(SURVEY_COUNTS, 0)
+    c: dict[str, float] = dict.fromkeys(SURVEY_COUNTS, 0)
     for s in surveys:
         kind, score, label = s["kind"], s["score"], s.get("label")
         if kind == "csat" and (score is not None or label):
@@ -131,18 +135,18 @@ def survey_figures(c: dict[str, float], kind: str | None = None) -> dict[str, Fi
     """CSAT, NPS and CES figures from survey counts (one kind, or all)."""
     out: dict[str, Figure] = {}
     if kind in (None, "csat"):
-        n, scored = c["csat_n"], c["csat_scored"]
+        n, scored = int(c["csat_n"]), int(c["csat_scored"])
         out.update({"csat_pct": Figure(pct(c["csat_satisfied"], n), n),
                     "csat_avg": Figure(round(c["csat_sum"] / scored, 2) if scored else None, scored),
                     "csat_responses": Figure(n, n)})
     if kind in (None, "nps"):
-        n, promoters, detractors = c["nps_n"], c["promoters"], c["detractors"]
+        n, promoters, detractors = int(c["nps_n"]), c["promoters"], c["detractors"]
         out.update({"nps": Figure(round(100.0 * (promoters - detractors) / n, 2) if n else None, n),
                     "promoters_pct": Figure(pct(promoters, n), n),
                     "passives_pct": Figure(pct(n - promoters - detractors, n), n),
                     "detractors_pct": Figure(pct(detractors, n), n), "nps_responses": Figure(n, n)})
     if kind in (None, "ces"):
-        n = c["ces_n"]
+        n = int(c["ces_n"])
         out.update({"ces_avg": Figure(round(c["ces_sum"] / n, 2) if n else None, n),
                     "ces_easy_pct": Figure(pct(c["ces_easy"], n), n), "ces_responses": Figure(n, n)})
     return out
@@ -155,7 +159,7 @@ def _rank(n: int, q: float) -> int:
     return min(max(rank, 1), n) - 1
 
 
-class Runs(list):
+class Runs(list[list[float]]):
     """Sorted runs of values side by side (the samples of consecutive periods): order
     statistics are found across them without merging them."""
 
@@ -196,17 +200,17 @@ def duration_figures(prefix: str, values: list[float]) -> dict[str, Figure]:
             f"{prefix}_mean_s": Figure(round(sum(sum(r) for r in runs) / n, 1), n)}
 
 
-def _reported(ticket: dict, key: str):
+def _reported(ticket: Record, key: str) -> float | None:
     """A vendor-reported duration in seconds from the record's `reported` mapping, if any."""
     return (ticket.get("reported") or {}).get(key)
 
 
-def _clean(ticket: dict) -> bool:
+def _clean(ticket: Record) -> bool:
     """No data-quality finding that makes its durations meaningless."""
     return not ticket.get("findings")
 
 
-def ticket_stats(tickets: list[dict], since: int, until: int, stats: Stats | None = None) -> Stats:
+def ticket_stats(tickets: list[Record], since: int, until: int, stats: Stats | None = None) -> Stats:
     """The ticket part of the stats of [since, until).
 
     Each ticket may carry `first_response_business_s` and `resolution_business_s` (business
@@ -247,12 +251,12 @@ def ticket_figures(s: Stats) -> dict[str, Figure]:
     return figures
 
 
-def ticket_kpis(tickets: list[dict], since: int, until: int) -> dict[str, Figure]:
+def ticket_kpis(tickets: list[Record], since: int, until: int) -> dict[str, Figure]:
     """Volume, backlog, response and resolution times, FCR and reopens over [since, until)."""
     return ticket_figures(ticket_stats(tickets, since, until))
 
 
-def sla_counts(clocks: list[dict], since: int, until: int) -> dict[str, list[int]]:
+def sla_counts(clocks: list[Record], since: int, until: int) -> dict[str, list[int]]:
     """[met, breached] per metric for clocks that completed or breached in [since, until): a
     clock stopped in the period is met unless it stopped after its deadline; one still running
     at its deadline in the period is breached."""
@@ -272,11 +276,11 @@ def sla_figures(counts: dict[str, list[int]]) -> dict[str, Figure]:
     return {f"sla_{m}_pct": Figure(pct(met, met + breached), met + breached) for m, (met, breached) in counts.items()}
 
 
-def sla_kpis(clocks: list[dict], since: int, until: int) -> dict[str, Figure]:
+def sla_kpis(clocks: list[Record], since: int, until: int) -> dict[str, Figure]:
     return sla_figures(sla_counts(clocks, since, until))
 
 
-def backlog_at_ends(intervals, ends: list[int]) -> tuple[list[int], list[list[int]]]:
+def backlog_at_ends(intervals: Iterable[tuple[int | None, int | None]], ends: list[int]) -> tuple[list[int], list[list[int]]]:
     """For ticket intervals (created_at or None, left_at or None: open from creation until it
     left), how many are open at each of the sorted period `ends` (open at E: created before E,
     not yet left at E), and per end the count in each backlog age bucket."""
@@ -311,7 +315,7 @@ def backlog_at_ends(intervals, ends: list[int]) -> tuple[list[int], list[list[in
     return list(accumulate(total))[:n], [list(row) for row in zip(*ages)]
 
 
-def churn_kpis(customers: list[dict], since: int, until: int) -> dict[str, Figure]:
+def churn_kpis(customers: list[Record], since: int, until: int) -> dict[str, Figure]:
     """churn_pct: customers lost in [since, until) / customers at `since`; clv: average revenue
     per customer (the `revenue` field, read as revenue per period) / churn rate."""
     if not customers:
@@ -326,7 +330,7 @@ def churn_kpis(customers: list[dict], since: int, until: int) -> dict[str, Figur
     return {"churn_pct": Figure(churn, n), "clv": Figure(clv, len(revenue))}
 
 
-def figures(stats: Stats, customers: list[dict] | None, since: int, until: int) -> dict[str, Figure]:
+def figures(stats: Stats, customers: list[Record] | None, since: int, until: int) -> dict[str, Figure]:
     """Every figure of docs/semantics.md#kpi-formulas from the stats of [since, until) (churn from the customers)."""
     out = {**ticket_figures(stats), **sla_figures(stats.sla), **survey_figures(stats.surveys)}
     out.update(churn_kpis(customers or [], since, until) if customers is not None
@@ -334,7 +338,7 @@ def figures(stats: Stats, customers: list[dict] | None, since: int, until: int) 
     return out
 
 
-def record_stats(tickets: list[dict], surveys: list[dict], clocks: list[dict], since: int, until: int) -> Stats:
+def record_stats(tickets: list[Record], surveys: list[Record], clocks: list[Record], since: int, until: int) -> Stats:
     """The stats of [since, until) from plain records. Surveys count by their submission time."""
     answered = [s for s in surveys if s.get("submitted_at") is not None and since <= s["submitted_at"] < until]
     stats = ticket_stats(tickets, since, until, Stats(sla=sla_counts(clocks, since, until)))
@@ -342,7 +346,7 @@ def record_stats(tickets: list[dict], surveys: list[dict], clocks: list[dict], s
     return stats
 
 
-def compute_kpis(tickets: list[dict], surveys: list[dict], clocks: list[dict], customers: list[dict] | None,
+def compute_kpis(tickets: list[Record], surveys: list[Record], clocks: list[Record], customers: list[Record] | None,
                  since: int, until: int) -> dict[str, Figure]:
     """Every figure of docs/semantics.md#kpi-formulas for [since, until) from plain records."""
     return figures(record_stats(tickets, surveys, clocks, since, until), customers, since, until)

@@ -7,6 +7,18 @@ value is kept beside them by the importer.
 
 from __future__ import annotations
 
+from typing import Any, Literal, TypedDict
+
+# A canonical record (ticket, survey, customer) keyed by field name; a row is one in storage order.
+Record = dict[str, Any]
+Row = tuple[Any, ...]
+Event = tuple[int, str, str]            # (instant, type, value) of one ticket event
+Metric = Literal["first_response", "next_response", "resolution"]
+ClockMode = Literal["stopped", "running", "paused", "n/a"]
+ClockState = Literal["breached", "at_risk", "paused", "running", "met", "n/a"]
+SurveyKind = Literal["csat", "nps", "ces"]
+ImportKind = Literal["tickets", "surveys", "events", "customers"]
+
 TICKET_TEXT_FIELDS = (
     "id", "subject", "customer_id", "customer_email", "customer_name", "customer_tier",
     "channel", "priority", "status", "team", "assignee",
@@ -46,3 +58,92 @@ EVENT_ROW = ("ticket_id", "at", "type", "value", "extra")
 CUSTOMER_ROW = ("id", "email", "name", "tier", "signup_at", "churned_at", "revenue", "extra", "row_hash")
 ROWS = {"tickets": TICKET_ROW, "surveys": SURVEY_ROW, "events": EVENT_ROW, "customers": CUSTOMER_ROW}
 JSON_FIELDS = frozenset({"tags", "reported", "raw", "extra"})
+
+
+class FigureDoc(TypedDict):
+    """One KPI figure as the kpi service returns it (and json prints it)."""
+
+    value: float | None
+    n: int
+    low_sample: bool
+
+
+class KpiGroup(TypedDict):
+    key: dict[str, str]
+    metrics: dict[str, FigureDoc]
+
+
+class KpiPrevious(TypedDict):
+    since: int
+    until: int
+    metrics: dict[str, FigureDoc]
+    delta: dict[str, float | None]
+
+
+class KpiDocument(TypedDict):
+    """The kpi service's answer for one period: `cstool kpi --format json` with epoch instants."""
+
+    since: int
+    until: int
+    timezone: str
+    metrics: dict[str, FigureDoc]
+    groups: list[KpiGroup]
+    previous: KpiPrevious | None
+
+
+class SlaFinding(TypedDict):
+    """One clock of an open ticket in `sla check` (most urgent first)."""
+
+    source: str
+    ticket_id: str
+    subject: str | None
+    priority: str | None
+    team: str | None
+    assignee: str | None
+    customer_id: str | None
+    customer_tier: str | None
+    customer_email: str | None
+    metric: str
+    cycle: int
+    state: str
+    due_at: int | None
+    remaining_seconds: int | None
+    overdue_seconds: int
+    policy: str
+    calendar: str
+    target_seconds: int | None
+
+
+class SlaCounts(TypedDict):
+    """The headline of `sla check`: tickets breached, at risk (and not breached), open; the oldest overdue."""
+
+    breached: int
+    at_risk: int
+    open: int
+    oldest_overdue_seconds: int
+
+
+class ReasonDoc(TypedDict):
+    code: str
+    text: str
+
+
+class QueueEntry(TypedDict):
+    """One ticket in the escalation queues."""
+
+    tier: str
+    tier_rank: int
+    source: str
+    ticket_id: str
+    subject: str | None
+    customer_id: str | None
+    customer_tier: str | None
+    priority: str | None
+    team: str | None
+    assignee: str | None
+    age_seconds: int | None
+    metric: str | None
+    due_at: int | None
+    remaining_seconds: int | None
+    overdue_seconds: int
+    reasons: list[ReasonDoc]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cstool.core.errors import DataError, UsageError
-from cstool.core.ingest.presets import Preset
+from cstool.core.ingest.presets import Preset, Reported
 
 
 @dataclass
@@ -14,7 +14,7 @@ class Binding:
     `reported[pos]` the vendor durations, `extra[pos]` the kept header name of unmapped columns."""
 
     fields: dict[str, list[int]] = field(default_factory=dict)
-    reported: dict[int, object] = field(default_factory=dict)
+    reported: dict[int, Reported] = field(default_factory=dict)
     extra: dict[int, str] = field(default_factory=dict)
     csat: int | None = None
     width: int = 0
@@ -76,7 +76,7 @@ def bind_header(header: list[str], preset: Preset, mapping: dict[str, str], file
     return binding
 
 
-def _check_headers(header, lowered, claimed, preset: Preset, file: str) -> None:
+def _check_headers(header: list[str], lowered: list[str], claimed: set[int], preset: Preset, file: str) -> None:
     seen: dict[str, int] = {}
     for i, h in enumerate(lowered):
         if i in claimed:

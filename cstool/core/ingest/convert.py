@@ -4,6 +4,7 @@ message that says what was expected; None stands for a null sentinel."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from cstool.core.ingest.times import is_null
 from cstool.core.ingest.vocab import PRIORITY, STATUS, normalise
@@ -38,7 +39,7 @@ def number(value: str) -> float | None:
         raise ValueError(f"{value!r} is not a number") from None
 
 
-def vocabulary(kind: str):
+def vocabulary(kind: str) -> Callable[[str], str | None]:
     vocab = {"priority": PRIORITY, "status": STATUS}[kind]
     allowed = sorted(set(vocab.values()))
 

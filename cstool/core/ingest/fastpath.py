@@ -13,9 +13,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from cstool.core.ingest import convert
 from cstool.core.ingest.reader import MAX_RECORD_BYTES
+from cstool.core.ingest.records import FastPath
 from cstool.core.models import (
     FINDING_FUTURE_DATE,
     FINDING_RESOLVED_BEFORE_CREATED,
@@ -23,6 +25,9 @@ from cstool.core.models import (
     FINDING_RESPONSE_BEFORE_CREATED,
     TICKET_ROW,
 )
+
+if TYPE_CHECKING:
+    from cstool.core.ingest.parser import RowParser
 
 SUPPORTED = {"ident", "text", "channel", "priority", "status", "time", "whole", "tags"}
 _MISS = object()
@@ -32,14 +37,14 @@ class SlowPath(Exception):
     """This row needs the general converter."""
 
 
-def _memo(cache: dict, conv: Callable[[str], str | None], value: str):
+def _memo(cache: dict[str, str | None], conv: Callable[[str], str | None], value: str) -> str | None:
     result = conv(value)  # ValueError -> the caller turns it into SlowPath
     if len(cache) < 10_000:
         cache[value] = result
     return result
 
 
-def _tags_json(cache: dict, cell: str) -> str:
+def _tags_json(cache: dict[str, str], cell: str) -> str:
     tags = convert.split_tags([(cell, None)])
     text = json.dumps(tags, ensure_ascii=False) if tags else "[]"
     if len(cache) < 10_000:
@@ -51,7 +56,7 @@ def _whole(value: str) -> int | None:
     return int(value) if value.isdigit() else convert.whole(value)
 
 
-def compile_ticket_fast_path(parser, no_creation_finding: str) -> Callable | None:
+def compile_ticket_fast_path(parser: RowParser, no_creation_finding: str) -> FastPath | None:
     """The generated `fast(fields, raw) -> (row, findings)` for this parser, or None when the
     file needs something only the general converter does (vendor durations, satisfaction
     columns, vendor null sentinels, repeated extra headers). A code generator: it writes the
@@ -64,7 +69,7 @@ def compile_ticket_fast_path(parser, no_creation_finding: str) -> Callable | Non
     types = parser.types
     if any(types.get(name) not in SUPPORTED for name in binding.fields):
         return None
-    env: dict = {"SlowPath": SlowPath, "_MISS": _MISS, "_memo": _memo, "_whole": _whole, "json": json,
+    env: dict[str, Any] = {"SlowPath": SlowPath, "_MISS": _MISS, "_memo": _memo, "_whole": _whole, "json": json,
                  "dumps": json.JSONEncoder(ensure_ascii=False).encode,
                  "split_tags": convert.split_tags,
                  "W": binding.width, "MAXB": MAX_RECORD_BYTES, "AS_OF": parser.options.as_of,
@@ -94,10 +99,11 @@ def compile_ticket_fast_path(parser, no_creation_finding: str) -> Callable | Non
                    "row_hash": "''"})
     body.append("    return (" + ", ".join(values[n] for n in TICKET_ROW) + "), found")
     exec(compile("\n".join(body), f"<fast path for {parser.file}>", "exec"), env)  # noqa: S102 - our own code
-    return env["fast"]
+    fast: FastPath = env["fast"]
+    return fast
 
 
-def _field_code(parser, name: str, ftype: str, pos: int, env: dict) -> list[str]:
+def _field_code(parser: RowParser, name: str, ftype: str, pos: int, env: dict[str, Any]) -> list[str]:
     """The lines that convert field `name` from cell `pos` into `v_<name>` (inside the try)."""
     var = f"v_{name}"
     if ftype == "ident":
@@ -138,7 +144,7 @@ def _field_code(parser, name: str, ftype: str, pos: int, env: dict) -> list[str]
     return []  # tags: after the loop
 
 
-def _tags_code(parser, env: dict) -> list[str]:
+def _tags_code(parser: RowParser, env: dict[str, Any]) -> list[str]:
     """The lines that set `tags_json`."""
     if len(parser.tag_cells) == 1 and parser.tag_cells[0][1] is None:
         # one tags cell split on , or ; (the common case): the JSON of a cell is memoised
@@ -153,7 +159,9 @@ def _tags_code(parser, env: dict) -> list[str]:
 
 def _findings_code(out: dict[str, str], has_created: bool, no_creation_finding: str) -> list[str]:
     """The lines that set `resolution` and the data-quality `found` list (as kinds.ticket_findings)."""
-    get = lambda n: out.get(n, "None")  # noqa: E731
+    def get(name: str) -> str:
+        return out.get(name, "None")
+
     created, first = get("created_at"), get("first_response_at")
     body = [f"    resolution = {get('resolved_at')} if {get('resolved_at')} is not None else {get('closed_at')}",
             "    found = []",

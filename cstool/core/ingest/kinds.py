@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from cstool.core.ingest import convert
 from cstool.core.ingest.reader import RawRecord
-from cstool.core.ingest.records import FIELD_TYPES, Item, Summary, row_hash, to_row
+from cstool.core.ingest.records import FIELD_TYPES, Item, Reject, Summary, TicketTimes, row_hash, to_row
 from cstool.core.ingest.times import is_null
 from cstool.core.models import (
     DEFAULT_SCALES,
@@ -20,6 +20,7 @@ from cstool.core.models import (
     FINDING_RESPONSE_BEFORE_CREATED,
     SURVEY_KINDS,
     TICKET_TIME_FIELDS,
+    Record,
 )
 
 if TYPE_CHECKING:
@@ -31,18 +32,19 @@ CSAT_WORDS = {"extremely satisfied": 5, "extremely happy": 5, "very satisfied": 
               "extremely dissatisfied": 1, "extremely unhappy": 1, "very dissatisfied": 1}
 
 
-def _required(parser: RowParser, raw: RawRecord, values: dict, name: str, problems: list) -> None:
+def _required(parser: RowParser, raw: RawRecord, values: Record, name: str, problems: list[Reject]) -> None:
     if values.get(name) is None:
         positions = parser.binding.fields.get(name)
         problems.append(parser._reject(raw, positions[0] if positions else None,
                                        "MISSING REQUIRED FIELD", f"{name} is empty"))
 
 
-def _build_ticket(parser: RowParser, raw, values: dict, kept: dict, summary: Summary, ticket_times, problems):
+def _build_ticket(parser: RowParser, raw: RawRecord, values: Record, kept: Record, summary: Summary,
+                  ticket_times: TicketTimes, problems: list[Reject]) -> list[Item]:
     _required(parser, raw, values, "id", problems)
     if "created_at" in parser.binding.fields:
         _required(parser, raw, values, "created_at", problems)
-    reported: dict = {}
+    reported: dict[str, int] = {}
     for pos, spec in parser.binding.reported.items():
         try:
             seconds = convert.duration_seconds(raw.fields[pos], spec.unit)
@@ -80,7 +82,7 @@ def _build_ticket(parser: RowParser, raw, values: dict, kept: dict, summary: Sum
     return items
 
 
-def ticket_findings(t: dict, as_of: int | None) -> list[str]:
+def ticket_findings(t: Record, as_of: int | None) -> list[str]:
     """Data-quality findings (docs/semantics.md#data-quality-findings) of one ticket record; the order is fixed."""
     found = []
     created, first, resolution = t.get("created_at"), t.get("first_response_at"), t.get("resolution_at")
@@ -95,13 +97,15 @@ def ticket_findings(t: dict, as_of: int | None) -> list[str]:
     return found
 
 
-def _csat_from_ticket(parser: RowParser, raw, ticket: dict, problems) -> dict | None:
+def _csat_from_ticket(parser: RowParser, raw: RawRecord, ticket: Record, problems: list[Reject]) -> Record | None:
     pos = parser.binding.csat
+    assert pos is not None, "called for files with a satisfaction column"
     cell = raw.fields[pos].strip()
     low = cell.lower()
     if is_null(cell) or low in ("offered", "unoffered", "not offered"):
         return None
-    score, label = None, None
+    score: float | None = None
+    label = None
     if low in CSAT_WORDS:
         score = CSAT_WORDS[low]
     elif low.startswith(("good", "awesome")):
@@ -120,7 +124,8 @@ def _csat_from_ticket(parser: RowParser, raw, ticket: dict, problems) -> dict | 
             "comment": None, "submitted_at": when, "extra": {"from": parser.header[pos]}}
 
 
-def _survey(parser: RowParser, raw, values: dict, kept: dict, summary: Summary, ticket_times, problems):
+def _survey(parser: RowParser, raw: RawRecord, values: Record, kept: Record, summary: Summary,
+            ticket_times: TicketTimes, problems: list[Reject]) -> list[Item]:
     options = parser.options
     kind = options.survey_kind or (values.get("kind") or "").strip().lower() or None
     if kind not in SURVEY_KINDS:
@@ -130,7 +135,7 @@ def _survey(parser: RowParser, raw, values: dict, kept: dict, summary: Summary, 
                                        "or --kind)"))
         return []
     text = values.get("score")
-    if is_null(text):
+    if text is None or is_null(text):
         summary.skipped += 1
         return [Item("skip", "unanswered")]
     scale = options.scale or DEFAULT_SCALES[kind]
@@ -144,6 +149,7 @@ def _survey(parser: RowParser, raw, values: dict, kept: dict, summary: Summary, 
         except ValueError as exc:
             problems.append(parser._reject(raw, pos, "CAST", f"score={text!r}: {exc}"))
             return []
+        assert score is not None, "a null score was skipped above"
         if not scale[0] <= score <= scale[1]:
             problems.append(parser._reject(raw, pos, "CAST", f"score={text!r}: outside the "
                                            f"{kind} scale {scale[0]}-{scale[1]} (set --scale)"))
@@ -167,7 +173,8 @@ def _survey(parser: RowParser, raw, values: dict, kept: dict, summary: Summary, 
                             "extra": parser.extras(raw)}), (raw.number, raw.line, raw.raw))]
 
 
-def _event(parser: RowParser, raw, values: dict, kept: dict, summary: Summary, ticket_times, problems):
+def _event(parser: RowParser, raw: RawRecord, values: Record, kept: Record, summary: Summary,
+           ticket_times: TicketTimes, problems: list[Reject]) -> list[Item]:
     for name in ("ticket_id", "at", "type"):
         _required(parser, raw, values, name, problems)
     etype = (values.get("type") or "").strip().lower()
@@ -187,7 +194,8 @@ def _event(parser: RowParser, raw, values: dict, kept: dict, summary: Summary, t
                                              "value": value, "extra": parser.extras(raw)}))]
 
 
-def _customer(parser: RowParser, raw, values: dict, kept: dict, summary: Summary, ticket_times, problems):
+def _customer(parser: RowParser, raw: RawRecord, values: Record, kept: Record, summary: Summary,
+              ticket_times: TicketTimes, problems: list[Reject]) -> list[Item]:
     _required(parser, raw, values, "id", problems)
     if problems:
         return []

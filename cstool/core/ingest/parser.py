@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from itertools import chain
+from typing import Any
 
 from cstool.core.errors import DataError
 from cstool.core.ingest import convert
@@ -20,15 +21,18 @@ from cstool.core.ingest.presets import Preset
 from cstool.core.ingest.reader import MAX_RECORD_BYTES, CsvSource, RawRecord
 from cstool.core.ingest.records import (
     FIELD_TYPES,
+    FastPath,
     ImportOptions,
     Item,
+    Origin,
     RecordBatch,
     Reject,
     Summary,
+    TicketTimes,
 )
 from cstool.core.ingest.times import AmbiguousDates, TimeColumn, choose_layout
 from cstool.core.ingest.vocab import normalise_channel
-from cstool.core.models import FINDING_NO_CREATED_AT
+from cstool.core.models import FINDING_NO_CREATED_AT, Record, Row
 
 SAMPLE_SIZE = 500  # rows read before the time layouts are chosen
 _VOCAB = {"priority", "status", "channel"}
@@ -91,13 +95,13 @@ class RowParser:
         column = self.header[pos] if pos is not None else None
         return Reject(raw.number, raw.line, column, kind, message, raw.raw)
 
-    def fast_path(self):
+    def fast_path(self) -> FastPath | None:
         """The compiled converter for this file's rows, or None (see ingest.fastpath)."""
         return compile_ticket_fast_path(self, FINDING_NO_CREATED_AT)
 
-    def _plan(self) -> list[tuple]:
+    def _plan(self) -> list[tuple[str, int, Callable[[str], Any], str]]:
         """(name, position, converter, kind) per bound field, built once per file."""
-        plan = []
+        plan: list[tuple[str, int, Callable[[str], Any], str]] = []
         for name, positions in self.binding.fields.items():
             ftype = self.types.get(name, "text")
             if ftype == "tags":
@@ -108,10 +112,10 @@ class RowParser:
                 plan.append((name, positions[0], _SIMPLE[ftype], "vocab" if ftype in _VOCAB else "plain"))
         return plan
 
-    def values(self, raw: RawRecord) -> tuple[dict, dict, list[Reject]]:
+    def values(self, raw: RawRecord) -> tuple[Record, Record, list[Reject]]:
         """Canonical values, raw text of interpreted values, and CAST rejects."""
-        out: dict = {}
-        kept: dict = {}
+        out: Record = {}
+        kept: Record = {}
         problems: list[Reject] = []
         fields = raw.fields
         nulls = self.nulls
@@ -136,8 +140,8 @@ class RowParser:
             out["tags"] = convert.split_tags([(fields[p], sep) for p, sep in self.tag_cells])
         return out, kept, problems
 
-    def extras(self, raw: RawRecord) -> dict:
-        extra: dict = {}
+    def extras(self, raw: RawRecord) -> Record:
+        extra: Record = {}
         for pos, name in self.binding.extra.items():
             value = raw.fields[pos]
             if value == "":
@@ -156,7 +160,7 @@ def parse_rows(source: CsvSource, parser: RowParser, summary: Summary,
     compiled fast path and `batched`, its records come as Item("batch", RecordBatch) of a
     chunk of the file each (in file order with the other items).
     Duplicate keys are the store's to find (it sees every row without holding them all)."""
-    head: list[tuple] = []
+    head: list[tuple[int, int, list[str], str]] = []
     for chunk in source.chunks:
         head.extend(chunk)
         if len(head) >= SAMPLE_SIZE:
@@ -169,8 +173,8 @@ def parse_rows(source: CsvSource, parser: RowParser, summary: Summary,
             for r in chunk:
                 yield from _one(parser, RawRecord(*r), summary, ticket_times, fast)
             continue
-        rows: list[tuple] = []
-        origins: list[tuple] = []
+        rows: list[Row] = []
+        origins: list[Origin] = []
         for number, line, fields, raw in chunk:
             try:
                 row, findings = fast(fields, raw)
@@ -187,7 +191,8 @@ def parse_rows(source: CsvSource, parser: RowParser, summary: Summary,
             yield Item("batch", RecordBatch(rows, origins, []))
 
 
-def _one(parser: RowParser, raw: RawRecord, summary: Summary, ticket_times, fast) -> Iterator[Item]:
+def _one(parser: RowParser, raw: RawRecord, summary: Summary, ticket_times: TicketTimes,
+         fast: FastPath | None) -> Iterator[Item]:
     """The items of one record: through the fast path if it takes it, else the general converter."""
     if fast is not None:
         try:

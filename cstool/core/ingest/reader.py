@@ -13,7 +13,7 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any, NoReturn
 
 from cstool.core.errors import DataError
 
@@ -22,7 +22,9 @@ _DELIMITERS = (",", ";", "\t", "|")
 csv.field_size_limit(1 << 30)
 
 
-def _c1_passthrough(exc: UnicodeDecodeError):
+def _c1_passthrough(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
     byte = exc.object[exc.start]
     if 0x80 <= byte <= 0x9F:
         return chr(byte), exc.start + 1
@@ -74,7 +76,7 @@ class _Lines:
         self.offset += sum(map(len, raw))
         return text
 
-    def _fail(self, raw: list[bytes]):
+    def _fail(self, raw: list[bytes]) -> NoReturn:
         offset = self.offset
         for number, line in enumerate(raw, self.number + 1):
             try:
@@ -84,6 +86,8 @@ class _Lines:
                 raise DataError(f"{self.name}: line {number}, byte offset {offset + exc.start}: cannot decode "
                                 f"byte 0x{line[exc.start]:02x} as {self.encoding}{hint}") from None
             offset += len(line)
+        raise DataError(f"{self.name}: lines {self.number + 1}-{self.number + len(raw)}: cannot decode them as "
+                        f"{self.encoding}")
 
 
 def _sniff_encoding(stream: IO[bytes], requested: str | None) -> tuple[str, int, IO[bytes]]:
@@ -107,7 +111,7 @@ class _Prepend(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: Any) -> int:
         if self.head:
             n = min(len(buffer), len(self.head))
             buffer[:n], self.head = self.head[:n], self.head[n:]
@@ -171,7 +175,7 @@ class _LineTracker:
         self.chunk, self.index = self.lines.chunk(1), 0
         return self.chunk
 
-    def __iter__(self):
+    def __iter__(self) -> _LineTracker:
         return self
 
     def __next__(self) -> str:
@@ -191,7 +195,7 @@ class _LineTracker:
         return raw
 
 
-def _record_chunks(tracker: _LineTracker, reader, delim: str, name: str,
+def _record_chunks(tracker: _LineTracker, reader: Iterator[list[str]], delim: str, name: str,
                    blank_lines: list[int]) -> Iterator[list[tuple[int, int, list[str], str]]]:
     """Records as chunks of (number, starting line, fields, raw text). A line with no quote
     character and no stray carriage return is split on the delimiter directly (what csv would

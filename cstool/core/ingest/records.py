@@ -7,9 +7,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from cstool.core.models import JSON_FIELDS, ROWS, TICKET_TIME_FIELDS
+from cstool.core.models import JSON_FIELDS, ROWS, TICKET_TIME_FIELDS, Record, Row
+
+Origin = tuple[int, int, str]          # (record number, starting line, raw text) of a source row
+TicketTimes = Callable[[str], int | None]  # ticket id -> its resolution (else creation) instant
+FastPath = Callable[[list[str], str], tuple[Row, list[str]]]  # (fields, raw text) -> (row, findings)
 
 # The type of each canonical field, per kind of file (how its text is converted).
 FIELD_TYPES = {
@@ -53,7 +59,7 @@ class Summary:
     rows_read: int = 0
     rejected: int = 0
     skipped: int = 0
-    findings: Counter = field(default_factory=Counter)
+    findings: Counter[str] = field(default_factory=Counter)
     surveys_derived: int = 0
     events_derived: int = 0
     layouts: dict[str, str] = field(default_factory=dict)
@@ -66,8 +72,8 @@ class Item:
     source row, for rejects the store may still raise (duplicate keys)."""
 
     kind: str
-    value: object
-    origin: tuple | None = None
+    value: Any                      # a Row, a Reject, a RecordBatch or the reason of a skip
+    origin: Origin | None = None
 
 
 @dataclass
@@ -75,12 +81,12 @@ class RecordBatch:
     """Many records of the file's own kind at once, plus any items that came after them;
     `origins[i]` (record number, line, raw text) belongs to `rows[i]`."""
 
-    rows: list[tuple]
-    origins: list[tuple]
+    rows: list[Row]
+    origins: list[Origin]
     others: list[Item]
 
 
-def to_row(kind: str, record: dict) -> tuple:
+def to_row(kind: str, record: Record) -> Row:
     """A record dict -> its row tuple in storage order, JSON fields serialised, hash filled."""
     values = []
     for name in ROWS[kind]:
@@ -95,9 +101,9 @@ def to_row(kind: str, record: dict) -> tuple:
     return tuple(values)
 
 
-def row_hash(values) -> str:
+def row_hash(values: object) -> str:
     return hashlib.blake2b(repr(values).encode(), digest_size=12).hexdigest()
 
 
-def dumps(value) -> str | None:
+def dumps(value: object) -> str | None:
     return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else None

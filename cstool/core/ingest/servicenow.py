@@ -30,7 +30,7 @@ def group_incidents(items: Iterator[Item], summary: Summary) -> Iterator[Item]:
     current: list[Item] = []
     done: set[str] = set()
 
-    def flush():
+    def flush() -> list[Item]:
         rows = sorted(current, key=_mod_count)
         latest = rows[-1]
         summary.skipped += len(rows) - 1
@@ -60,7 +60,7 @@ def group_incidents(items: Iterator[Item], summary: Summary) -> Iterator[Item]:
             current = []
         if ticket_id in done:
             summary.rejected += 1
-            number, line, raw = item.origin
+            number, line, raw = item.origin or (0, 0, "")
             yield Item("reject", Reject(number, line, "number", "DUPLICATE KEY IN FILE",
                                         f"incident {ticket_id} reappears after other incidents; sort the "
                                         "extract by number", raw))

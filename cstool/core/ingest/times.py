@@ -83,7 +83,8 @@ def _dateutil(dayfirst: bool) -> Callable[[str], datetime]:
 
     def parse(value: str) -> datetime:
         try:
-            return parser.parse(value, dayfirst=dayfirst)
+            parsed: datetime = parser.parse(value, dayfirst=dayfirst)
+            return parsed
         except (parser.ParserError, OverflowError) as exc:
             raise ValueError(str(exc)) from None
 

@@ -75,7 +75,8 @@ class BusinessCalendar:
         self.name = spec.name
         self.zone = ZoneInfo(spec.timezone)
         self.always_open = spec.hours == ALWAYS_OPEN.hours and not spec.holidays and not spec.holiday_country
-        self._lo = self._hi = None            # ordinals of the first and last indexed local dates
+        self._built = False
+        self._lo = self._hi = 0               # ordinals of the first and last indexed local dates
         self._midnights: list[int] = []       # UTC instant of each indexed local midnight (+1 past the end)
         self._cum: list[int] = []             # business seconds before each indexed day (+1 past the end)
         self._windows: list[tuple[tuple[int, int], ...]] = []
@@ -121,7 +122,7 @@ class BusinessCalendar:
         return int(dt.timestamp())
 
     def _build(self, lo: int, hi: int) -> None:
-        self._lo, self._hi = lo, hi
+        self._built, self._lo, self._hi = True, lo, hi
         self._midnights, self._cum, self._windows = [], [0], []
         total = 0
         for ordinal in range(lo, hi + 1):
@@ -138,9 +139,9 @@ class BusinessCalendar:
     def _ensure(self, t: int, ahead_days: int = 0) -> None:
         ordinal = self._ordinal(t)
         lo, hi = ordinal - 2, ordinal + ahead_days + 2
-        if self._lo is not None and self._lo <= lo and hi <= self._hi:
+        if self._built and self._lo <= lo and hi <= self._hi:
             return
-        if self._lo is not None:
+        if self._built:
             lo, hi = min(lo, self._lo), max(hi, self._hi)
         self._build(lo - 30, hi + 400)
 

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from collections.abc import Sequence
 from typing import Any
 
+from cstool.core.models import ClockMode, ClockState, Event, Record
 from cstool.core.sla.calendar import BusinessCalendar
 from cstool.core.sla.duration import Duration
 from cstool.core.sla.policy import Policy
@@ -29,6 +31,8 @@ from cstool.core.tickets import CLOSED_STATUSES as CLOSED
 # `sla check` and the escalation queues).
 STATES = ("breached", "at_risk", "paused", "running", "met", "n/a")
 URGENCY = {state: rank for rank, state in enumerate(STATES)}
+Timeline = list[tuple[int, str]]        # (instant, status) changes, from creation on
+Span = tuple[int, int | None]           # [start, end) of a running or paused interval; None = open-ended
 
 
 @dataclass
@@ -47,18 +51,18 @@ class Clock:
     elapsed_business_seconds: int
     paused_seconds: int
     pauses: list[tuple[int, int | None]] = field(default_factory=list)
-    mode: str = "running"           # stopped | running | paused | n/a
+    mode: ClockMode = "running"
     elapsed_since: int | None = None  # running: start of the open segment (elapsed counted before it)
 
 
 @dataclass
 class Evaluation:
-    state: str                      # met | breached | at_risk | running | paused | n/a
+    state: ClockState
     remaining_seconds: int | None   # business seconds; negative when breached
     elapsed_business_seconds: int
 
 
-def status_timeline(ticket: dict, events: list[tuple[int, str, str]], horizon: int | None) -> list[tuple[int, str]]:
+def status_timeline(ticket: Record, events: Sequence[Event], horizon: int | None) -> Timeline:
     """(instant, status) changes up to the horizon, starting at creation."""
     created = ticket["created_at"]
     changes = [(at, value) for at, kind, value in events if kind == "status" and (horizon is None or at <= horizon)]
@@ -66,15 +70,18 @@ def status_timeline(ticket: dict, events: list[tuple[int, str, str]], horizon: i
         changes = [(created, "open")]
         resolved = ticket.get("resolution_at")
         if resolved is not None and (horizon is None or resolved <= horizon):
-            changes.append((resolved, ticket.get("status") if ticket.get("status") in CLOSED else "solved"))
+            status = ticket.get("status")
+            changes.append((resolved, status if status in CLOSED else "solved"))
     if changes[0][0] > created:
         changes.insert(0, (created, "new"))
     return changes
 
 
-def _segments(timeline, start: int, stop: int | None, stopping: set[str]):
+def _segments(timeline: Timeline, start: int, stop: int | None, stopping: set[str]
+              ) -> tuple[list[Span], list[Span]]:
     """Running intervals [s, e) within [start, stop), and the paused ones; e None = open-ended."""
-    running, paused = [], []
+    running: list[Span] = []
+    paused: list[Span] = []
     for i, (at, status) in enumerate(timeline):
         end = timeline[i + 1][0] if i + 1 < len(timeline) else None
         s = max(at, start)
@@ -87,7 +94,7 @@ def _segments(timeline, start: int, stop: int | None, stopping: set[str]):
     return running, paused
 
 
-def _deadline(calendar: BusinessCalendar, running, target: int) -> int | None:
+def _deadline(calendar: BusinessCalendar, running: list[Span], target: int) -> int | None:
     remaining = target
     for s, e in running:
         if e is None:
@@ -105,7 +112,7 @@ def _label(target: Duration | None) -> str:
 
 
 def _clock(calendar: BusinessCalendar, policy: Policy, matched: str, metric: str, cycle: int, target: Duration | None,
-           timeline, start: int | None, stop: int | None) -> Clock:
+           timeline: Timeline, start: int | None, stop: int | None) -> Clock:
     base: dict[str, Any] = {"metric": metric, "cycle": cycle, "policy": policy.name, "matched": matched,
                             "calendar": calendar.name, "target": _label(target), "started_at": start,
                             "stopped_at": stop}
@@ -127,8 +134,8 @@ def _clock(calendar: BusinessCalendar, policy: Policy, matched: str, metric: str
     risk = _deadline(calendar, running, max(target_seconds - threshold, 0))
     closed_spent = sum(calendar.between(s, e) for s, e in running if e is not None)
     open_segment = running[-1][0] if running and running[-1][1] is None else None
-    mode = "stopped" if stop is not None else ("running" if open_segment is not None else "paused")
-    if mode == "stopped" and due is None:
+    mode: ClockMode = "stopped" if stop is not None else ("running" if open_segment is not None else "paused")
+    if stop is not None and due is None:
         due = calendar.add(stop, target_seconds - closed_spent) if closed_spent <= target_seconds else stop
     pauses = [(s, e) for s, e in paused]
     paused_seconds = sum(e - s for s, e in pauses if e is not None)
@@ -136,11 +143,12 @@ def _clock(calendar: BusinessCalendar, policy: Policy, matched: str, metric: str
                  paused_seconds=paused_seconds, pauses=pauses, mode=mode, elapsed_since=open_segment)
 
 
-def _cycles(events, first_reply: int | None, horizon: int | None):
+def _cycles(events: Sequence[Event], first_reply: int | None, horizon: int | None) -> list[Span]:
     """(start, stop) of every next-response cycle after the first agent reply."""
     if first_reply is None:
         return []
-    cycles, waiting = [], None
+    cycles: list[Span] = []
+    waiting: int | None = None
     for at, kind, _value in events:
         if horizon is not None and at > horizon:
             break
@@ -156,7 +164,7 @@ def _cycles(events, first_reply: int | None, horizon: int | None):
     return cycles
 
 
-def compute_clocks(ticket: dict, events: list[tuple[int, str, str]], policy: Policy, matched: str,
+def compute_clocks(ticket: Record, events: Sequence[Event], policy: Policy, matched: str,
                    calendar: BusinessCalendar, horizon: int | None = None) -> list[Clock]:
     """Every clock of one ticket. `events` are (instant, type, value) sorted by instant;
     `horizon` ignores what happened after it (None: everything known)."""
@@ -192,21 +200,26 @@ def evaluate(clock: Clock, calendar: BusinessCalendar, as_of: int) -> Evaluation
     """The clock's state at `as_of` (which must not precede the data it was computed from)."""
     if clock.mode == "n/a":
         return Evaluation("n/a", None, 0)
-    target = clock.target_seconds
+    target, due = clock.target_seconds, clock.due_at
+    assert target is not None, "only n/a clocks have no target"
     if clock.mode == "stopped":
+        stopped = clock.stopped_at
+        assert stopped is not None and due is not None, "a stopped clock has a stop and a deadline"
         elapsed = clock.elapsed_business_seconds
-        breached = clock.stopped_at > clock.due_at
-        remaining = target - elapsed if not breached else -calendar.between(clock.due_at, clock.stopped_at)
+        breached = stopped > due
+        remaining = target - elapsed if not breached else -calendar.between(due, stopped)
         return Evaluation("breached" if breached else "met", remaining, elapsed)
     if clock.mode == "paused":
         elapsed = clock.elapsed_business_seconds
-        if clock.due_at is not None and as_of > clock.due_at:
+        if due is not None and as_of > due:
             return Evaluation("breached", target - elapsed, elapsed)
         return Evaluation("paused", target - elapsed, elapsed)
-    elapsed = clock.elapsed_business_seconds + calendar.between(clock.elapsed_since, max(as_of, clock.elapsed_since))
-    if as_of > clock.due_at:
-        return Evaluation("breached", -calendar.between(clock.due_at, as_of), elapsed)
-    remaining = calendar.between(as_of, clock.due_at)
+    since = clock.elapsed_since
+    assert since is not None and due is not None, "a running clock has an open segment and a deadline"
+    elapsed = clock.elapsed_business_seconds + calendar.between(since, max(as_of, since))
+    if as_of > due:
+        return Evaluation("breached", -calendar.between(due, as_of), elapsed)
+    remaining = calendar.between(as_of, due)
     if clock.risk_at is not None and as_of > clock.risk_at:
         return Evaluation("at_risk", remaining, elapsed)
     return Evaluation("running", remaining, elapsed)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from cstool.core.models import Record
 
 from cstool.core.sla.duration import Duration
 
@@ -23,7 +26,7 @@ class Policy:
     targets: dict[str, dict[str, Duration]]
 
 
-def _matches(ticket: dict, field_name: str, accepted: tuple[str, ...]) -> bool:
+def _matches(ticket: Record, field_name: str, accepted: tuple[str, ...]) -> bool:
     value = ticket.get(field_name)
     wanted = {a.lower() for a in accepted}
     if isinstance(value, (list, tuple)):
@@ -31,7 +34,7 @@ def _matches(ticket: dict, field_name: str, accepted: tuple[str, ...]) -> bool:
     return value is not None and str(value).lower() in wanted
 
 
-def match_policy(policies: tuple[Policy, ...], ticket: dict) -> tuple[Policy, str]:
+def match_policy(policies: tuple[Policy, ...], ticket: Record) -> tuple[Policy, str]:
     """The first policy whose every `when` condition holds (case-insensitive, list = any of),
     and the reason in words. The last policy has no conditions, so one always matches."""
     for policy in policies:
@@ -42,7 +45,7 @@ def match_policy(policies: tuple[Policy, ...], ticket: dict) -> tuple[Policy, st
     raise ValueError("no SLA policy matches and there is no default policy")
 
 
-def policies_fingerprint(policies: tuple[Policy, ...], calendars: dict) -> str:
+def policies_fingerprint(policies: tuple[Policy, ...], calendars: Mapping[str, object]) -> str:
     """A stable hash of everything that changes clock results; stored with each clock."""
     import hashlib
 
