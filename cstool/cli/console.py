@@ -22,8 +22,9 @@ def _console(stream) -> Console:
     if not is_tty:
         width = int(os.environ.get("COLUMNS", "0") or 0) or 200
     plain = bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb" or not is_tty
-    extra = {"color_system": None} if plain else {}
-    return Console(file=stream, width=width, highlight=False, soft_wrap=False, emoji=False, **extra)
+    if plain:
+        return Console(file=stream, width=width, highlight=False, soft_wrap=False, emoji=False, color_system=None)
+    return Console(file=stream, width=width, highlight=False, soft_wrap=False, emoji=False)
 
 
 def out_console() -> Console:

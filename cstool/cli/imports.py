@@ -240,7 +240,7 @@ def _register(kind: str, extra: list[inspect.Parameter], help_text: str) -> None
         _run(kind, **kwargs)
 
     params = [FILES, *extra, *COMMON]
-    handler.__signature__ = inspect.Signature(params)
+    handler.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     handler.__annotations__ = {p.name: p.annotation for p in params}
     handler.__doc__ = f"{help_text}\n\nExample:\n\n{EXAMPLES[kind]}"
     handler.__name__ = f"import_{kind}"

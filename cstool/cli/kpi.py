@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -11,13 +11,13 @@ from cstool.cli.common import AsOfOpt, FormatOpt, command, parse_instant, state
 from cstool.cli.console import out_console
 from cstool.core.errors import UsageError
 from cstool.core.formats import DAY_SECONDS
-from cstool.render import Column, Format
+from cstool.core.models import KpiDocument
+from cstool.render import Format
 from cstool.render.machine import write_csv, write_json
-from cstool.render.values import iso_instant, local_time
+from cstool.render.values import local_time
 
 app = typer.Typer()
 TREND_DAYS = 120  # the table view draws daily sparklines for periods up to this long
-CSV_COLUMNS = [Column(k, k) for k in ("group", "metric", "value", "n", "low_sample", "previous", "delta")]
 
 
 def _period(since, until, period, as_of: int, tz: str, first) -> tuple[int, int]:
@@ -90,26 +90,14 @@ def kpi(
     _emit(doc, fmt, tz, title, trend, issues)
 
 
-def _machine(doc: dict, tz: str) -> dict:
-    out = {**doc, "since": iso_instant(doc["since"], tz), "until": iso_instant(doc["until"], tz)}
-    if doc["previous"]:
-        out["previous"] = {**doc["previous"], "since": iso_instant(doc["previous"]["since"], tz),
-                           "until": iso_instant(doc["previous"]["until"], tz)}
-    return out
-
-
-def _emit(doc: dict, fmt: Format, tz: str, title: str, trend, issues) -> None:
+def _emit(doc: KpiDocument, fmt: Format, tz: str, title: str, trend: dict[str, list[float | None]] | None,
+          issues: list[dict[str, Any]] | None) -> None:
     from cstool.render import kpi as view
 
     if fmt is Format.json:
-        write_json(_machine(doc, tz), sys.stdout)
+        write_json(view.json_document(doc, tz), sys.stdout)
     elif fmt is Format.csv:
-        prev = doc["previous"] or {}
-        rows = [{"group": "", "metric": k, **v, "previous": prev.get("metrics", {}).get(k, {}).get("value"),
-                 "delta": prev.get("delta", {}).get(k)} for k, v in doc["metrics"].items()]
-        rows += [{"group": view.group_label(g["key"]), "metric": k, **v} for g in doc["groups"]
-                 for k, v in g["metrics"].items()]
-        write_csv(rows, CSV_COLUMNS, sys.stdout)
+        write_csv(view.csv_rows(doc), view.CSV_COLUMNS, sys.stdout)
     elif fmt is Format.markdown:
         sys.stdout.write(view.markdown(doc, title))
     elif fmt is Format.html:

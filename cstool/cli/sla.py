@@ -98,9 +98,9 @@ def show(ticket: Annotated[str, typer.Argument(help="Ticket id (or SOURCE:ID).")
     config = app_state.settings().config
     when = parse_instant(as_of, config.timezone)
     with app_state.open_store(create=False) as store:
-        ticket, clocks = explain_ticket(store, SlaEngine(config), ticket, when)
+        record, clocks = explain_ticket(store, SlaEngine(config), ticket, when)
     tz = config.timezone
     if fmt is Format.json:
         write_json(view.show_document(clocks, tz), sys.stdout)
         return
-    view.print_clocks(out_console(), ticket, clocks, tz, when)
+    view.print_clocks(out_console(), record, clocks, tz, when)

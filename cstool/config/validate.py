@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cstool.config.defaults import MAIL_SECURITY, POLICY_DEFAULTS, SSL_PORT, default_of
@@ -68,7 +68,7 @@ class _Validator:
     def __init__(self, source: str):
         self.source = source
 
-    def fail(self, table: str, key: str, value: Any, expected: str):
+    def fail(self, table: str, key: str, value: Any, expected: str) -> NoReturn:
         where = f"[{table}] " if table else ""
         raise ConfigError(f"{self.source}: {where}{key} = {value!r}: expected {expected}")
 
@@ -167,9 +167,9 @@ class _Validator:
         table = f"sla.policies.{index + 1}"
         self.keys(table, data, ("name", "when", "calendar", "at_risk", "pause", "targets"))
         name = self.string(table, data, "name", f"policy {index + 1}")
-        when = {}
+        when: dict[str, tuple[str, ...]] = {}
         for field_name in self.table(table, data, "when", TICKET_FIELDS):
-            when[field_name] = self.strings(f"{table}.when", data["when"], field_name)
+            when[field_name] = self.strings(f"{table}.when", data["when"], field_name) or ()
         data = {**POLICY_DEFAULTS, **data}
         calendar = self.string(table, data, "calendar", None)
         if calendar not in calendars:
@@ -179,9 +179,9 @@ class _Validator:
             at_risk = parse_share(at_risk_text)
         except ValueError:
             self.fail(table, "at_risk", at_risk_text, "a share such as \"25%\" or a duration such as \"1h\"")
-        pause = {}
+        pause: dict[str, tuple[str, ...]] = {}
         for metric in self.table(table, data, "pause", METRICS):
-            pause[metric] = self.strings(f"{table}.pause", data["pause"], metric, STATUSES)
+            pause[metric] = self.strings(f"{table}.pause", data["pause"], metric, STATUSES) or ()
         targets = {}
         for priority, metrics in self.table(table, data, "targets", PRIORITIES).items():
             sub = f"{table}.targets.{priority}"

@@ -9,8 +9,8 @@ to two decimals; every figure comes with its sample size `n`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from cstool.core.formats import DAY_SECONDS
@@ -280,7 +280,8 @@ def sla_kpis(clocks: list[Record], since: int, until: int) -> dict[str, Figure]:
     return sla_figures(sla_counts(clocks, since, until))
 
 
-def backlog_at_ends(intervals: Iterable[tuple[int | None, int | None]], ends: list[int]) -> tuple[list[int], list[list[int]]]:
+def backlog_at_ends(intervals: Iterable[tuple[int | None, int | None]], ends: list[int]
+                    ) -> tuple[list[int], list[list[int]]]:
     """For ticket intervals (created_at or None, left_at or None: open from creation until it
     left), how many are open at each of the sorted period `ends` (open at E: created before E,
     not yet left at E), and per end the count in each backlog age bucket."""

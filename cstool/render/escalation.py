@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from cstool.core.models import QueueEntry
 from cstool.render import Column
 from cstool.render.table import print_table
 from cstool.render.values import iso_instant, time_left
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 ESCALATION_COLUMNS = [Column("ticket_id", "Ticket", "id"), Column("customer", "Customer (tier)", "id"),
                       Column("priority", "Priority"), Column("team", "Team"), Column("assignee", "Assignee"),
@@ -15,14 +21,14 @@ ESCALATION_MACHINE = [Column(k, k) for k in ("tier", "source", "ticket_id", "sub
                                               "remaining_seconds", "overdue_seconds", "reasons")]
 
 
-def clock_text(entry: dict) -> str:
+def clock_text(entry: QueueEntry) -> str:
     """`resolution: overdue 11d 6h` or `first_response: 2h left` for the clock that matters."""
     if entry["metric"] is None or entry["remaining_seconds"] is None:
         return ""
     return f"{entry['metric']}: {time_left(entry['overdue_seconds'] or None, max(entry['remaining_seconds'], 0))}"
 
 
-def queue_records(queue: list[dict], tz: str) -> list[dict]:
+def queue_records(queue: list[QueueEntry], tz: str) -> list[dict[str, Any]]:
     """The queue as json records: instants in ISO-8601, without the internal tier rank."""
     rows = [{**e, "due_at": iso_instant(e["due_at"], tz)} for e in queue]
     for row in rows:
@@ -30,12 +36,13 @@ def queue_records(queue: list[dict], tz: str) -> list[dict]:
     return rows
 
 
-def csv_records(queue: list[dict], tz: str) -> list[dict]:
+def csv_records(queue: list[QueueEntry], tz: str) -> list[dict[str, Any]]:
     """As `queue_records`, with the reasons as their texts."""
     return [{**r, "reasons": [x["text"] for x in r["reasons"]]} for r in queue_records(queue, tz)]
 
 
-def print_queues(console, queue: list[dict], tiers: list[str], tz: str, limit: int, new_only: bool) -> None:
+def print_queues(console: Console, queue: list[QueueEntry], tiers: list[str], tz: str, limit: int,
+                 new_only: bool) -> None:
     """One table per tier (highest first), at most `limit` rows each (0 = all)."""
     for name in tiers:
         entries = [e for e in queue if e["tier"] == name]

@@ -4,15 +4,43 @@ issues; and as Markdown or HTML tables for pasting into a wiki or an e-mail."""
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING, Any
 
 from cstool.core.kpi import HEADLINE, better
-from cstool.render.values import change, figure, figure_kind
+from cstool.core.models import FigureDoc, KpiDocument
+from cstool.render import Column
+from cstool.render.values import change, figure, figure_kind, iso_instant
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from rich.console import Console
+
+CSV_COLUMNS = [Column(k, k) for k in ("group", "metric", "value", "n", "low_sample", "previous", "delta")]
 SPARKS = "▁▂▃▄▅▆▇█"
 GROUP_COLUMNS = ("tickets_created", "tickets_resolved", "backlog", "first_response_median_s", "sla_resolution_pct",
                  "csat_pct", "fcr_pct", "reopen_pct")
 LOW_SAMPLE_NOTE = "* fewer than 30 observations"
 TABLE = "<table border=\"1\" cellpadding=\"4\" cellspacing=\"0\">"
+
+
+def json_document(doc: KpiDocument, tz: str) -> dict[str, Any]:
+    """The document with its period bounds in ISO-8601."""
+    out: dict[str, Any] = {**doc, "since": iso_instant(doc["since"], tz), "until": iso_instant(doc["until"], tz)}
+    if doc["previous"]:
+        out["previous"] = {**doc["previous"], "since": iso_instant(doc["previous"]["since"], tz),
+                           "until": iso_instant(doc["previous"]["until"], tz)}
+    return out
+
+
+def csv_rows(doc: KpiDocument) -> list[dict[str, Any]]:
+    """One row per figure: the period's (with previous value and change), then each group's."""
+    prev = doc["previous"]
+    rows: list[dict[str, Any]] = [
+        {"group": "", "metric": k, **v, "previous": prev["metrics"][k]["value"] if prev else None,
+         "delta": prev["delta"].get(k) if prev else None} for k, v in doc["metrics"].items()]
+    rows += [{"group": group_label(g["key"]), "metric": k, **v} for g in doc["groups"] for k, v in g["metrics"].items()]
+    return rows
 
 
 def sparkline(values: list[float | None]) -> str:
@@ -29,7 +57,7 @@ def show(key: str, value) -> str:
     return figure(value, figure_kind(key))
 
 
-def marked(key: str, fig: dict) -> str:
+def marked(key: str, fig: FigureDoc) -> str:
     """A figure with ` *` when it comes from fewer than 30 observations."""
     return show(key, fig["value"]) + (" *" if fig["low_sample"] else "")
 
@@ -42,13 +70,13 @@ def change_style(key: str, delta) -> str:
     return "" if good is None else ("green" if good else "red")
 
 
-def group_label(key: dict) -> str:
+def group_label(key: dict[str, str]) -> str:
     return ", ".join(f"{k}={v}" for k, v in key.items())
 
 
-def figure_rows(doc: dict, keys=None) -> list[tuple[str, str, int, str, object]]:
+def figure_rows(doc: KpiDocument, keys: Iterable[str] | None = None) -> list[tuple[str, str, int, str, float | None]]:
     """(key, figure marked, n, previous figure or '', delta or None) for `keys` (default: all)."""
-    prev = doc.get("previous") or {}
+    prev = doc["previous"]
     rows = []
     for key in keys or doc["metrics"]:
         fig = doc["metrics"][key]
@@ -57,7 +85,7 @@ def figure_rows(doc: dict, keys=None) -> list[tuple[str, str, int, str, object]]
     return rows
 
 
-def markdown(doc: dict, title: str) -> str:
+def markdown(doc: KpiDocument, title: str) -> str:
     lines = [f"## {title}", "", "| metric | value | n | previous | change |", "|---|---:|---:|---:|---:|"]
     for key, value, n, before, delta in figure_rows(doc):
         lines.append(f"| {key} | {value} | {n} | {before} | {'' if delta is None else delta} |")
@@ -70,7 +98,7 @@ def markdown(doc: dict, title: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def html_report(doc: dict, title: str) -> str:
+def html_report(doc: KpiDocument, title: str) -> str:
     esc = html.escape
     rows = [f"<tr><td>{esc(key)}</td><td>{esc(value)}</td><td>{n}</td><td>{esc(before)}</td></tr>"
             for key, value, n, before, _ in figure_rows(doc)]
@@ -86,7 +114,8 @@ def html_report(doc: dict, title: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def print_kpis(console, doc: dict, title: str, trend, issues) -> None:
+def print_kpis(console: Console, doc: KpiDocument, title: str, trend: dict[str, list[float | None]] | None,
+               issues: list[dict[str, Any]] | None) -> None:
     """The table view: headline with changes and daily sparklines, every figure, groups, top issues."""
     from rich.panel import Panel
     from rich.table import Table
@@ -96,9 +125,8 @@ def print_kpis(console, doc: dict, title: str, trend, issues) -> None:
         return Text(change(delta, figure_kind(key)), style=change_style(key, delta) if delta is not None else "")
 
     head = Table(box=None, header_style="bold")
-    for name, justify in (("Headline", "left"), ("Value", "right"), ("n", "right"), ("Previous", "right"),
-                          ("Change", "right"), ("Daily trend", "left")):
-        head.add_column(name, justify=justify)
+    for name in ("Headline", "Value", "n", "Previous", "Change", "Daily trend"):
+        head.add_column(name, justify="left" if name in ("Headline", "Daily trend") else "right")
     for key, value, n, before, delta in figure_rows(doc, HEADLINE):
         head.add_row(key, value, f"{n:,}", before, changed(key, delta),
                      sparkline(trend[key]) if trend and key in trend else "")

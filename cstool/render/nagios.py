@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from cstool.core.models import SlaCounts, SlaFinding
 from cstool.render.sla import left
 
 OK, WARNING, CRITICAL, UNKNOWN = 0, 1, 2, 3
 LABELS = {OK: "OK", WARNING: "WARNING", CRITICAL: "CRITICAL", UNKNOWN: "UNKNOWN"}
 
 
-def nagios_status(counts: dict, findings: list[dict], details: int = 10) -> tuple[int, str]:
+def nagios_status(counts: SlaCounts, findings: list[SlaFinding], details: int = 10) -> tuple[int, str]:
     """(exit code, text): CRITICAL when anything is breached, WARNING when at risk, else OK."""
     code = CRITICAL if counts["breached"] else WARNING if counts["at_risk"] else OK
     summary = (f"{counts['breached']} breached, {counts['at_risk']} at risk of {counts['open']} open tickets"

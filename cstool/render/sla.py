@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from cstool.core.models import SlaCounts, SlaFinding
 from cstool.render import Column
 from cstool.render.table import print_table
 from cstool.render.values import format_seconds, iso_instant, local_time, time_left
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 CHECK_COLUMNS = [Column("ticket_id", "Ticket", "id"), Column("subject", "Subject"), Column("priority", "Priority"),
                  Column("team", "Team"), Column("assignee", "Assignee"), Column("metric", "Metric"),
@@ -22,18 +28,18 @@ SHOW_COLUMNS = [Column("metric", "Metric"), Column("state", "State"), Column("ta
                 Column("remaining", "Left (business)"), Column("pauses", "Pause intervals")]
 
 
-def left(finding: dict, overdue_word: str = "overdue") -> str:
+def left(finding: SlaFinding, overdue_word: str = "overdue") -> str:
     """`overdue 6d 7h` for a breached clock, else `3h 10m left` (business time)."""
     overdue = finding["overdue_seconds"] if finding["state"] == "breached" else None
     return time_left(overdue, finding["remaining_seconds"], overdue_word)
 
 
-def check_records(findings: list[dict], tz: str) -> list[dict]:
+def check_records(findings: list[SlaFinding], tz: str) -> list[dict[str, Any]]:
     """The findings as json/csv records: instants in ISO-8601 with the zone's offset."""
     return [{**f, "due_at": iso_instant(f["due_at"], tz)} for f in findings]
 
 
-def print_check(console, findings: list[dict], counts: dict, tz: str) -> None:
+def print_check(console: Console, findings: list[SlaFinding], counts: SlaCounts, tz: str) -> None:
     print_table(console, [{**f, "left": left(f)} for f in findings], CHECK_COLUMNS, tz=tz,
                 title=f"SLA: {counts['breached']} tickets breached, {counts['at_risk']} at risk, "
                       f"{counts['open']} open", empty=f"No SLA breached or at risk ({counts['open']} open tickets).")

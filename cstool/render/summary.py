@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 
@@ -55,10 +55,10 @@ def render_summary(console: Console, summary: dict, tz: str) -> None:
             cells += [column[i]["key"], f"{column[i]['count']:,}"] if i < len(column) else ["", ""]
         backlog.add_row(*cells)
     rows = summary["store"]["rows"]
-    parts = [head, "", f"Backlog at {local_time(summary['as_of'], tz)}: {cur['backlog']:,} open tickets", backlog, "",
-             f"Store: {rows.get('tickets', 0):,} tickets, {rows.get('ticket_events', 0):,} events, "
-             f"{rows.get('surveys', 0):,} surveys, {rows.get('customers', 0):,} customers "
-             f"({summary['store']['path']})"]
+    parts: list[RenderableType] = [
+        head, "", f"Backlog at {local_time(summary['as_of'], tz)}: {cur['backlog']:,} open tickets", backlog, "",
+        f"Store: {rows.get('tickets', 0):,} tickets, {rows.get('ticket_events', 0):,} events, "
+        f"{rows.get('surveys', 0):,} surveys, {rows.get('customers', 0):,} customers ({summary['store']['path']})"]
     if "sla" in summary:
         sla = summary["sla"]
         parts.append(f"SLA: {sla['breached']:,} tickets breached, {sla['at_risk']:,} at risk "

@@ -4,6 +4,7 @@ and the run history that tells what is new."""
 from __future__ import annotations
 
 from cstool.core.escalation import Signals, escalate
+from cstool.core.models import QueueEntry
 from cstool.core.sla.clock import evaluate
 from cstool.services.sla import SlaEngine, refresh_clocks
 from cstool.store import Store
@@ -13,7 +14,8 @@ from cstool.store import sla as sla_store
 NEEDS_SURVEYS = ("csat_at_most", "nps_detractor")
 
 
-def build_escalations(store: Store, engine: SlaEngine, as_of: int, filters: dict | None = None) -> list[dict]:
+def build_escalations(store: Store, engine: SlaEngine, as_of: int, filters: dict[str, str | None] | None = None
+                      ) -> list[QueueEntry]:
     """Every open ticket some rule escalates, highest tier first, most urgent first within a
     tier; each with its tier, every reason, and the clock that matters (earliest deadline)."""
     filters = filters or {}
@@ -34,14 +36,15 @@ def build_escalations(store: Store, engine: SlaEngine, as_of: int, filters: dict
     if any(getattr(rule, name) is not None for tier in tiers for rule in tier.rules for name in NEEDS_SURVEYS):
         answers = queue_store.latest_answers(store, {e["row"]["customer_id"] for e in tickets.values()}, as_of)
     ranks = {tier.name: i for i, tier in enumerate(tiers)}
-    queue = []
+    queue: list[QueueEntry] = []
     for (source, ticket_id), entry in tickets.items():
         row = entry["row"]
         ticket = {**row, "id": ticket_id}
         mine = answers.get(row["customer_id"], {})
         signals = Signals(ticket, [c[:5] for c in entry["clocks"]], mine.get("csat"), mine.get("nps"))
         tier, reasons = escalate(signals, tiers, as_of)
-        if tier is None or (filters.get("tier") and tier.lower() != filters["tier"].lower()):
+        wanted = filters.get("tier")
+        if tier is None or (wanted and tier.lower() != wanted.lower()):
             continue
         due = min((c for c in entry["clocks"] if c[4] is not None), key=lambda c: c[4], default=None)
         queue.append({"tier": tier, "tier_rank": ranks[tier], "source": source, "ticket_id": ticket_id,
@@ -62,12 +65,13 @@ def queue_sizes(store: Store, engine: SlaEngine, as_of: int) -> dict[str, int]:
     return {tier.name: sum(1 for e in queue if e["tier"] == tier.name) for tier in reversed(engine.config.tiers)}
 
 
-def record_and_filter_new(store: Store, queue: list[dict], as_of: int, new_since: int | None | str) -> list[dict]:
+def record_and_filter_new(store: Store, queue: list[QueueEntry], as_of: int, new_since: int | str | None
+                          ) -> list[QueueEntry]:
     """Record this run (idempotent per as_of) and, with `new_since`, keep only the tickets that
     entered their tier (or a higher one) since the previous run ("LAST") or the run at or before
     an instant."""
     if new_since is not None:
-        if new_since == "LAST":
+        if isinstance(new_since, str):  # "LAST"
             _, before = queue_store.previous_run(store, as_of)
         else:
             _, before = queue_store.previous_run(store, new_since, inclusive=True)

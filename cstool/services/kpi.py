@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from cstool.core import kpi, periods
 from cstool.core.kpi import TICKET_DIMS, TIME_DIMS
+from cstool.core.models import FigureDoc, KpiDocument, KpiGroup, KpiPrevious
 from cstool.services.sla import SlaEngine, refresh_clocks
 from cstool.store import Store
 from cstool.store import kpi as kpi_stats
 from cstool.store import report as queries
 
 
-def _doc(figures: dict[str, kpi.Figure]) -> dict:
+def _doc(figures: dict[str, kpi.Figure]) -> dict[str, FigureDoc]:
     return {k: {"value": f.value, "n": f.n, "low_sample": f.low_sample} for k, f in figures.items()}
 
 
@@ -72,7 +73,7 @@ def window_stats(store: Store, windows: list[tuple[int, int]], dims: tuple[str, 
 
 
 def kpi_report(store: Store, engine: SlaEngine, since: int, until: int, by: list[str], compare: bool,
-               tz: str) -> dict:
+               tz: str) -> KpiDocument:
     """{since, until, timezone, metrics, groups: [{key, metrics}], previous: {since, until, metrics, delta} | None}."""
     refresh_clocks(store, engine)
     customers = queries.kpi_customers(store)
@@ -91,7 +92,7 @@ def kpi_report(store: Store, engine: SlaEngine, since: int, until: int, by: list
         parts = [overall.get((w, ()), kpi.Stats()) for w in range(first, first + len(main))]
         metrics_stats = kpi.Stats.consecutive(parts, sla)
     metrics = kpi.figures(metrics_stats, customers, since, until)
-    doc = {"since": since, "until": until, "timezone": tz, "metrics": _doc(metrics), "groups": [], "previous": None}
+    groups: list[KpiGroup] = []
     if by:
         grouped = window_stats(store, [(s, e) for _, s, e in split], cat_dims)[0] if cat_dims else {
             (w - first, key): st for (w, key), st in overall.items() if w >= first}
@@ -102,16 +103,21 @@ def kpi_report(store: Store, engine: SlaEngine, since: int, until: int, by: list
                 group_key = dict(zip(cat_dims, key))
                 if label is not None:
                     group_key = {time_dims[0]: label, **group_key}
-                doc["groups"].append({"key": group_key, "metrics": _doc(figures)})
+                groups.append({"key": group_key, "metrics": _doc(figures)})
         if not time_dims:
-            doc["groups"].sort(key=lambda g: (-(g["metrics"]["tickets_created"]["value"] or 0), str(g["key"])))
+            groups.sort(key=lambda g: (-(g["metrics"]["tickets_created"]["value"] or 0), str(g["key"])))
+    previous: KpiPrevious | None = None
     if compare:
         p_since, p_until = before[0]
         prev = kpi.figures(overall.get((0, ()), kpi.Stats()), customers, p_since, p_until)
-        delta = {k: (round(metrics[k].value - prev[k].value, 2) if metrics[k].value is not None and
-                     prev[k].value is not None else None) for k in metrics}
-        doc["previous"] = {"since": p_since, "until": p_until, "metrics": _doc(prev), "delta": delta}
-    return doc
+        delta = {k: _change(metrics[k].value, prev[k].value) for k in metrics}
+        previous = {"since": p_since, "until": p_until, "metrics": _doc(prev), "delta": delta}
+    return {"since": since, "until": until, "timezone": tz, "metrics": _doc(metrics), "groups": groups,
+            "previous": previous}
+
+
+def _change(now: float | None, before: float | None) -> float | None:
+    return None if now is None or before is None else round(now - before, 2)
 
 
 def top_issues(store: Store, engine: SlaEngine, since: int, until: int, tz: str, limit: int = 10) -> list[dict]:
@@ -124,10 +130,10 @@ def top_issues(store: Store, engine: SlaEngine, since: int, until: int, tz: str,
     for group in now["groups"][:limit]:
         m, tag = group["metrics"], group["key"]["tag"]
         sla = m["sla_resolution_pct"]
-        issues.append({"tag": tag, "tickets": m["tickets_created"]["value"],
-                       "change": m["tickets_created"]["value"] - old.get(tag, 0),
+        created = m["tickets_created"]["value"] or 0
+        issues.append({"tag": tag, "tickets": created, "change": created - (old.get(tag) or 0),
                        "reopen_pct": m["reopen_pct"]["value"],
-                       "breach_pct": None if not sla["n"] else round(100 - sla["value"], 2)})
+                       "breach_pct": None if sla["value"] is None else round(100 - sla["value"], 2)})
     return issues
 
 

@@ -39,6 +39,7 @@ def send(message: EmailMessage, config: MailConfig, password: str | None, timeou
         raise ConfigError("[mail] to: no recipients; set `to = [...]` in the config or pass --to")
     context = ssl.create_default_context()
     try:
+        client: smtplib.SMTP
         if config.security == "ssl":
             client = smtplib.SMTP_SSL(config.host, config.port, timeout=timeout, context=context)
         else:

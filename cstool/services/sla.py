@@ -9,11 +9,13 @@ ticket's clocks are computed live from the data up to that instant.
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Any
 
 from cstool.config import Config
 from cstool.core.errors import InputMissing
+from cstool.core.models import SlaCounts, SlaFinding
 from cstool.core.sla.calendar import BusinessCalendar, build_calendars
-from cstool.core.sla.clock import URGENCY, Clock, compute_clocks, evaluate
+from cstool.core.sla.clock import URGENCY, Clock, Evaluation, compute_clocks, evaluate
 from cstool.core.sla.policy import match_policy, policies_fingerprint
 from cstool.store import Store
 from cstool.store import sla as sla_store
@@ -64,7 +66,7 @@ def refresh_clocks(store: Store, engine: SlaEngine) -> int:
     return done
 
 
-def _finding(row: dict, clock: Clock, evaluation, as_of: int) -> dict:
+def _finding(row: dict[str, Any], clock: Clock, evaluation: Evaluation, as_of: int) -> SlaFinding:
     return {"source": row["source"], "ticket_id": row["ticket_id"], "subject": row.get("subject"),
             "priority": row.get("priority"), "team": row.get("team"), "assignee": row.get("assignee"),
             "customer_id": row.get("customer_id"), "customer_tier": row.get("customer_tier"),
@@ -76,7 +78,7 @@ def _finding(row: dict, clock: Clock, evaluation, as_of: int) -> dict:
 
 
 def find_breaches(store: Store, engine: SlaEngine, as_of: int, filters: dict | None = None,
-                  include: set[str] | None = None, limit: int | None = None) -> tuple[list[dict], dict]:
+                  include: set[str] | None = None, limit: int | None = None) -> tuple[list[SlaFinding], SlaCounts]:
     """(clocks of tickets open at `as_of` that are breached or at risk, plus `include` states,
     most urgent first: breached, at risk, then by earliest deadline; counts for the headline).
 
@@ -85,12 +87,13 @@ def find_breaches(store: Store, engine: SlaEngine, as_of: int, filters: dict | N
     filters, include = filters or {}, include or set()
     refresh_clocks(store, engine)
     wanted = {"breached", "at_risk"} | include
-    found = []
+    found: list[SlaFinding] = []
     for row in sla_store.open_clock_rows(store, as_of, filters, wanted, limit):
         clock = sla_store.clock_from_row(row)
         found.append(_finding(row, clock, evaluate(clock, engine.calendars[clock.calendar], as_of), as_of))
-    counts = sla_store.open_clock_counts(store, as_of, filters)
-    live_breached, live_at_risk = set(), set()
+    counts: SlaCounts = sla_store.open_clock_counts(store, as_of, filters)
+    live_breached: set[str] = set()
+    live_at_risk: set[str] = set()
     for ticket, events in sla_store.tickets_with_events(store, sla_store.newer_than(store, as_of)):
         if not _passes(ticket, filters):
             continue
@@ -104,7 +107,8 @@ def find_breaches(store: Store, engine: SlaEngine, as_of: int, filters: dict | N
             (live_breached if evaluation.state == "breached" else
              live_at_risk if evaluation.state == "at_risk" else set()).add(ticket["id"])
             if evaluation.state == "breached":
-                counts["oldest_overdue_seconds"] = max(counts["oldest_overdue_seconds"], as_of - clock.due_at)
+                overdue = as_of - (clock.due_at or as_of)
+                counts["oldest_overdue_seconds"] = max(counts["oldest_overdue_seconds"], overdue)
     counts["breached"] += len(live_breached)
     counts["at_risk"] += len(live_at_risk - live_breached)
     counts["open"] = count_open_at(store, as_of)

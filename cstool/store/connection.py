@@ -6,6 +6,7 @@ import os
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from cstool.core.errors import CannotCreate, ConfigError, InputMissing, TempFailure
 from cstool.store.migrations import MIGRATIONS, SCHEMA_VERSION
@@ -37,7 +38,7 @@ class Store:
         self.path = path
         self.conn = conn
         self.busy_timeout = busy_timeout
-        self._db = None
+        self._db: Any = None  # a sqlite_utils.Database, made on first use
 
     def reader(self) -> Store:
         """Another connection to the same file, for reading in another thread (in WAL mode

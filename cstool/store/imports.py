@@ -247,9 +247,9 @@ def write_import(store: Store, result: ImportResult, items: Iterable[Item], *, s
             for item in _unbatch(items, main):
                 if item.kind == "record":
                     main.add(item.value, item.origin)
-                elif item.kind == "survey":
+                elif item.kind == "survey" and surveys is not None:
                     surveys.add(item.value, item.origin)
-                elif item.kind == "event":
+                elif item.kind == "event" and events is not None:
                     events.add(item.value, item.origin)
                 elif item.kind == "reject":
                     result.rejects.append(item.value)

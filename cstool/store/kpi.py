@@ -201,8 +201,9 @@ def gather(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] =
 
     def run(name: str) -> list[tuple]:
         with store.reader() as reader:
-            args = (reader, windows, dims) + ((joined_from,) if name == "sla" else ())
-            return passes[name](*args)
+            if name == "sla":
+                return sla_rows(reader, windows, dims, joined_from)
+            return passes[name](reader, windows, dims)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {name: pool.submit(run, name) for name in passes}

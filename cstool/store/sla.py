@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from cstool.core.models import TICKET_TIME_FIELDS
+from cstool.core.models import TICKET_TIME_FIELDS, SlaCounts
 from cstool.core.sla.clock import URGENCY, Clock
 from cstool.store.connection import Store
 
@@ -63,23 +63,23 @@ def tickets_with_events(store: Store, keys: Iterable[tuple[str, str]] | None = N
                        "ORDER BY at, rowid", (source, ticket_id)).fetchall()
             yield _ticket_record(row), events
         return
-    events = store.conn.cursor().execute(
+    stream = store.conn.cursor().execute(
         "SELECT source, ticket_id, at, type, value FROM ticket_events" + wanted.format(id="ticket_id")
         + " ORDER BY source, ticket_id, at, rowid")
-    pending = next(events, None)
+    pending = next(stream, None)
     for row in q(f"SELECT {cols} FROM tickets" + wanted.format(id="id") + " ORDER BY source, id"):
         key = (row[0], row[1])
         while pending is not None and (pending[0], pending[1]) < key:
-            pending = next(events, None)
+            pending = next(stream, None)
         mine = []
         while pending is not None and (pending[0], pending[1]) == key:
             mine.append(pending[2:])
-            pending = next(events, None)
+            pending = next(stream, None)
         yield _ticket_record(row), mine
 
 
-def last_event_at(ticket: dict, events) -> int | None:
-    times = [ticket.get(f) for f in TICKET_TIME_FIELDS if ticket.get(f) is not None]
+def last_event_at(ticket: dict, events: list[tuple[int, str, str]]) -> int | None:
+    times: list[int] = [ticket[f] for f in TICKET_TIME_FIELDS if ticket.get(f) is not None]
     times += [e[0] for e in events]
     return max(times) if times else None
 
@@ -198,15 +198,16 @@ def open_clock_rows(store: Store, as_of: int, filters: dict, states: set[str], l
     return rows
 
 
-def open_clock_counts(store: Store, as_of: int, filters: dict) -> dict:
-    """Tickets with a breached clock, tickets at risk (and not breached), oldest overdue (wall s)."""
+def open_clock_counts(store: Store, as_of: int, filters: dict) -> SlaCounts:
+    """Tickets with a breached clock, tickets at risk (and not breached), oldest overdue (wall s);
+    `open` is left for the caller to count."""
     sql, params = _open_clocks_sql(filters, {"breached", "at_risk"})  # running and paused clocks only
     row = store.conn.execute(
         "SELECT coalesce(sum(breached), 0), coalesce(sum(at_risk AND NOT breached), 0), max(overdue) FROM ("
         "SELECT max(state = 'breached') AS breached, max(state = 'at_risk') AS at_risk, "
         f"max(CASE WHEN state = 'breached' THEN :as_of - due_at END) AS overdue FROM ({sql}) "
         "GROUP BY source, ticket_id)", {**params, "as_of": as_of}).fetchone()
-    return {"breached": row[0], "at_risk": row[1], "oldest_overdue_seconds": row[2] or 0}
+    return {"breached": row[0], "at_risk": row[1], "oldest_overdue_seconds": row[2] or 0, "open": 0}
 
 
 def newer_than(store: Store, as_of: int) -> list[tuple[str, str]]:

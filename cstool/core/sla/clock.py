@@ -16,9 +16,9 @@ later than the deadline.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from collections.abc import Sequence
 from typing import Any
 
 from cstool.core.models import ClockMode, ClockState, Event, Record

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from cstool.core.models import Record
-
 from cstool.core.sla.duration import Duration
 
 METRICS = ("first_response", "next_response", "resolution")
