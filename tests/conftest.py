@@ -10,7 +10,10 @@ from typer.testing import CliRunner
 
 from cstool.cli.main import app
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+ROOT = Path(__file__).resolve().parents[1]          # the repository
+SHARED_DATA = ROOT.parent / "shared" / "data"
+SAMPLE_CONFIG = ROOT / "sample_data" / "cstool.toml"
+TEST_DATA = Path(__file__).parent / "data"           # small vendor exports made for the tests
 REFERENCE = "2026-03-31T16:00:00Z"
 
 

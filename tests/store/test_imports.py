@@ -1,4 +1,4 @@
-"""Atomicity and concurrency: a killed import leaves the old state; a second writer gets 75."""
+"""cstool.store.imports: one transaction per file. A SIGKILL at any instant leaves the old or the new state; a second writer waits busy_timeout, then exits 75."""
 
 from __future__ import annotations
 
@@ -72,3 +72,21 @@ def test_second_writer_waits_then_exits_75(cli, tmp_path):
     assert result.exit_code == 75
     assert "is busy" in result.stderr and "try again later" in result.stderr
     assert waited >= 0.9
+
+
+def test_an_import_leaves_every_index_and_the_garbage_collector_as_they_were(tmp_path, cli):
+    import gc
+
+    from conftest import write
+
+    write(tmp_path / "t.csv", "id,created_at,status,priority,customer_id\nT1,2026-03-02T09:00:00Z,open,low,C1\n")
+    before = gc.isenabled()
+    assert cli("--db", "t.db", "import", "tickets", "t.csv").exit_code == 0
+    assert gc.isenabled() == before
+    conn = sqlite3.connect(tmp_path / "t.db")
+    try:
+        names = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                                            "AND tbl_name = 'tickets'")}
+    finally:
+        conn.close()
+    assert names == {"tickets_created", "tickets_resolution", "tickets_customer"}

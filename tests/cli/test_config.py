@@ -1,24 +1,11 @@
-"""Config: validation messages, precedence, init/show/check."""
+"""`cstool config init | show | check`."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-
-from cstool.config import parse_config, resolve_settings
-from cstool.core.errors import ConfigError
-from cstool.core.sla.duration import Duration
-
-
-def test_defaults_without_a_file_give_the_design_policy():
-    config = parse_config({})
-    assert config.timezone == "UTC"
-    targets = config.policies[0].targets
-    assert targets["urgent"]["first_response"] == Duration(3600)
-    assert targets["low"]["resolution"] == Duration(5 * 86400)
-    assert "24x7" in config.calendars
+from conftest import SAMPLE_CONFIG
 
 
 @pytest.mark.parametrize("text, needle", [
@@ -40,46 +27,12 @@ def test_config_check_names_key_and_expected_form(cli, tmp_path, text, needle):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_last_policy_must_be_the_default():
-    with pytest.raises(ConfigError, match="last policy"):
-        parse_config({"sla": {"policies": [{"name": "a", "when": {"priority": ["urgent"]}}]}})
-
-
 def test_sample_config_is_accepted(cli):
-    sample = Path(__file__).resolve().parents[1] / "sample_data" / "cstool.toml"
+    sample = SAMPLE_CONFIG
     result = cli("--config", sample, "config", "check")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("OK: ")
     assert "3 calendars, 3 SLA policies, 4 escalation tiers, time zone Europe/Berlin" in result.stdout
-
-
-def test_precedence_flag_beats_env_beats_file_beats_default(tmp_path):
-    (tmp_path / "cstool.toml").write_text('[store]\npath = "from-file.db"\n')
-    app_dir = tmp_path / "app"
-    env = {"CSTOOL_DB": "/tmp/from-env.db"}
-    s = resolve_settings("/tmp/from-flag.db", None, env, tmp_path, app_dir)
-    assert (str(s.db_path), s.origins["store.path"]) == ("/tmp/from-flag.db", "--db")
-    s = resolve_settings(None, None, env, tmp_path, app_dir)
-    assert (str(s.db_path), s.origins["store.path"]) == ("/tmp/from-env.db", "env CSTOOL_DB")
-    s = resolve_settings(None, None, {}, tmp_path, app_dir)
-    assert s.db_path == tmp_path / "from-file.db"
-    (tmp_path / "cstool.toml").unlink()
-    s = resolve_settings(None, None, {}, tmp_path, app_dir)
-    assert (s.db_path, s.origins["store.path"]) == (tmp_path / "cstool.db", "default")
-
-
-def test_config_file_search_order(tmp_path):
-    app_dir = tmp_path / "app"
-    app_dir.mkdir()
-    (app_dir / "cstool.toml").write_text('[defaults]\ntimezone = "Asia/Tokyo"\n')
-    assert resolve_settings(None, None, {}, tmp_path, app_dir).config.timezone == "Asia/Tokyo"
-    (tmp_path / "cstool.toml").write_text('[defaults]\ntimezone = "Europe/Paris"\n')
-    assert resolve_settings(None, None, {}, tmp_path, app_dir).config.timezone == "Europe/Paris"
-    (tmp_path / "env.toml").write_text('[defaults]\ntimezone = "America/Chicago"\n')
-    env = {"CSTOOL_CONFIG": str(tmp_path / "env.toml")}
-    assert resolve_settings(None, None, env, tmp_path, app_dir).config.timezone == "America/Chicago"
-    (tmp_path / "flag.toml").write_text('[defaults]\ntimezone = "Africa/Cairo"\n')
-    assert resolve_settings(None, str(tmp_path / "flag.toml"), env, tmp_path, app_dir).config.timezone == "Africa/Cairo"
 
 
 def test_missing_config_file_named_by_flag_is_an_error(cli):

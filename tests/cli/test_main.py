@@ -1,14 +1,11 @@
-"""CLI conventions: exit codes, stdout/stderr split, no ANSI when piped, CSV safety, pipes."""
+"""The `cstool` app itself: version, usage errors, no ANSI when piped or with NO_COLOR, a closed pipe, `python -m cstool`."""
 
 from __future__ import annotations
 
-import io
 import subprocess
 import sys
 
 from cstool import __version__
-from cstool.render import Column
-from cstool.render.machine import safe_cell, write_csv
 
 ANSI = "\x1b["
 
@@ -72,19 +69,6 @@ def test_closed_pipe_is_quiet(tmp_path):
                           capture_output=True, text=True, cwd=tmp_path)
     assert proc.stdout == "key,value,source\n"
     assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
-
-
-def test_csv_neutralises_formulas_but_keeps_numbers():
-    assert safe_cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
-    assert safe_cell("+1 555") == "'+1 555"
-    assert safe_cell("@SUM(A1)") == "'@SUM(A1)"
-    assert safe_cell("\tcmd") == "'\tcmd"
-    assert safe_cell("-12.5") == "-12.5"
-    assert safe_cell(-3) == -3
-    assert safe_cell("plain") == "plain"
-    out = io.StringIO()
-    write_csv([{"a": "=1+2", "b": -7}], [Column("a", "A"), Column("b", "B")], out)
-    assert out.getvalue() == "a,b\n'=1+2,-7\n"
 
 
 def test_python_dash_m_runs_the_cli():

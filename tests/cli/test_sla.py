@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REFERENCE, as_json, write
+from conftest import REFERENCE, SAMPLE_CONFIG, as_json, write
 
 CONFIG = """
 [defaults]
@@ -228,9 +228,8 @@ def test_sample_data_has_breaches_and_risks_in_every_team(cli, demo_db):
 
 
 def _sample_config():
-    from pathlib import Path
 
-    return Path(__file__).resolve().parents[1] / "sample_data" / "cstool.toml"
+    return SAMPLE_CONFIG
 
 
 def test_only_touched_tickets_are_recomputed(cli, store, tmp_path):
