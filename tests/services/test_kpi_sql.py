@@ -104,6 +104,16 @@ def test_demo_store_one_window_and_days(demo_db):
     assert _check(demo_db, days, ("channel",)) > len(days)
 
 
+def _edge_survey(rng: random.Random, n: int, base: int) -> tuple:
+    kind = rng.choice(["csat", "csat", "nps", "ces"])
+    score = {"csat": rng.choice([1, 2, 3, 4, 5, 9, 10, None]), "nps": rng.choice([0, 6, 7, 9, 10, None]),
+             "ces": rng.choice([1, 4, 5, 7])}[kind]
+    label = rng.choice(["good", "bad", ""]) if kind == "csat" and rng.random() < 0.3 else None
+    scale = 10 if kind == "csat" and score in (9, 10) else rng.choice([None, 5, 0])
+    return ("t", f"S{n}", rng.choice([f"T{n}", f"T{n}", None]), kind, score, label, scale,
+            base + rng.randrange(-D, 10 * D))
+
+
 @pytest.fixture(scope="module")
 def edge_store(tmp_path_factory):
     """Tickets with every shape the figures distinguish: undated, unanswered, resolved before
@@ -142,13 +152,7 @@ def edge_store(tmp_path_factory):
             due = None if rng.random() < 0.05 else base + rng.randrange(H, 6 * D)
             clocks.append(("t", f"T{n}", metric, 0, stop, due, "stopped" if stop else "running"))
         if rng.random() < 0.5:
-            kind = rng.choice(["csat", "csat", "nps", "ces"])
-            score = {"csat": rng.choice([1, 2, 3, 4, 5, 9, 10, None]), "nps": rng.choice([0, 6, 7, 9, 10, None]),
-                     "ces": rng.choice([1, 4, 5, 7])}[kind]
-            label = rng.choice(["good", "bad", ""]) if kind == "csat" and rng.random() < 0.3 else None
-            scale = 10 if kind == "csat" and score in (9, 10) else rng.choice([None, 5, 0])
-            surveys.append(("t", f"S{n}", rng.choice([f"T{n}", f"T{n}", None]), kind, score, label, scale,
-                            base + rng.randrange(-D, 10 * D)))
+            surveys.append(_edge_survey(rng, n, base))
     midnight = (T0 // D + 3) * D
     for n, (created, resolved) in enumerate([(T0 + 2 * D, T0 + 30 * D), (midnight, midnight + D), (midnight - D, midnight),
                                              (T0, T0 + 45 * D - 1)]):  # on the edges of windows

@@ -1,0 +1,39 @@
+"""cstool.render.values: one way to write each kind of value, by example."""
+
+from __future__ import annotations
+
+import pytest
+
+from cstool.render.values import change, figure, figure_kind, human, time_left
+
+
+@pytest.mark.parametrize("value, kind, text", [
+    (None, "number", ""), (1774972800, "time", "2026-03-31 16:00"), (8100, "duration", "2h 15m"),
+    (85.234, "pct", "85.2%"), (40.0, "score", "40.0"), (1234.5, "number", "1,234.50"), (2821, "number", "2,821"),
+    ("T02364", "id", "T02364"),
+])
+def test_human(value, kind, text):
+    assert human(value, kind) == text
+
+
+def test_figures_read_by_their_key_and_say_n_a_when_unknown():
+    assert [figure_kind(k) for k in ("resolution_median_s", "csat_pct", "nps", "backlog")] == [
+        "duration", "pct", "number", "number"]
+    assert figure(None, "pct") == "n/a"
+    assert figure(91.25, "pct") == "91.2%"
+
+
+@pytest.mark.parametrize("delta, kind, digits, text", [
+    (None, "number", 2, ""), (0, "number", 2, "±0"), (0.0, "duration", 2, "±0"), (41, "number", 2, "▲ 41"),
+    (-6.86, "pct", 2, "▼ 6.86"), (-4.18, "pct", 1, "▼ 4.2"), (2.0, "pct", 1, "▲ 2"), (1000, "number", 2, "▲ 1,000"),
+    (-7740.0, "duration", 2, "▼ 2h 9m"),
+])
+def test_change(delta, kind, digits, text):
+    assert change(delta, kind, digits) == text
+
+
+def test_time_left():
+    assert time_left(974553, -5000) == "overdue 11d 6h"
+    assert time_left(60, None, "overdue by") == "overdue by 1m"
+    assert time_left(None, 11400) == "3h 10m left"
+    assert time_left(None, None) == ""
