@@ -53,7 +53,10 @@ def _list_followups(days: int = 14, as_of: Optional[str] = None, fmt: Format = F
 @command(app, "done")
 def followup_done(survey: Annotated[str, typer.Argument(help="Survey answer id (or SOURCE:ID).")],
                   note: Annotated[Optional[str], typer.Option("--note", help="What was done.")] = None) -> None:
-    """Mark a follow-up as done (stored with the time and the note); it leaves the queue."""
+    """Mark a follow-up as done (stored with the time and the note); it leaves the queue.
+
+    Example: cstool followups done S00042 --note "called, refund issued"
+    """
     from cstool.services.followups import mark_followup
 
     with state().open_store(create=False) as store:
@@ -64,7 +67,10 @@ def followup_done(survey: Annotated[str, typer.Argument(help="Survey answer id (
 
 @command(app, "undo")
 def followup_undo(survey: Annotated[str, typer.Argument(help="Survey answer id (or SOURCE:ID).")]) -> None:
-    """Put a follow-up back in the queue."""
+    """Put a follow-up back in the queue.
+
+    Example: cstool followups undo S00042
+    """
     from cstool.services.followups import mark_followup
 
     with state().open_store(create=False) as store:
