@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,24 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 def as_json(result):
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
+
+
+# A small generic ticket export: a header and two rows that need normalising (priorities,
+# statuses, channels, a naive time, tags).
+HEADER = "id,subject,priority,status,channel,created_at,first_response_at,resolved_at,tags\n"
+ROWS = ("T1,Login,High,Open,Email,2026-03-02T09:00:00Z,2026-03-02T09:30:00Z,,a;b\n"
+        "T2,Refund,2 - High,Solved,Phone call,2026-03-02 10:00:00,,2026-03-03 10:00:00,\n")
+
+
+def rows(db, sql):
+    """The rows of one query on the store at `db`."""
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def imp(cli, *args):
+    """`cstool --db t.db import ARGS…`."""
+    return cli("--db", "t.db", "import", *args)

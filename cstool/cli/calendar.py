@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
 
-from cstool.cli.common import FormatOpt, command, state
-from cstool.cli.console import out_console
+from cstool.cli.common import FormatOpt, command, emit, state
 from cstool.core.errors import UsageError
 from cstool.core.formats import format_seconds, parse_iso
 from cstool.core.sla.calendar import BusinessCalendar
 from cstool.core.sla.duration import EXPECTED, parse_duration
 from cstool.render import Column, Format
-from cstool.render.machine import write_csv, write_json
 from cstool.render.table import print_table
 from cstool.render.values import iso_instant
 
@@ -39,12 +36,7 @@ def _instant(text: str, calendar: BusinessCalendar, what: str) -> int:
 
 
 def _emit(record: dict, columns: list[Column], fmt: Format, tz: str) -> None:
-    if fmt is Format.json:
-        write_json(record, sys.stdout)
-    elif fmt is Format.csv:
-        write_csv([record], columns, sys.stdout)
-    else:
-        print_table(out_console(), [record], columns, tz=tz)
+    emit(fmt, record, columns, lambda console: print_table(console, [record], columns, tz=tz), csv_rows=[record])
 
 
 @command(app, "add")

@@ -6,18 +6,21 @@ import functools
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from cstool.config import Settings, resolve_settings
 from cstool.core.errors import CstoolError, UsageError
 from cstool.core.formats import parse_iso
-from cstool.render import Format
+from cstool.render import Column, Format
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from cstool.store import Store
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
@@ -75,6 +78,21 @@ def parse_instant(text: str | None, tz: str, option: str = "--as-of") -> int:
         return parse_iso(text, tz)
     except ValueError:
         raise UsageError(f"{option} {text!r}: expected an ISO-8601 instant such as 2026-03-31T16:00:00Z") from None
+
+
+def emit(fmt: Format, document: Any, columns: list[Column], table: Callable[[Console], None],
+         csv_rows: list[dict[str, Any]] | None = None) -> None:
+    """Write one result in `fmt` on stdout: json the `document`, csv `csv_rows` (default: the
+    document's records) under `columns`, any other format through `table(console)`."""
+    from cstool.cli.console import out_console
+    from cstool.render.machine import write_csv, write_json
+
+    if fmt is Format.json:
+        write_json(document, sys.stdout)
+    elif fmt is Format.csv:
+        write_csv(csv_rows if csv_rows is not None else document, columns, sys.stdout)
+    else:
+        table(out_console())
 
 
 def warn(message: str) -> None:

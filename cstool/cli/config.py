@@ -10,12 +10,10 @@ from typing import Annotated, Optional
 import tomli_w
 import typer
 
-from cstool.cli.common import FormatOpt, command, state
-from cstool.cli.console import out_console
+from cstool.cli.common import FormatOpt, command, emit, state
 from cstool.config import CONFIG_NAME, default_config_dict, effective_values
 from cstool.core.errors import CannotCreate
 from cstool.render import Column, Format
-from cstool.render.machine import write_csv, write_json
 from cstool.render.table import print_table
 
 app = typer.Typer(help="Write, show and validate the configuration (cstool.toml).", no_args_is_help=True)
@@ -57,12 +55,8 @@ def show(fmt: FormatOpt = Format.table) -> None:
     rows = effective_values(settings, password_set=bool(os.environ.get("CSTOOL_SMTP_PASSWORD")
                                                         or os.environ.get("CSTOOL_SMTP_PASSWORD_FILE")))
     columns = [Column("key", "Key", "id"), Column("value", "Value"), Column("source", "Source")]
-    if fmt is Format.json:
-        write_json(rows, sys.stdout)
-    elif fmt is Format.csv:
-        write_csv(rows, columns, sys.stdout)
-    else:
-        print_table(out_console(), rows, columns, title=f"Configuration ({settings.origins['config']})")
+    emit(fmt, rows, columns, lambda console: print_table(console, rows, columns,
+                                                          title=f"Configuration ({settings.origins['config']})"))
 
 
 @command(app, "check")

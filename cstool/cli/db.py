@@ -8,10 +8,8 @@ from typing import Annotated
 
 import typer
 
-from cstool.cli.common import FormatOpt, command, state
-from cstool.cli.console import out_console
+from cstool.cli.common import FormatOpt, command, emit, state
 from cstool.render import Column, Format
-from cstool.render.machine import write_csv, write_json
 from cstool.render.table import print_table
 from cstool.store import backup_store, store_info
 
@@ -26,17 +24,11 @@ def info(fmt: FormatOpt = Format.table) -> None:
     """
     with state().open_store(create=False) as store:
         data = store_info(store)
-    if fmt is Format.json:
-        write_json(data, sys.stdout)
-        return
     rows = [{"key": "path", "value": data["path"]}, {"key": "schema_version", "value": data["schema_version"]},
             {"key": "size_bytes", "value": data["size_bytes"]}]
     rows += [{"key": f"rows.{table}", "value": count} for table, count in data["rows"].items()]
     columns = [Column("key", "Key"), Column("value", "Value", "id")]
-    if fmt is Format.csv:
-        write_csv(rows, columns, sys.stdout)
-    else:
-        print_table(out_console(), rows, columns, title="cstool store")
+    emit(fmt, data, columns, lambda console: print_table(console, rows, columns, title="cstool store"), csv_rows=rows)
 
 
 @command(app, "backup")

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated, Optional
 
 import typer
 
-from cstool.cli.common import AsOfOpt, FormatOpt, command, parse_instant, state
-from cstool.cli.console import out_console
+from cstool.cli.common import AsOfOpt, FormatOpt, command, emit, parse_instant, state
 from cstool.core.errors import UsageError
 from cstool.render import Format
 from cstool.render import escalation as view
-from cstool.render.machine import write_csv, write_json
 
 app = typer.Typer()
 
@@ -48,10 +45,7 @@ def escalations(
         queue = build_escalations(store, SlaEngine(config), when, {"tier": tier, "team": team, "assignee": assignee})
         queue = record_and_filter_new(store, queue, when, since)
     tz = config.timezone
-    if fmt is Format.json:
-        write_json(view.queue_records(queue, tz), sys.stdout)
-    elif fmt is Format.csv:
-        write_csv(view.csv_records(queue, tz), view.ESCALATION_MACHINE, sys.stdout)
-    else:
-        tiers = [t.name for t in reversed(config.tiers) if not tier or t.name.lower() == tier.lower()]
-        view.print_queues(out_console(), queue, tiers, tz, limit, bool(new_since))
+    tiers = [t.name for t in reversed(config.tiers) if not tier or t.name.lower() == tier.lower()]
+    emit(fmt, view.queue_records(queue, tz), view.ESCALATION_MACHINE,
+         lambda console: view.print_queues(console, queue, tiers, tz, limit, bool(new_since)),
+         csv_rows=view.csv_records(queue, tz))

@@ -7,11 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from cstool.cli.common import AsOfOpt, FormatOpt, command, now, parse_instant, state
-from cstool.cli.console import out_console
+from cstool.cli.common import AsOfOpt, FormatOpt, command, emit, now, parse_instant, state
 from cstool.render import Format
 from cstool.render import followups as view
-from cstool.render.machine import write_csv, write_json
 
 app = typer.Typer(help="The closed-loop feedback queue: detractors and low CSAT not yet followed up.",
                   invoke_without_command=True)
@@ -42,12 +40,8 @@ def _list_followups(days: int = 14, as_of: Optional[str] = None, fmt: Format = F
     with app_state.open_store(create=False) as store:
         rows = followup_queue(store, when, days)
     tz = config.timezone
-    if fmt is Format.json:
-        write_json(view.machine_records(rows, tz), sys.stdout)
-    elif fmt is Format.csv:
-        write_csv(view.machine_records(rows, tz), view.FOLLOWUP_MACHINE, sys.stdout)
-    else:
-        view.print_followups(out_console(), rows, tz, days)
+    emit(fmt, view.machine_records(rows, tz), view.FOLLOWUP_MACHINE,
+         lambda console: view.print_followups(console, rows, tz, days))
 
 
 @command(app, "done")

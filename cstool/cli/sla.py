@@ -7,12 +7,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from cstool.cli.common import AsOfOpt, FormatOpt, command, parse_instant, state
+from cstool.cli.common import AsOfOpt, FormatOpt, command, emit, parse_instant, state
 from cstool.cli.console import out_console
 from cstool.core.errors import CstoolError, UsageError
 from cstool.render import Format
 from cstool.render import sla as view
-from cstool.render.machine import write_csv, write_json
+from cstool.render.machine import write_json
 from cstool.render.nagios import UNKNOWN, nagios_status, nagios_unknown
 
 app = typer.Typer(help="SLA clocks on business-hours calendars: what is breached or at risk, and why.",
@@ -70,12 +70,9 @@ def _check(as_of, team, assignee, priority, policy, include, fail_on, limit, fmt
         sys.stdout.write(text)
         app_state.exit_reported = True
         raise typer.Exit(code)
-    if fmt is Format.json:
-        write_json(view.check_records(findings, config.timezone), sys.stdout)
-    elif fmt is Format.csv:
-        write_csv(view.check_records(findings, config.timezone), view.MACHINE_COLUMNS, sys.stdout)
-    else:
-        view.print_check(out_console(), findings, counts, config.timezone)
+    emit(fmt, view.check_records(findings, config.timezone), view.MACHINE_COLUMNS,
+         lambda console: view.print_check(console, findings, counts, config.timezone))
+    if fmt is Format.table:
         total = counts["breached"] + counts["at_risk"]
         if limit and len(findings) == limit and not extra:
             print(f"cstool: showing the {limit} most urgent clocks of {total} tickets breached or at risk; "

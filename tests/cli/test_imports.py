@@ -4,31 +4,13 @@ from __future__ import annotations
 
 import gzip
 import json
-import sqlite3
 import stat
 
-from conftest import TEST_DATA, as_json, write
+from conftest import HEADER, ROWS, TEST_DATA, as_json, imp, rows, write
 
 DATA = TEST_DATA
 
 
-HEADER = "id,subject,priority,status,channel,created_at,first_response_at,resolved_at,tags\n"
-
-
-ROWS = ("T1,Login,High,Open,Email,2026-03-02T09:00:00Z,2026-03-02T09:30:00Z,,a;b\n"
-        "T2,Refund,2 - High,Solved,Phone call,2026-03-02 10:00:00,,2026-03-03 10:00:00,\n")
-
-
-def rows(db, sql):
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
-def imp(cli, *args):
-    return cli("--db", "t.db", "import", *args)
 
 
 def test_generic_tickets_json_summary_has_exactly_the_documented_keys(cli, tmp_path):

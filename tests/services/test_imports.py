@@ -2,27 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
-
-from conftest import as_json, write
-
-HEADER = "id,subject,priority,status,channel,created_at,first_response_at,resolved_at,tags\n"
-
-
-ROWS = ("T1,Login,High,Open,Email,2026-03-02T09:00:00Z,2026-03-02T09:30:00Z,,a;b\n"
-        "T2,Refund,2 - High,Solved,Phone call,2026-03-02 10:00:00,,2026-03-03 10:00:00,\n")
-
-
-def rows(db, sql):
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
-def imp(cli, *args):
-    return cli("--db", "t.db", "import", *args)
+from conftest import HEADER, ROWS, as_json, imp, rows, write
 
 
 def test_parser_process_gives_the_same_result_as_in_process(cli, tmp_path, monkeypatch):
