@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
 
@@ -11,7 +11,7 @@ from cstool.cli.common import AsOfOpt, FormatOpt, command, parse_instant, state
 from cstool.cli.console import out_console
 from cstool.core.errors import UsageError
 from cstool.core.formats import DAY_SECONDS
-from cstool.core.models import KpiDocument
+from cstool.core.models import KpiDocument, TopIssue
 from cstool.render import Format
 from cstool.render.machine import write_csv, write_json
 from cstool.render.values import local_time
@@ -91,7 +91,7 @@ def kpi(
 
 
 def _emit(doc: KpiDocument, fmt: Format, tz: str, title: str, trend: dict[str, list[float | None]] | None,
-          issues: list[dict[str, Any]] | None) -> None:
+          issues: list[TopIssue] | None) -> None:
     from cstool.render import kpi as view
 
     if fmt is Format.json:

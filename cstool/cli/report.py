@@ -10,7 +10,9 @@ from typing import Annotated, Optional
 import typer
 
 from cstool.cli.common import AsOfOpt, command, parse_instant, state
+from cstool.config import Config
 from cstool.core.errors import ConfigError, UsageError
+from cstool.core.models import ReportDocument
 from cstool.render import Format
 
 app = typer.Typer()
@@ -70,7 +72,7 @@ def report(
     _email(data, config, to, dry_run, show_pii, when)
 
 
-def _email(data: dict, config, to, dry_run: bool, show_pii: bool, when: int) -> None:
+def _email(data: ReportDocument, config: Config, to: list[str] | None, dry_run: bool, show_pii: bool, when: int) -> None:
     from cstool.render.report import render_html, render_text, report_subject
     from cstool.render.values import local_time
     from cstool.services.mail import build_message, send

@@ -147,3 +147,53 @@ class QueueEntry(TypedDict):
     remaining_seconds: int | None
     overdue_seconds: int
     reasons: list[ReasonDoc]
+
+
+class TopIssue(TypedDict):
+    """A tag among the period's top issues."""
+
+    tag: str
+    tickets: int
+    change: int                 # tickets against the previous period
+    reopen_pct: float | None
+    breach_pct: float | None    # resolution clocks breached, of those met or breached
+
+
+class ReportDocument(TypedDict):
+    """The nightly report (`cstool report`)."""
+
+    as_of: int
+    since: int
+    until: int
+    timezone: str
+    kpis: KpiDocument
+    sla: SlaCounts
+    worst: list[SlaFinding]
+    escalations: dict[str, int]     # tickets per tier, highest tier first
+    top_issues: list[TopIssue]
+    findings: dict[str, int]        # data-quality findings of the latest imports
+
+
+class TimelineEntry(TypedDict):
+    at: int
+    kind: str                   # ticket | agent_reply | customer_reply | csat | nps | ces
+    channel: str | None
+    ticket_id: str | None
+    text: str
+
+
+class CustomerHealth(TypedDict):
+    open_tickets: int
+    tickets: int
+    breached_tickets_90d: int
+    csat: list[tuple[int, float | str | None]]   # (submitted_at, score or label), newest first
+    nps: list[tuple[int, float | None]]
+    last_contact: int | None
+
+
+class CustomerView(TypedDict):
+    """`cstool customer`: the profile (with `churned` at as_of), health and timeline, newest first."""
+
+    customer: Record
+    health: CustomerHealth
+    timeline: list[TimelineEntry]

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from cstool.core.models import CustomerView
 from cstool.render import Column
 from cstool.render.table import print_table
 from cstool.render.values import iso_instant, local_time
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 TIMELINE_COLUMNS = [Column("at", "When", "time"), Column("channel", "Channel"), Column("kind", "What"),
                     Column("ticket_id", "Ticket", "id"), Column("text", "Detail")]
 
 
-def customer_document(view: dict, tz: str) -> dict:
+def customer_document(view: CustomerView, tz: str) -> dict[str, Any]:
     """The view with every instant in ISO-8601."""
     c, health = view["customer"], view["health"]
     return {"customer": {**c, "signup_at": iso_instant(c["signup_at"], tz),
@@ -21,7 +27,7 @@ def customer_document(view: dict, tz: str) -> dict:
             "timeline": [{**e, "at": iso_instant(e["at"], tz)} for e in view["timeline"]]}
 
 
-def print_customer(console, view: dict, tz: str) -> None:
+def print_customer(console: Console, view: CustomerView, tz: str) -> None:
     c, h = view["customer"], view["health"]
     revenue = f"{c['revenue']:,.2f}" if c["revenue"] is not None else "n/a"
     console.print(f"{c['name'] or c['id']} <{c['email'] or 'no e-mail'}> — id {c['id']}, tier {c['tier'] or '-'}, "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cstool.core.models import Record
 from cstool.render import Column
 from cstool.render.table import print_table
 from cstool.render.values import iso_instant
@@ -14,7 +15,7 @@ FOLLOWUP_MACHINE = [Column(k, k) for k in ("source", "survey_id", "kind", "score
                                             "customer_tier", "owner")]
 
 
-def machine_records(rows: list[dict], tz: str) -> list[dict]:
+def machine_records(rows: list[Record], tz: str) -> list[Record]:
     return [{**r, "submitted_at": iso_instant(r["submitted_at"], tz)} for r in rows]
 
 

@@ -7,7 +7,7 @@ import html
 from typing import TYPE_CHECKING, Any
 
 from cstool.core.kpi import HEADLINE, better
-from cstool.core.models import FigureDoc, KpiDocument
+from cstool.core.models import FigureDoc, KpiDocument, TopIssue
 from cstool.render import Column
 from cstool.render.values import change, figure, figure_kind, iso_instant
 
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from rich.console import Console
+    from rich.table import Table
 
 CSV_COLUMNS = [Column(k, k) for k in ("group", "metric", "value", "n", "low_sample", "previous", "delta")]
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -115,7 +116,7 @@ def html_report(doc: KpiDocument, title: str) -> str:
 
 
 def print_kpis(console: Console, doc: KpiDocument, title: str, trend: dict[str, list[float | None]] | None,
-               issues: list[dict[str, Any]] | None) -> None:
+               issues: list[TopIssue] | None) -> None:
     """The table view: headline with changes and daily sparklines, every figure, groups, top issues."""
     from rich.panel import Panel
     from rich.table import Table
@@ -152,13 +153,13 @@ def print_kpis(console: Console, doc: KpiDocument, title: str, trend: dict[str, 
     console.print(LOW_SAMPLE_NOTE, markup=False)
 
 
-def issue_cells(issue: dict) -> list[str]:
+def issue_cells(issue: TopIssue) -> list[str]:
     """tag, tickets, change, reopened %, SLA breached % of one top issue."""
     return [issue["tag"], f"{issue['tickets']:,}", f"{issue['change']:+d}", show("reopen_pct", issue["reopen_pct"]),
             show("breach_pct", issue["breach_pct"])]
 
 
-def top_issues_table(issues: list[dict]):
+def top_issues_table(issues: list[TopIssue]) -> Table:
     from rich.table import Table
     from rich.text import Text
 

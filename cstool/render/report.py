@@ -5,12 +5,13 @@ from __future__ import annotations
 import html
 
 from cstool.core.kpi import HEADLINE
+from cstool.core.models import ReportDocument
 from cstool.render.kpi import LOW_SAMPLE_NOTE, figure_rows, issue_cells
 from cstool.render.plain import html_table, markdown_table, mask_email, text_table
 from cstool.render.values import change, figure_kind, local_time
 
 
-def _sections(report: dict, tz: str, show_pii: bool) -> list[tuple[str, list[str], list[list[str]], str]]:
+def _sections(report: ReportDocument, tz: str, show_pii: bool) -> list[tuple[str, list[str], list[list[str]], str]]:
     headline = [[key, value, str(n), before, change(delta, figure_kind(key))]
                 for key, value, n, before, delta in figure_rows(report["kpis"], HEADLINE)]
     sla = report["sla"]
@@ -32,26 +33,26 @@ def _sections(report: dict, tz: str, show_pii: bool) -> list[tuple[str, list[str
     ]
 
 
-def _title(report: dict, tz: str) -> str:
+def _title(report: ReportDocument, tz: str) -> str:
     return (f"cstool nightly report {local_time(report['since'], tz)} – {local_time(report['until'], tz)} ({tz}), "
             f"as of {local_time(report['as_of'], tz)}")
 
 
-def render_text(report: dict, tz: str, show_pii: bool = False) -> str:
+def render_text(report: ReportDocument, tz: str, show_pii: bool = False) -> str:
     parts = [_title(report, tz), ""]
     for title, headers, rows, note in _sections(report, tz, show_pii):
         parts += [title, text_table(headers, rows) if rows else "(none)", *([note] if note else []), ""]
     return "\n".join(parts)
 
 
-def render_markdown(report: dict, tz: str, show_pii: bool = False) -> str:
+def render_markdown(report: ReportDocument, tz: str, show_pii: bool = False) -> str:
     parts = [f"# {_title(report, tz)}", ""]
     for title, headers, rows, note in _sections(report, tz, show_pii):
         parts += [f"## {title}", "", markdown_table(headers, rows) if rows else "(none)", *([note] if note else []), ""]
     return "\n".join(parts)
 
 
-def render_html(report: dict, tz: str, show_pii: bool = False) -> str:
+def render_html(report: ReportDocument, tz: str, show_pii: bool = False) -> str:
     parts = [f"<html><body><h1>{html.escape(_title(report, tz))}</h1>"]
     for title, headers, rows, note in _sections(report, tz, show_pii):
         parts += [f"<h2>{html.escape(title)}</h2>", html_table(headers, rows) if rows else "<p>(none)</p>",
@@ -60,11 +61,11 @@ def render_html(report: dict, tz: str, show_pii: bool = False) -> str:
     return "\n".join(parts)
 
 
-def report_subject(report: dict, day: str) -> str:
+def report_subject(report: ReportDocument, day: str) -> str:
     """`[cstool] Support KPIs 2026-11-21: 3 breaches, CSAT 91% (+2)` (stable: a mail filter can match it)."""
     kpis = report["kpis"]
     csat = kpis["metrics"]["csat_pct"]["value"]
-    delta = (kpis["previous"] or {}).get("delta", {}).get("csat_pct")
+    delta = kpis["previous"]["delta"].get("csat_pct") if kpis["previous"] else None
     csat_text = "CSAT n/a" if csat is None else f"CSAT {csat:.0f}%" + (f" ({delta:+.0f})" if delta is not None else "")
     n = report["sla"]["breached"]
     return f"[cstool] Support KPIs {day}: {n} breach{'es' if n != 1 else ''}, {csat_text}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cstool.core.models import SlaCounts, SlaFinding
+from cstool.core.models import Record, SlaCounts, SlaFinding
 from cstool.render import Column
 from cstool.render.table import print_table
 from cstool.render.values import format_seconds, iso_instant, local_time, time_left
@@ -45,7 +45,7 @@ def print_check(console: Console, findings: list[SlaFinding], counts: SlaCounts,
                       f"{counts['open']} open", empty=f"No SLA breached or at risk ({counts['open']} open tickets).")
 
 
-def show_document(clocks: list[dict], tz: str) -> list[dict]:
+def show_document(clocks: list[Record], tz: str) -> list[Record]:
     """Every clock of one ticket as a json record."""
     doc = []
     for c in clocks:
@@ -58,7 +58,7 @@ def show_document(clocks: list[dict], tz: str) -> list[dict]:
     return doc
 
 
-def _clock_row(c: dict, tz: str) -> dict:
+def _clock_row(c: Record, tz: str) -> Record:
     pauses = "; ".join(f"{local_time(s, tz)} → {local_time(e, tz) if e else 'now'}" for s, e in c["pauses"])
     return {"metric": c["metric"] + (f" #{c['cycle']}" if c["cycle"] else ""), "state": c["state"],
             "target": c["target"] or "none", "started": c["started_at"], "due": c["due_at"],

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from cstool.core.errors import InputMissing
 from cstool.core.formats import DAY_SECONDS
+from cstool.core.models import Record
 from cstool.store import Store
 from cstool.store import followups as followup_store
 
 
-def followup_queue(store: Store, as_of: int, days: int) -> list[dict]:
+def followup_queue(store: Store, as_of: int, days: int) -> list[Record]:
     """Detractors and CSAT <= 2 answers of the last `days` days not yet followed up; the owner is
     the ticket's assignee, else its team."""
     rows = followup_store.followup_candidates(store, as_of - days * DAY_SECONDS, as_of + 1)

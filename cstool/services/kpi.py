@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from cstool.core import kpi, periods
 from cstool.core.kpi import TICKET_DIMS, TIME_DIMS
-from cstool.core.models import FigureDoc, KpiDocument, KpiGroup, KpiPrevious
+from cstool.core.models import FigureDoc, KpiDocument, KpiGroup, KpiPrevious, TopIssue
 from cstool.services.sla import SlaEngine, refresh_clocks
 from cstool.store import Store
 from cstool.store import kpi as kpi_stats
@@ -120,18 +120,19 @@ def _change(now: float | None, before: float | None) -> float | None:
     return None if now is None or before is None else round(now - before, 2)
 
 
-def top_issues(store: Store, engine: SlaEngine, since: int, until: int, tz: str, limit: int = 10) -> list[dict]:
+def top_issues(store: Store, engine: SlaEngine, since: int, until: int, tz: str, limit: int = 10
+               ) -> list[TopIssue]:
     """Tags by volume in [since, until) with the change against the previous period and their
     reopen and SLA-breach (resolution) rates: the support lead's root-cause view."""
     now = kpi_report(store, engine, since, until, ["tag"], False, tz)
     before = kpi_report(store, engine, *periods.previous(since, until), ["tag"], False, tz)
     old = {g["key"]["tag"]: g["metrics"]["tickets_created"]["value"] for g in before["groups"]}
-    issues = []
+    issues: list[TopIssue] = []
     for group in now["groups"][:limit]:
         m, tag = group["metrics"], group["key"]["tag"]
         sla = m["sla_resolution_pct"]
-        created = m["tickets_created"]["value"] or 0
-        issues.append({"tag": tag, "tickets": created, "change": created - (old.get(tag) or 0),
+        created = int(m["tickets_created"]["value"] or 0)
+        issues.append({"tag": tag, "tickets": created, "change": created - int(old.get(tag) or 0),
                        "reopen_pct": m["reopen_pct"]["value"],
                        "breach_pct": None if sla["value"] is None else round(100 - sla["value"], 2)})
     return issues

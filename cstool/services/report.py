@@ -3,6 +3,7 @@ the worst five clocks, the escalation queue sizes, the top issues and the data-q
 
 from __future__ import annotations
 
+from cstool.core.models import ReportDocument
 from cstool.services.escalation import queue_sizes
 from cstool.services.kpi import kpi_report, top_issues
 from cstool.services.sla import SlaEngine, find_breaches
@@ -10,7 +11,8 @@ from cstool.store import Store
 from cstool.store.report import recent_findings
 
 
-def nightly_report(store: Store, engine: SlaEngine, *, as_of: int, since: int, until: int, tz: str) -> dict:
+def nightly_report(store: Store, engine: SlaEngine, *, as_of: int, since: int, until: int, tz: str
+                   ) -> ReportDocument:
     """{as_of, since, until, timezone, kpis, sla, worst, escalations, top_issues, findings}."""
     doc = kpi_report(store, engine, since, until, [], True, tz)
     issues = top_issues(store, engine, since, until, tz)

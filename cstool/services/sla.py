@@ -13,7 +13,7 @@ from typing import Any
 
 from cstool.config import Config
 from cstool.core.errors import InputMissing
-from cstool.core.models import SlaCounts, SlaFinding
+from cstool.core.models import Record, SlaCounts, SlaFinding
 from cstool.core.sla.calendar import BusinessCalendar, build_calendars
 from cstool.core.sla.clock import URGENCY, Clock, Evaluation, compute_clocks, evaluate
 from cstool.core.sla.policy import match_policy, policies_fingerprint
@@ -122,7 +122,7 @@ def _passes(ticket: dict, filters: dict) -> bool:
                for k in ("team", "assignee", "priority"))
 
 
-def explain_ticket(store: Store, engine: SlaEngine, ticket_ref: str, as_of: int) -> tuple[dict, list[dict]]:
+def explain_ticket(store: Store, engine: SlaEngine, ticket_ref: str, as_of: int) -> tuple[Record, list[Record]]:
     """(ticket, every clock of it with its state at as_of and the reasons)."""
     keys = find_tickets(store, ticket_ref)
     if not keys:

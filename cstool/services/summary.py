@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from cstool.core import kpi
 from cstool.core.formats import DAY_SECONDS
+from cstool.core.models import Record
 from cstool.services.escalation import queue_sizes
 from cstool.services.sla import SlaEngine, find_breaches
 from cstool.store import Store, store_info
@@ -16,13 +17,13 @@ from cstool.store.report import (
 )
 
 
-def nightly_summary(store: Store, *, as_of: int, days: int = 7, engine: SlaEngine | None = None) -> dict:
+def nightly_summary(store: Store, *, as_of: int, days: int = 7, engine: SlaEngine | None = None) -> Record:
     """Figures for [as_of - days, as_of) and the same-length period before it; with an SLA
     engine also SLA counts and the escalation queue size per tier."""
     span = days * DAY_SECONDS
     current, previous = (as_of - span, as_of), (as_of - 2 * span, as_of - span)
 
-    def period(since: int, until: int) -> dict:
+    def period(since: int, until: int) -> Record:
         counts = ticket_counts(store, since, until)
         surveys = surveys_between(store, since, until)
         figures = {**kpi.csat(surveys), **kpi.nps(surveys), **kpi.ces(surveys)}
@@ -42,6 +43,6 @@ def nightly_summary(store: Store, *, as_of: int, days: int = 7, engine: SlaEngin
     }
 
 
-def _sla_and_queues(store: Store, engine: SlaEngine, as_of: int) -> dict:
+def _sla_and_queues(store: Store, engine: SlaEngine, as_of: int) -> Record:
     _, counts = find_breaches(store, engine, as_of, limit=5)
     return {"sla": counts, "escalations": queue_sizes(store, engine, as_of)}

@@ -6,12 +6,13 @@ import sqlite3
 from pathlib import Path
 
 from cstool.core.errors import CannotCreate
+from cstool.core.models import Record
 from cstool.store.connection import Store, ensure_private_file
 
 DATA_TABLES = ("tickets", "surveys", "ticket_events", "customers", "imports", "rejects")
 
 
-def store_info(store: Store) -> dict:
+def store_info(store: Store) -> Record:
     """Path, schema version, size in bytes and row counts per table."""
     counts = {t: store.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
               for t in DATA_TABLES if store.db[t].exists()}

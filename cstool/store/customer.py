@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from cstool.core.formats import DAY_SECONDS
+from cstool.core.models import Record
 from cstool.store.connection import Store
 from cstool.store.sla import STATE_SQL
 
 
-def find_customer(store: Store, ref: str) -> dict | None:
+def find_customer(store: Store, ref: str) -> Record | None:
     """A customer by id or e-mail (case-insensitive); from the tickets when there is no customer row."""
     q = store.conn.execute
     row = q("SELECT source, id, email, name, tier, signup_at, churned_at, revenue FROM customers "
@@ -23,7 +24,7 @@ def find_customer(store: Store, ref: str) -> dict | None:
             "churned_at": None, "revenue": None}
 
 
-def customer_history(store: Store, customer_id: str, email: str | None, as_of: int) -> dict:
+def customer_history(store: Store, customer_id: str, email: str | None, as_of: int) -> Record:
     """The customer's tickets, their reply events and survey answers up to as_of."""
     q = store.conn.execute
     cols = ("source", "id", "subject", "channel", "priority", "status", "created_at", "resolution_at", "team",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from cstool.core.models import Record
 from cstool.store.connection import Store
 
 
-def followup_candidates(store: Store, since: int, until: int) -> list[dict]:
+def followup_candidates(store: Store, since: int, until: int) -> list[Record]:
     """Detractors (NPS 0-6) and CSAT of 2 or less (or Bad) answered in [since, until) and not
     followed up, with their ticket and customer."""
     cur = store.conn.execute(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from cstool.core.models import Record
 from cstool.store.connection import Store
 from cstool.store.tickets import open_at
 
@@ -20,7 +21,7 @@ def ticket_counts(store: Store, since: int, until: int) -> dict[str, int]:
     return {"created": created, "resolved": resolved, "backlog": backlog}
 
 
-def backlog_by(store: Store, column: str, until: int) -> list[dict]:
+def backlog_by(store: Store, column: str, until: int) -> list[Record]:
     if column not in ("status", "priority", "team", "channel"):
         raise ValueError(column)
     rows = store.conn.execute(
@@ -29,7 +30,7 @@ def backlog_by(store: Store, column: str, until: int) -> list[dict]:
     return [{"key": key or "(none)", "count": n} for key, n in rows]
 
 
-def surveys_between(store: Store, since: int, until: int) -> list[dict]:
+def surveys_between(store: Store, since: int, until: int) -> list[Record]:
     rows = store.conn.execute("SELECT kind, score, label, scale_min, scale_max FROM surveys "
                               "WHERE submitted_at >= ? AND submitted_at < ?", (since, until))
     return [{"kind": k, "score": s, "label": lab, "scale_min": lo, "scale_max": hi} for k, s, lab, lo, hi in rows]
@@ -45,7 +46,7 @@ def recent_findings(store: Store, limit: int = 20) -> dict[str, int]:
     return total
 
 
-def kpi_customers(store: Store) -> list[dict] | None:
+def kpi_customers(store: Store) -> list[Record] | None:
     """Every customer, or None when none were imported (churn and CLV are then unknown)."""
     rows = store.conn.execute("SELECT signup_at, churned_at, revenue FROM customers")
     customers = [{"signup_at": a, "churned_at": b, "revenue": r} for a, b, r in rows]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from cstool.core.models import TICKET_TIME_FIELDS, SlaCounts
+from cstool.core.models import TICKET_TIME_FIELDS, Record, SlaCounts
 from cstool.core.sla.clock import URGENCY, Clock
 from cstool.store.connection import Store
 
@@ -17,7 +17,7 @@ CLOCK_COLUMNS = ("source", "ticket_id", "metric", "cycle", "policy", "matched", 
                  "pauses", "mode", "last_event_at", "fingerprint")
 
 
-def _ticket_record(row) -> dict:
+def _ticket_record(row) -> Record:
     ticket = dict(zip(TICKET_COLUMNS, row))
     ticket["tags"] = json.loads(ticket["tags"] or "[]")
     return ticket
@@ -184,7 +184,7 @@ def _open_clocks_sql(filters: dict, states: set[str]) -> tuple[str, dict]:
     return sql, params
 
 
-def open_clock_rows(store: Store, as_of: int, filters: dict, states: set[str], limit: int | None) -> list[dict]:
+def open_clock_rows(store: Store, as_of: int, filters: dict, states: set[str], limit: int | None) -> list[Record]:
     """The most urgent clocks first: breached, at risk, paused, running; then earliest deadline."""
     sql, params = _open_clocks_sql(filters, states)
     sql += f" ORDER BY {RANK_SQL}, due_at IS NULL, due_at, ticket_id, metric, cycle"
