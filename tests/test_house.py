@@ -61,3 +61,17 @@ def test_every_docs_reference_names_an_existing_heading():
                                              ("Open at an instant", "open-at-an-instant")])
 def test_anchors_follow_the_markdown_rule(heading, anchor):
     assert _anchor(heading) == anchor
+
+
+def test_every_path_the_docs_name_exists():
+    named = {m.group(0).rstrip(".,)`") for doc in [ROOT / "README.md", *(ROOT / "docs").glob("*.md")]
+             for m in re.finditer(r"(?<![\w/])(?:cstool|tests|benchmarks|sample_data|docs)/[\w./-]+",
+                                  doc.read_text(encoding="utf-8"))}
+    assert len(named) >= 20
+
+    def exists(name: str) -> bool:  # a path, or a module path with an attribute (`core/kpi.HEADLINE`)
+        stem = name.split(".", 1)[0]
+        return any((ROOT / n).exists() for n in (name, stem, stem + ".py"))
+
+    missing = sorted(n for n in named if not exists(n))
+    assert missing == []
