@@ -14,16 +14,17 @@ import pickle
 import queue
 import threading
 from collections.abc import Callable, Iterator
-from typing import IO
+from typing import IO, Any
 
 from cstool.core.errors import CstoolError
+from cstool.core.ingest.pipeline import ParseRequest, open_and_parse
 from cstool.core.ingest.records import Item, RecordBatch, Summary
 
 META, ITEMS, DONE, ERROR = b"m", b"i", b"d", b"e"
 RECORDS_PER_MESSAGE = 2000
 
 
-def _child(conn, open_and_parse: Callable, stream: IO[bytes], name: str, request) -> None:
+def _child(conn: Any, stream: IO[bytes], name: str, request: ParseRequest) -> None:
     try:
         parsed = open_and_parse(stream, name, request, lambda _id: None)
         conn.send_bytes(META + pickle.dumps(parsed.meta))
@@ -76,7 +77,7 @@ def _drained(receiver) -> queue.Queue:
     return inbox
 
 
-def parse_in_parallel(open_and_parse: Callable, stream: IO[bytes], name: str, request
+def parse_in_parallel(stream: IO[bytes], name: str, request: ParseRequest
                       ) -> tuple[dict, Iterator[Item], Summary, Callable[[], tuple]]:
     """(meta, items, summary, finalize) as `open_and_parse` gives them, parsed in a child process;
     `summary` is filled in when the items are exhausted."""
@@ -84,7 +85,7 @@ def parse_in_parallel(open_and_parse: Callable, stream: IO[bytes], name: str, re
 
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, open_and_parse, stream, name, request), daemon=True)
+    child = context.Process(target=_child, args=(sender, stream, name, request), daemon=True)
     child.start()
     sender.close()
     inbox = _drained(receiver)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cstool.core.errors import DataError, UsageError
+
 
 @dataclass(frozen=True)
 class Reported:
@@ -182,3 +184,22 @@ def detect_preset(header: list[str]) -> tuple[Preset | None, list[str]]:
     if len(best) > 1:
         return None, [p.name for p in best]
     return best[0], [p.name for p in matches]
+
+
+def choose_preset(kind: str, requested: str, header: list[str], file: str) -> tuple[Preset, str]:
+    """(preset, why) for this file; `auto` detects ticket presets by header signature."""
+    if kind != "tickets":
+        if requested not in ("auto", "generic"):
+            raise UsageError(f"--preset {requested}: {kind} imports take the generic format only")
+        return OTHER_PRESETS[kind], "generic format"
+    if requested != "auto":
+        if requested not in TICKET_PRESETS:
+            raise UsageError(f"--preset {requested!r}: expected auto or one of " + ", ".join(TICKET_PRESETS))
+        return TICKET_PRESETS[requested], "--preset"
+    preset, candidates = detect_preset(header)
+    if preset is None and candidates:
+        raise DataError(f"{file}: the header fits several presets ({', '.join(candidates)}); choose one with --preset")
+    if preset is None:
+        raise DataError(f"{file}: no preset recognises this header; use --preset generic with --map "
+                        f"FIELD=COLUMN, or one of: {', '.join(TICKET_PRESETS)}")
+    return preset, "auto: header has " + ", ".join(repr(s) for s in preset.signature)
