@@ -36,7 +36,8 @@ def _instant(text: str, calendar: BusinessCalendar, what: str) -> int:
 
 
 def _emit(record: dict, columns: list[Column], fmt: Format, tz: str) -> None:
-    emit(fmt, record, columns, lambda console: print_table(console, [record], columns, tz=tz), csv_rows=[record])
+    emit(fmt, columns, table=lambda console: print_table(console, [record], columns, tz=tz),
+         document=lambda: record, csv_rows=lambda: [record])
 
 
 @command(app, "add")

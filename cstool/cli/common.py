@@ -80,17 +80,18 @@ def parse_instant(text: str | None, tz: str, option: str = "--as-of") -> int:
         raise UsageError(f"{option} {text!r}: expected an ISO-8601 instant such as 2026-03-31T16:00:00Z") from None
 
 
-def emit(fmt: Format, document: Any, columns: list[Column], table: Callable[[Console], None],
-         csv_rows: list[dict[str, Any]] | None = None) -> None:
-    """Write one result in `fmt` on stdout: json the `document`, csv `csv_rows` (default: the
-    document's records) under `columns`, any other format through `table(console)`."""
+def emit(fmt: Format, columns: list[Column], *, table: Callable[[Console], None], document: Callable[[], Any],
+         csv_rows: Callable[[], list[dict[str, Any]]] | None = None) -> None:
+    """Write one result in `fmt` on stdout: json `document()`, csv `csv_rows()` (default: the
+    document's records) under `columns`, any other format through `table(console)`. Only the
+    form asked for is built."""
     from cstool.cli.console import out_console
     from cstool.render.machine import write_csv, write_json
 
     if fmt is Format.json:
-        write_json(document, sys.stdout)
+        write_json(document(), sys.stdout)
     elif fmt is Format.csv:
-        write_csv(csv_rows if csv_rows is not None else document, columns, sys.stdout)
+        write_csv((csv_rows or document)(), columns, sys.stdout)
     else:
         table(out_console())
 

@@ -55,8 +55,8 @@ def show(fmt: FormatOpt = Format.table) -> None:
     rows = effective_values(settings, password_set=bool(os.environ.get("CSTOOL_SMTP_PASSWORD")
                                                         or os.environ.get("CSTOOL_SMTP_PASSWORD_FILE")))
     columns = [Column("key", "Key", "id"), Column("value", "Value"), Column("source", "Source")]
-    emit(fmt, rows, columns, lambda console: print_table(console, rows, columns,
-                                                          title=f"Configuration ({settings.origins['config']})"))
+    emit(fmt, columns, document=lambda: rows,
+         table=lambda console: print_table(console, rows, columns, title=f"Configuration ({settings.origins['config']})"))
 
 
 @command(app, "check")

@@ -28,7 +28,8 @@ def info(fmt: FormatOpt = Format.table) -> None:
             {"key": "size_bytes", "value": data["size_bytes"]}]
     rows += [{"key": f"rows.{table}", "value": count} for table, count in data["rows"].items()]
     columns = [Column("key", "Key"), Column("value", "Value", "id")]
-    emit(fmt, data, columns, lambda console: print_table(console, rows, columns, title="cstool store"), csv_rows=rows)
+    emit(fmt, columns, table=lambda console: print_table(console, rows, columns, title="cstool store"),
+         document=lambda: data, csv_rows=lambda: rows)
 
 
 @command(app, "backup")

@@ -46,6 +46,6 @@ def escalations(
         queue = record_and_filter_new(store, queue, when, since)
     tz = config.timezone
     tiers = [t.name for t in reversed(config.tiers) if not tier or t.name.lower() == tier.lower()]
-    emit(fmt, view.queue_records(queue, tz), view.ESCALATION_MACHINE,
-         lambda console: view.print_queues(console, queue, tiers, tz, limit, bool(new_since)),
-         csv_rows=view.csv_records(queue, tz))
+    emit(fmt, view.ESCALATION_MACHINE,
+         table=lambda console: view.print_queues(console, queue, tiers, tz, limit, bool(new_since)),
+         document=lambda: view.queue_records(queue, tz), csv_rows=lambda: view.csv_records(queue, tz))

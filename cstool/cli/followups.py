@@ -40,8 +40,8 @@ def _list_followups(days: int = 14, as_of: Optional[str] = None, fmt: Format = F
     with app_state.open_store(create=False) as store:
         rows = followup_queue(store, when, days)
     tz = config.timezone
-    emit(fmt, view.machine_records(rows, tz), view.FOLLOWUP_MACHINE,
-         lambda console: view.print_followups(console, rows, tz, days))
+    emit(fmt, view.FOLLOWUP_MACHINE, table=lambda console: view.print_followups(console, rows, tz, days),
+         document=lambda: view.machine_records(rows, tz))
 
 
 @command(app, "done")

@@ -70,8 +70,8 @@ def _check(as_of, team, assignee, priority, policy, include, fail_on, limit, fmt
         sys.stdout.write(text)
         app_state.exit_reported = True
         raise typer.Exit(code)
-    emit(fmt, view.check_records(findings, config.timezone), view.MACHINE_COLUMNS,
-         lambda console: view.print_check(console, findings, counts, config.timezone))
+    emit(fmt, view.MACHINE_COLUMNS, table=lambda console: view.print_check(console, findings, counts, config.timezone),
+         document=lambda: view.check_records(findings, config.timezone))
     if fmt is Format.table:
         total = counts["breached"] + counts["at_risk"]
         if limit and len(findings) == limit and not extra:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from cstool.core.escalation import Signals, escalate
 from cstool.core.models import QueueEntry
 from cstool.core.sla.clock import evaluate
+from cstool.services.memory import cyclic_gc_paused
 from cstool.services.sla import SlaEngine, refresh_clocks
 from cstool.store import Store
 from cstool.store import escalation as queue_store
@@ -18,7 +19,11 @@ def build_escalations(store: Store, engine: SlaEngine, as_of: int, filters: dict
                       ) -> list[QueueEntry]:
     """Every open ticket some rule escalates, highest tier first, most urgent first within a
     tier; each with its tier, every reason, and the clock that matters (earliest deadline)."""
-    filters = filters or {}
+    with cyclic_gc_paused():  # (thousands of rows and entries in flight, no cycles among them)
+        return _queue(store, engine, as_of, filters or {})
+
+
+def _queue(store: Store, engine: SlaEngine, as_of: int, filters: dict[str, str | None]) -> list[QueueEntry]:
     tiers = engine.config.tiers
     refresh_clocks(store, engine)
     tickets: dict[tuple[str, str], dict] = {}

@@ -7,13 +7,13 @@ for the CLI to map.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
 from cstool.core.ingest.pipeline import Parsed, ParseRequest, open_and_parse
 from cstool.core.ingest.records import Item, Summary
+from cstool.services.memory import cyclic_gc_paused
 from cstool.store.connection import Store
 from cstool.store.imports import ImportResult, ticket_time_lookup, write_import
 
@@ -43,15 +43,9 @@ def import_stream(store: Store, stream: IO[bytes], name: str, request: ImportReq
 
     Large files (`request.size_hint` above PARALLEL_BYTES) are parsed in a forked child while
     this process writes; surveys stay in-process (they look up their tickets in the store).
-    The cyclic garbage collector is paused meanwhile: records make no cycles, and its passes
-    over the batches in flight cost a tenth of the import."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    The cyclic garbage collector is paused meanwhile (services/memory)."""
+    with cyclic_gc_paused():
         return _import(store, stream, name, request, clock)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _import(store: Store, stream: IO[bytes], name: str, request: ImportRequest,

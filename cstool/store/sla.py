@@ -193,8 +193,8 @@ def open_clock_rows(store: Store, as_of: int, filters: dict, states: set[str], l
     cur = store.conn.execute(sql, {**params, "as_of": as_of})
     names = [d[0] for d in cur.description]
     rows = [dict(zip(names, row)) for row in cur]
-    for row in rows:
-        row["tags"] = json.loads(row["tags"] or "[]")
+    for row in rows:  # tuples: no garbage-collector work for thousands of small lists held at once
+        row["tags"] = tuple(json.loads(row["tags"])) if row["tags"] not in (None, "[]") else ()
     return rows
 
 
