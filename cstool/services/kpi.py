@@ -1,6 +1,6 @@
 """The KPI report: the store's aggregates (cstool.store.kpi) through the pure formulas of
-cstool.core.kpi, for a period,
-grouped and compared with the previous period. Returns the JSON-shaped document."""
+cstool.core.kpi, for a period, grouped and compared with the previous period; the top issues
+and the daily trend. Returns the JSON-shaped document."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from cstool.core.kpi import TICKET_DIMS, TIME_DIMS
 from cstool.core.models import FigureDoc, KpiDocument, KpiGroup, KpiPrevious, TopIssue
 from cstool.services.sla import SlaEngine, refresh_clocks
 from cstool.store import Store
-from cstool.store import kpi as kpi_stats
-from cstool.store import report as queries
+from cstool.store import kpi as kpi_store
 
 
 def _doc(figures: dict[str, kpi.Figure]) -> dict[str, FigureDoc]:
@@ -29,7 +28,7 @@ def window_stats(store: Store, windows: list[tuple[int, int]], dims: tuple[str, 
             stats[w, key] = kpi.Stats()
         return stats[w, key]
 
-    rows = kpi_stats.gather(store, windows, dims, joined_from)
+    rows = kpi_store.gather(store, windows, dims, joined_from)
     for w, key, n, first, first_business in rows["created"]:
         s = at(w, key)
         s.created, s.samples["first_response"], s.samples["first_response_business"] = n, first, first_business
@@ -76,7 +75,7 @@ def kpi_report(store: Store, engine: SlaEngine, since: int, until: int, by: list
                tz: str) -> KpiDocument:
     """{since, until, timezone, metrics, groups: [{key, metrics}], previous: {since, until, metrics, delta} | None}."""
     refresh_clocks(store, engine)
-    customers = queries.kpi_customers(store)
+    customers = kpi_store.kpi_customers(store)
     time_dims = [d for d in by if d in TIME_DIMS]
     cat_dims = tuple(d for d in by if d in TICKET_DIMS)
     split = periods.split(since, until, time_dims[0], tz) if time_dims else [(None, since, until)]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 
+from cstool.core.models import Record
 from cstool.store.connection import Store
 from cstool.store.tickets import open_at_parts
 
@@ -187,6 +188,13 @@ def sla_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...]
         f"sum(NOT coalesce(c.stopped_at >= {joined_lo} AND c.stopped_at < {w.hi}, 0)) "
         f"{base} AND c.due_at >= {w.lo} AND c.due_at < {w.hi} AND (c.stopped_at IS NULL OR c.stopped_at > c.due_at) "
         f"{by}"), len(dims), heads=2)
+
+
+def kpi_customers(store: Store) -> list[Record] | None:
+    """Every customer, or None when none were imported (churn and CLV are then unknown)."""
+    rows = store.conn.execute("SELECT signup_at, churned_at, revenue FROM customers")
+    customers = [{"signup_at": a, "churned_at": b, "revenue": r} for a, b, r in rows]
+    return customers or None
 
 
 def gather(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] = (), joined_from: int = 0

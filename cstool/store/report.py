@@ -46,13 +46,6 @@ def recent_findings(store: Store, limit: int = 20) -> dict[str, int]:
     return total
 
 
-def kpi_customers(store: Store) -> list[Record] | None:
-    """Every customer, or None when none were imported (churn and CLV are then unknown)."""
-    rows = store.conn.execute("SELECT signup_at, churned_at, revenue FROM customers")
-    customers = [{"signup_at": a, "churned_at": b, "revenue": r} for a, b, r in rows]
-    return customers or None
-
-
 def time_bounds(store: Store) -> tuple[int | None, int | None]:
     row = store.conn.execute("SELECT min(created_at), max(coalesce(updated_at, resolution_at, created_at)) "
                              "FROM tickets").fetchone()

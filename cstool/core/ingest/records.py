@@ -68,7 +68,7 @@ class Summary:
 @dataclass
 class Item:
     """kind: record | survey | event | reject | skip. Records, surveys and events carry a row
-    tuple in storage order (models.ROWS); `origin` is (record number, line, raw text) of the
+    tuple in storage order (core.models.ROWS); `origin` is (record number, line, raw text) of the
     source row, for rejects the store may still raise (duplicate keys)."""
 
     kind: str
