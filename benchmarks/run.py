@@ -114,7 +114,10 @@ def main() -> None:
         }, max(args.runs, 5), work, results)
         bench("calendar 1M add+between", {
             "1M add and 1M between on a lunch-break calendar": (
-                [sys.executable, str(HERE / "calendar_bench.py"), "1000000"], None)}, args.runs, work, results)
+                [sys.executable, str(HERE / "calendar_bench.py"), "1000000"], None),
+            "the same with night windows and per-date hours": (
+                [sys.executable, str(HERE / "calendar_bench.py"), "1000000", "--night"], None)},
+            args.runs, work, results)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     write_results(args, results, notes + summary_lines(results, args.tickets, sizes))

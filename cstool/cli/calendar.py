@@ -30,14 +30,31 @@ def _calendar(name: str) -> BusinessCalendar:
 def _instant(text: str, calendar: BusinessCalendar, what: str) -> int:
     try:
         return parse_iso(text, calendar.zone)
-    except ValueError:
-        raise UsageError(f"{what} {text!r}: expected ISO-8601 such as 2026-03-02T09:00 (naive = the calendar's "
-                         "time zone)") from None
+    except ValueError as exc:
+        why = "fractions of a second are not supported" if "fractions" in str(exc) else "expected ISO-8601 such as " \
+            "2026-03-02T09:00 (naive = the calendar's time zone)"
+        raise UsageError(f"{what} {text!r}: {why}") from None
 
 
 def _emit(record: dict, columns: list[Column], fmt: Format, tz: str) -> None:
     emit(fmt, columns, table=lambda console: print_table(console, [record], columns, tz=tz),
          document=lambda: record, csv_rows=lambda: [record])
+
+
+def _shift(start: str, duration: str, calendar: str, fmt: Format, backwards: bool) -> None:
+    cal = _calendar(calendar)
+    try:
+        parsed = parse_duration(duration)
+    except ValueError:
+        raise UsageError(f"DURATION {duration!r}: expected {EXPECTED}") from None
+    begin = _instant(start, cal, "START")
+    moved = cal.subtract_duration(begin, parsed) if backwards else cal.add_duration(begin, parsed)
+    tz = cal.spec.timezone
+    key, header = ("result", "Result") if backwards else ("due", "Due")
+    record = {"calendar": calendar, "start": iso_instant(begin, tz),
+              "duration_seconds": None if parsed.business_days else parsed.seconds, key: iso_instant(moved, tz)}
+    _emit(record, [Column("calendar", "Calendar"), Column("start", "Start"), Column("duration_seconds", "Seconds"),
+                   Column(key, header)], fmt, tz)
 
 
 @command(app, "add")
@@ -48,25 +65,25 @@ def add(start: Annotated[str, typer.Argument(help="ISO-8601 start (naive = calen
 
     Example: cstool calendar add 2026-03-06T17:00 2h --calendar support
     """
-    cal = _calendar(calendar)
-    try:
-        parsed = parse_duration(duration)
-    except ValueError:
-        raise UsageError(f"DURATION {duration!r}: expected {EXPECTED}") from None
-    begin = _instant(start, cal, "START")
-    due = cal.add_duration(begin, parsed)
-    tz = cal.spec.timezone
-    record = {"calendar": calendar, "start": iso_instant(begin, tz),
-              "duration_seconds": None if parsed.business_days else parsed.seconds, "due": iso_instant(due, tz)}
-    _emit(record, [Column("calendar", "Calendar"), Column("start", "Start"), Column("duration_seconds", "Seconds"),
-                   Column("due", "Due")], fmt, tz)
+    _shift(start, duration, calendar, fmt, backwards=False)
+
+
+@command(app, "subtract")
+def subtract(start: Annotated[str, typer.Argument(help="ISO-8601 instant (naive = calendar time zone).")],
+             duration: Annotated[str, typer.Argument(help="90s, 30m, 4h, 1h30m, 2d or 3bd.")],
+             calendar: CalendarOpt = "24x7", fmt: FormatOpt = Format.table) -> None:
+    """The instant that lies `DURATION` of business time before `START` (landing exactly on an opening gives that opening; `3bd` is the same clock time three business days earlier).
+
+    Example: cstool calendar subtract 2026-03-09T11:00 2h --calendar support
+    """
+    _shift(start, duration, calendar, fmt, backwards=True)
 
 
 @command(app, "between")
 def between(start: Annotated[str, typer.Argument(help="ISO-8601 start (naive = calendar time zone).")],
             end: Annotated[str, typer.Argument(help="ISO-8601 end.")],
             calendar: CalendarOpt = "24x7", fmt: FormatOpt = Format.table) -> None:
-    """Business time between two instants.
+    """Business time between two instants; negative when END is before START (the time between END and START).
 
     Example: cstool calendar between 2026-03-02T11:30 2026-03-03T09:30 --calendar support
     """

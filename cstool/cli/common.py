@@ -76,8 +76,10 @@ def parse_instant(text: str | None, tz: str, option: str = "--as-of") -> int:
         return now()
     try:
         return parse_iso(text, tz)
-    except ValueError:
-        raise UsageError(f"{option} {text!r}: expected an ISO-8601 instant such as 2026-03-31T16:00:00Z") from None
+    except ValueError as exc:
+        why = "fractions of a second are not supported; give whole seconds" if "fractions" in str(exc) else \
+            "expected an ISO-8601 instant such as 2026-03-31T16:00:00Z"
+        raise UsageError(f"{option} {text!r}: {why}") from None
 
 
 def emit(fmt: Format, columns: list[Column], *, table: Callable[[Console], None], document: Callable[[], Any],

@@ -21,6 +21,16 @@ app = typer.Typer(help="Write, show and validate the configuration (cstool.toml)
 HEADER = """# cstool configuration (written by `cstool config init`).
 # Durations: 90s, 30m, 4h, 1h30m, 2d, 3bd (business days). See the README, "Configuration".
 # The SMTP password is never stored here: set CSTOOL_SMTP_PASSWORD or CSTOOL_SMTP_PASSWORD_FILE.
+#
+# A calendar, for example (sla.policies name it by `calendar = "support"`):
+#   [calendars.support]
+#   timezone = "Europe/Berlin"
+#   hours = { mon = ["09:00-12:00", "13:00-17:30"], fri = "22:00-06:00" }  # a night shift ends Sat 06:00
+#   holidays = ["2026-12-25"]
+#   holiday_country = "DE"
+#   [calendars.support.dates]                  # hours of single dates, replacing their weekday's
+#   "2026-12-24" = "09:00-12:00"
+#   "2026-12-31" = "closed"
 
 """
 

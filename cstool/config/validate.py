@@ -6,7 +6,7 @@ same code."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -19,6 +19,9 @@ from cstool.core.sla.calendar import (
     ALWAYS_OPEN,
     WEEKDAYS,
     CalendarSpec,
+    Windows,
+    carried,
+    check_disjoint,
     parse_day_windows,
 )
 from cstool.core.sla.duration import EXPECTED as DURATION_FORM
@@ -133,10 +136,10 @@ class _Validator:
             self.fail("calendars", name, data, "a table")
         if name == "24x7":
             self.fail("calendars", name, data, "another name: 24x7 is built in")
-        self.keys(table, data, ("timezone", "hours", "holidays", "holiday_country", "holiday_subdivision"))
+        self.keys(table, data, ("timezone", "hours", "holidays", "holiday_country", "holiday_subdivision", "dates"))
         tz = self.timezone(table, data, "timezone", "UTC")
         hours = self.table(table, data, "hours", WEEKDAYS)
-        windows = []
+        windows: list[Windows] = []
         for day in WEEKDAYS:
             try:
                 windows.append(parse_day_windows(hours.get(day, [])))
@@ -144,12 +147,17 @@ class _Validator:
                 self.fail(f"{table}.hours", day, hours.get(day), f"windows such as \"09:00-17:30\" ({exc})")
         if not any(windows):
             self.fail(table, "hours", hours, "at least one day with windows, e.g. { mon = \"09:00-17:00\" }")
+        for i, day in enumerate(WEEKDAYS):  # a night window must not run into the next day's first window
+            following = WEEKDAYS[(i + 1) % 7]
+            self._no_overlap(f"{table}.hours", following, hours.get(following), carried(windows[i]),
+                             windows[(i + 1) % 7], f"the night from {day}")
         holidays = set()
         for item in data.get("holidays", []):
             try:
                 holidays.add(item if isinstance(item, date) else date.fromisoformat(item))
             except (ValueError, TypeError):
                 self.fail(table, "holidays", item, "dates such as \"2026-12-25\"")
+        dates = self.dates(table, data, tuple(windows), holidays)
         country = self.string(table, data, "holiday_country", None)
         subdivision = self.string(table, data, "holiday_subdivision", None)
         if country:
@@ -161,7 +169,40 @@ class _Validator:
                 self.fail(table, "holiday_country", f"{country}/{subdivision}",
                           f"a country and subdivision the holidays package knows ({exc})")
         return CalendarSpec(name=name, timezone=tz, hours=tuple(windows), holidays=frozenset(holidays),
-                            holiday_country=country, holiday_subdivision=subdivision)
+                            holiday_country=country, holiday_subdivision=subdivision, dates=dates)
+
+    def dates(self, table: str, data: Mapping, weekly: tuple[Windows, ...], holidays: set[date]
+              ) -> tuple[tuple[date, Windows], ...]:
+        """`[calendars.NAME.dates]`: local date -> that date's windows (or "closed"), replacing its weekday's."""
+        sub = f"{table}.dates"
+        found: dict[date, Windows] = {}
+        for key, value in self.table(table, data, "dates", None).items():
+            try:
+                day = key if isinstance(key, date) else date.fromisoformat(str(key))
+            except ValueError:
+                self.fail(sub, key, value, "a date such as \"2026-12-24\" as the key")
+            if day in holidays:
+                self.fail(sub, key, value, "a date that is not also in `holidays` (which of the two applies "
+                          "would be ambiguous)")
+            try:
+                found[day] = parse_day_windows(value)
+            except (ValueError, TypeError, AttributeError) as exc:
+                self.fail(sub, key, value, f"windows such as \"09:00-12:00\", a list of them, or \"closed\" ({exc})")
+        for day, own in found.items():
+            before = found.get(day - timedelta(days=1), weekly[(day.weekday() - 1) % 7])
+            after = found.get(day + timedelta(days=1), weekly[(day.weekday() + 1) % 7])
+            self._no_overlap(sub, day.isoformat(), data["dates"].get(day.isoformat(), own), carried(before), own,
+                             "the night before")
+            self._no_overlap(sub, day.isoformat(), data["dates"].get(day.isoformat(), own), carried(own), after,
+                             "its night, into the next day")
+        return tuple(sorted(found.items()))
+
+    def _no_overlap(self, table: str, key: str, value: Any, carried_in: list[tuple[int, int]], own: Windows,
+                    what: str) -> None:
+        try:
+            check_disjoint(carried_in + list(own))
+        except ValueError as exc:
+            self.fail(table, key, value, f"windows that do not overlap {what} ({exc})")
 
     def policy(self, index: int, data: dict, calendars: Mapping[str, CalendarSpec]) -> Policy:
         table = f"sla.policies.{index + 1}"

@@ -12,11 +12,14 @@ _UNITS = (("d", DAY_SECONDS), ("h", 3600), ("m", 60), ("s", 1))
 
 def parse_iso(text: str, tz: str | ZoneInfo) -> int:
     """An ISO-8601 date or instant (`Z` or `z` for UTC) as epoch seconds; naive values are wall
-    time in `tz`. Raises ValueError for anything else."""
+    time in `tz`. Raises ValueError for anything else, fractions of a second included (instants
+    are whole seconds: a fraction would be dropped without a word)."""
     value = text.strip()
     if value.endswith("z"):
         value = value[:-1] + "Z"
     dt = datetime.fromisoformat(value)
+    if dt.microsecond:
+        raise ValueError(f"{text!r}: fractions of a second are not supported; give whole seconds")
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz))
     return int(dt.timestamp())

@@ -1,4 +1,4 @@
-"""`cstool calendar add | between`: the published cases of Frappe Helpdesk and Chatwoot (docs/semantics.md#business-time), lunch breaks, business days, DST, country holidays, and the command's errors."""
+"""`cstool calendar add | subtract | between`: the published cases of Frappe Helpdesk and Chatwoot (docs/semantics.md#business-time), lunch breaks, business days, DST, country holidays, and the command's errors."""
 
 from __future__ import annotations
 
@@ -42,6 +42,14 @@ timezone = "Europe/Berlin"
 hours = { mon = "09:00-17:00", tue = "09:00-17:00", wed = "09:00-17:00", thu = "09:00-17:00", fri = "09:00-17:00", sun = "00:00-24:00" }
 holiday_country = "DE"
 holiday_subdivision = "BE"
+
+[calendars.night]
+timezone = "Europe/Berlin"
+hours = { mon = "22:00-06:00", fri = "22:00-06:00" }
+
+[calendars.night.dates]
+"2026-12-24" = "09:00-12:00"
+"2026-12-28" = "closed"
 
 [calendars.newyork]
 timezone = "America/New_York"
@@ -172,3 +180,31 @@ def test_unknown_calendar_and_bad_duration_are_usage_errors(cli, tmp_path):
     assert cli("calendar", "add", "2026-03-02T11:00", "1h", "--calendar", "nope").exit_code == 2
     result = cli("calendar", "add", "2026-03-02T11:00", "4 hours", "--calendar", "frappe")
     assert result.exit_code == 2 and "expected a duration such as" in result.stderr
+
+
+def test_subtract_json_names_the_result(calc):
+    assert calc("subtract", "2026-03-03T06:00", "8h", calendar="night") == {
+        "calendar": "night", "start": "2026-03-03T06:00:00+01:00", "duration_seconds": 28800,
+        "result": "2026-03-02T22:00:00+01:00"}
+    assert calc("subtract", "2026-03-09T12:30", "1h30m", calendar="frappe")["result"] == "2026-03-09T11:00:00+00:00"
+    assert calc("subtract", "2026-03-09T10:30", "30m", calendar="frappe")["result"] == "2026-03-09T10:00:00+00:00"
+    assert calc("subtract", "2026-03-09T10:30", "1bd", calendar="frappe")["result"] == "2026-03-06T10:30:00+00:00"
+
+
+def test_night_shift_and_dates_through_the_command(calc):
+    assert calc("add", "2026-03-06T23:00", "7h", calendar="night")["due"] == "2026-03-07T06:00:00+01:00"
+    assert calc("add", "2026-12-24T11:00", "2h", calendar="night")["due"] == "2026-12-25T23:00:00+01:00"
+    assert calc("between", "2026-12-28T00:00", "2026-12-29T12:00", calendar="night")["business_seconds"] == 0
+
+
+def test_a_reversed_range_is_the_negative(calc):
+    forward = calc("between", "2026-03-02T11:30", "2026-03-03T09:30", calendar="lunch")
+    backward = calc("between", "2026-03-03T09:30", "2026-03-02T11:30", calendar="lunch")
+    assert backward["business_seconds"] == -forward["business_seconds"] == -19800  # 30m + 4h30m + 30m
+
+
+def test_fractions_of_a_second_are_refused_not_cut(cli, calc):
+    result = cli("calendar", "add", "2026-03-06T16:59:59.700", "1h", "--calendar", "frappe")
+    assert result.exit_code == 2
+    assert "START '2026-03-06T16:59:59.700': fractions of a second are not supported" in result.stderr
+    assert cli("sla", "check", "--as-of", "2026-03-06T16:59:59.5Z").exit_code == 2

@@ -267,3 +267,49 @@ def test_include_running_and_csv_output(cli, store):
                        "overdue_seconds,policy,calendar\n"
                        "generic,F2,f2,high,Billing,Ana,first_response,0,breached,2026-03-02T11:00:00+00:00,-1800,1800,"
                        "Frappe,frappe\n")
+
+
+SHIFTS = """
+[defaults]
+timezone = "Etc/UTC"
+
+[calendars.nights]
+timezone = "Etc/UTC"
+hours = { mon = "22:00-06:00", tue = "22:00-06:00", wed = "22:00-06:00", thu = "22:00-06:00", fri = "22:00-06:00" }
+
+[calendars.office]
+timezone = "Europe/Berlin"
+hours = { mon = "09:00-17:00", tue = "09:00-17:00", wed = "09:00-17:00", thu = "09:00-17:00", fri = "09:00-17:00" }
+holidays = ["2026-12-25", "2026-12-26"]
+
+[calendars.office.dates]
+"2026-12-24" = "09:00-12:00"
+
+[[sla.policies]]
+name = "Night shift"
+when = { team = ["Night"] }
+calendar = "nights"
+[sla.policies.targets]
+high = { first_response = "1h", resolution = "4h" }
+
+[[sla.policies]]
+name = "Office"
+calendar = "office"
+[sla.policies.targets]
+high = { first_response = "1h", resolution = "4h" }
+"""
+
+
+@pytest.mark.parametrize("ticket, created, response, resolution", [
+    ("N1", "2026-03-02T21:00:00Z", "2026-03-02T23:00:00+00:00", "2026-03-03T02:00:00+00:00"),  # Monday's night
+    ("N2", "2026-03-06T05:00:00Z", "2026-03-06T06:00:00+00:00", "2026-03-07T01:00:00+00:00"),  # Thursday's, then Friday's
+    ("X1", "2026-12-24T09:00:00Z", "2026-12-24T10:00:00+00:00", "2026-12-28T10:00:00+00:00"),  # Christmas Eve half day
+])
+def test_night_shift_and_half_day_inside_sla_targets(cli, tmp_path, ticket, created, response, resolution):
+    (tmp_path / "cstool.toml").write_text(SHIFTS)
+    team = "Night" if ticket.startswith("N") else "Office"
+    write(tmp_path / "t.csv", f"id,subject,priority,status,team,created_at\n{ticket},s,high,open,{team},{created}\n")
+    assert cli("import", "tickets", "t.csv").exit_code == 0
+    clocks = show(cli, ticket, created)
+    assert (clocks[("first_response", 0)]["due_at"], clocks[("resolution", 0)]["due_at"]) == (response, resolution)
+    assert clocks[("resolution", 0)]["policy"] == ("Night shift" if team == "Night" else "Office")

@@ -14,31 +14,43 @@ from cstool.core.sla.duration import Duration
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+Windows = tuple[tuple[int, int], ...]   # (open, close) seconds since local midnight, sorted, disjoint
+
+
 @dataclass(frozen=True)
 class CalendarSpec:
     """A named calendar. `hours[i]` holds the half-open windows of weekday i (0 = Monday) as
-    (open, close) seconds since local midnight, sorted and disjoint; close may be 86400 (24:00)."""
+    (open, close) seconds since local midnight, sorted and disjoint; close may be 86400 (24:00)
+    or more: a window that crosses midnight belongs to the day it opens on (`22:00-06:00` is
+    (79200, 108000)). `dates` replaces the hours of single local dates (() = closed)."""
 
     name: str
     timezone: str = "UTC"
-    hours: tuple[tuple[tuple[int, int], ...], ...] = ((),) * 7
+    hours: tuple[Windows, ...] = ((),) * 7
     holidays: frozenset[date] = field(default_factory=frozenset)
     holiday_country: str | None = None
     holiday_subdivision: str | None = None
+    dates: tuple[tuple[date, Windows], ...] = ()
 
 
 ALWAYS_OPEN = CalendarSpec(name="24x7", timezone="UTC", hours=(((0, DAY_SECONDS),),) * 7)
+CLOSED = "closed"
 
 
 def parse_window(text: str) -> tuple[int, int]:
-    """`09:00-17:30` -> (32400, 63000). `24:00` is allowed as a closing time."""
+    """`09:00-17:30` -> (32400, 63000); `24:00` is allowed as a closing time; a window that closes
+    at or before it opens crosses midnight: `22:00-06:00` -> (79200, 108000)."""
     try:
         start, end = (part.strip() for part in str(text).split("-"))
         opening, closing = _clock_seconds(start), _clock_seconds(end)
     except ValueError:
-        raise ValueError(f"{text!r} is not a window such as \"09:00-17:30\"") from None
-    if opening >= closing or opening >= DAY_SECONDS:
-        raise ValueError(f"{text!r}: the window must open before it closes")
+        raise ValueError(f"{text!r} is not a window such as \"09:00-17:30\" or \"22:00-06:00\"") from None
+    if opening >= DAY_SECONDS:
+        raise ValueError(f"{text!r}: a window opens before 24:00")
+    if closing <= opening:
+        if closing in (DAY_SECONDS, opening):
+            raise ValueError(f"{text!r}: the window must not be empty or a whole day long")
+        closing += DAY_SECONDS
     return opening, closing
 
 
@@ -52,14 +64,33 @@ def _clock_seconds(hhmm: str) -> int:
     return h * 3600 + m * 60
 
 
-def parse_day_windows(value: str | list[str]) -> tuple[tuple[int, int], ...]:
-    """One day's windows from a string or a list of strings; sorted, must not overlap."""
+def _text(window: tuple[int, int]) -> str:
+    def hhmm(seconds: int) -> str:
+        return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+    return f"{hhmm(window[0])}-{hhmm(window[1] % DAY_SECONDS if window[1] > DAY_SECONDS else window[1])}"
+
+
+def parse_day_windows(value: str | list[str]) -> Windows:
+    """One day's windows from a string or a list of strings, or "closed"; sorted, must not overlap."""
+    if value == CLOSED:
+        return ()
     items = [value] if isinstance(value, str) else list(value)
     windows = sorted(parse_window(item) for item in items)
-    for (_, close), (opening, _) in zip(windows, windows[1:]):
-        if opening < close:
-            raise ValueError(f"windows {items} overlap")
+    check_disjoint(windows)
     return tuple(windows)
+
+
+def check_disjoint(windows: list[tuple[int, int]]) -> None:
+    """Raise ValueError naming two windows that overlap (same day, seconds since its midnight)."""
+    ordered = sorted(windows)
+    for a, b in zip(ordered, ordered[1:]):
+        if b[0] < a[1]:
+            raise ValueError(f"windows {_text(a)} and {_text(b)} overlap")
+
+
+def carried(windows: Windows) -> list[tuple[int, int]]:
+    """The parts of a day's windows that run on into the next day, in the next day's seconds."""
+    return [(0, close - DAY_SECONDS) for _, close in windows if close > DAY_SECONDS]
 
 
 class BusinessCalendar:
@@ -74,7 +105,9 @@ class BusinessCalendar:
         self.spec = spec
         self.name = spec.name
         self.zone = ZoneInfo(spec.timezone)
-        self.always_open = spec.hours == ALWAYS_OPEN.hours and not spec.holidays and not spec.holiday_country
+        self.always_open = (spec.hours == ALWAYS_OPEN.hours and not spec.holidays and not spec.holiday_country
+                            and not spec.dates)
+        self._dates = dict(spec.dates)
         self._built = False
         self._lo = self._hi = 0               # ordinals of the first and last indexed local dates
         self._midnights: list[int] = []       # UTC instant of each indexed local midnight (+1 past the end)
@@ -102,18 +135,23 @@ class BusinessCalendar:
             return d in self._country_days
         return False
 
-    def _day_windows(self, ordinal: int) -> tuple[tuple[int, int], ...]:
+    def _hours_of(self, ordinal: int) -> Windows:
+        """The windows that open on this local date: its own hours, else its weekday's; none on a holiday."""
         d = date.fromordinal(ordinal)
+        if d in self._dates:
+            return self._dates[d]
         spans = self.spec.hours[d.weekday()]
-        if not spans or self._is_holiday(d):
-            return ()
-        windows = []
-        for opening, closing in spans:
-            start = self._wall(d, opening, ordinal)
-            end = self._wall(d, closing, ordinal)
-            if end > start:
-                windows.append((start, end))
-        return tuple(windows)
+        return () if not spans or self._is_holiday(d) else spans
+
+    def _day_windows(self, ordinal: int) -> tuple[tuple[int, int], ...]:
+        """The open intervals (UTC) of one local date: what runs on from the day before, then its own
+        windows up to midnight (the rest of a window that crosses midnight is the next day's)."""
+        d = date.fromordinal(ordinal)
+        parts = [(self._local_midnight(ordinal), self._wall(d, close, ordinal))
+                 for _, close in carried(self._hours_of(ordinal - 1))]
+        for opening, closing in self._hours_of(ordinal):
+            parts.append((self._wall(d, opening, ordinal), self._wall(d, min(closing, DAY_SECONDS), ordinal)))
+        return tuple((start, end) for start, end in parts if end > start)
 
     def _wall(self, d: date, seconds: int, ordinal: int) -> int:
         if seconds >= DAY_SECONDS:
@@ -217,24 +255,66 @@ class BusinessCalendar:
                 raise ValueError(f"calendar {self.name!r}: the deadline is more than forty years away")
             self._build(self._lo, self._hi + 2 * (self._hi - self._lo))
 
+    def _business_day(self, ordinal: int) -> bool:
+        """Whether windows open on this local date (a night shift's morning belongs to the day before)."""
+        return self.always_open or bool(self._hours_of(ordinal))
+
+    def _same_time_on(self, t: int, days: int, step: int) -> int:
+        """The same local clock time on the `days`-th business day after (step 1) or before (-1) t."""
+        local = datetime.fromtimestamp(t, self.zone)
+        ordinal, found = local.toordinal(), 0
+        for _ in range(3660 + 400 * days):
+            if found >= days:
+                break
+            ordinal += step
+            found += self._business_day(ordinal)
+        else:
+            raise ValueError(f"calendar {self.name!r} has no business days within ten years of the start")
+        d = date.fromordinal(ordinal)
+        wall = datetime(d.year, d.month, d.day, local.hour, local.minute, local.second, tzinfo=self.zone)
+        return int(wall.timestamp())
+
     def add_business_days(self, t: int, days: int) -> int:
         """The same local clock time on the `days`-th following day with business hours, then
         the next open moment if that time is closed (docs/semantics.md#business-time)."""
-        local = datetime.fromtimestamp(t, self.zone)
-        ordinal, found = local.toordinal(), 0
-        while found < days:
-            ordinal += 1
-            self._ensure(self._local_midnight(ordinal), 7)
-            if self.always_open or self._windows[ordinal - self._lo]:
-                found += 1
-        d = date.fromordinal(ordinal)
-        wall = datetime(d.year, d.month, d.day, local.hour, local.minute, local.second, tzinfo=self.zone)
-        return self.next_open(int(wall.timestamp()))
+        return self.next_open(self._same_time_on(t, days, 1))
 
     def add_duration(self, t: int, duration: Duration) -> int:
         if duration.business_days:
             return self.add_business_days(t, duration.business_days)
         return self.add(t, duration.seconds)
+
+    def subtract(self, t: int, seconds: int) -> int:
+        """The latest instant from which `seconds` of business time run until t: landing exactly
+        on an opening gives that opening (not the closing time before it); zero gives t."""
+        if seconds < 0:
+            raise ValueError("cannot subtract a negative duration")
+        if self.always_open or seconds == 0:
+            return t - seconds
+        self._ensure(t)
+        while True:
+            target = self._cum_at(t) - seconds
+            k = bisect_left(self._cum, target) - 1   # the day whose business time reaches the target
+            if k >= 0:
+                rest = target - self._cum[k]
+                for start, end in self._windows[k]:
+                    if rest < end - start:
+                        return start + rest
+                    rest -= end - start
+                return self.next_open(self._midnights[k + 1])  # (exactly at the day's last closing)
+            if self._hi - self._lo > 40 * 366:
+                raise ValueError(f"calendar {self.name!r}: the start is more than forty years back")
+            self._build(self._lo - 2 * (self._hi - self._lo), self._hi)
+
+    def subtract_business_days(self, t: int, days: int) -> int:
+        """The same local clock time on the `days`-th preceding day with business hours, then the
+        next open moment if that time is closed (the mirror of `add_business_days`)."""
+        return self.next_open(self._same_time_on(t, days, -1))
+
+    def subtract_duration(self, t: int, duration: Duration) -> int:
+        if duration.business_days:
+            return self.subtract_business_days(t, duration.business_days)
+        return self.subtract(t, duration.seconds)
 
 
 def build_calendars(specs: dict[str, CalendarSpec]) -> dict[str, BusinessCalendar]:
