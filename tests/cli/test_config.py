@@ -60,3 +60,17 @@ def test_show_tells_where_each_value_came_from(cli, tmp_path, monkeypatch):
     assert rows["mail.port"]["source"] == "default"
     assert rows["mail.password"]["value"] == "******"
     assert "hunter2" not in result.stdout
+
+
+def test_night_windows_and_dates_in_check_and_show(cli, tmp_path):
+    (tmp_path / "cstool.toml").write_text('[calendars.n]\ntimezone = "Europe/Berlin"\nhours = { fri = "22:00-06:00" }\n'
+                                          '[calendars.n.dates]\n"2026-12-24" = "09:00-12:00"\n')
+    assert cli("config", "check").exit_code == 0
+    shown = {row["key"]: row["value"] for row in json.loads(cli("config", "show", "--format", "json").stdout)}
+    assert shown["calendars.n.hours.fri"] == "22:00-06:00"
+    assert shown["calendars.n.dates.2026-12-24"] == "09:00-12:00"
+    (tmp_path / "cstool.toml").write_text('[calendars.n]\nhours = { fri = "22:00-06:00", sat = "05:00-07:00" }\n')
+    result = cli("config", "check")
+    assert result.exit_code == 78
+    assert "[calendars.n.hours] sat = '05:00-07:00': expected windows that do not overlap the night from fri" in \
+        result.stderr
