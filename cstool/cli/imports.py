@@ -173,6 +173,13 @@ def _describe(result: ImportResult, dry_run: bool) -> list[str]:
     return lines
 
 
+def _check_inputs(files: list[str]) -> None:
+    """Every input file is there before a store is created or written for it (exit 66)."""
+    for path in files:
+        if path != "-" and not os.path.isfile(path):
+            raise InputMissing(f"{path}: no such file" if not os.path.exists(path) else f"{path}: not a file")
+
+
 def _run(kind: str, files: list[str], *, mapping, tz, dayfirst, date_format, encoding, delimiter, max_rejects,
          rejects, source, dry_run, fmt, preset="auto", kind_=None, scale=None, submitted_at=None) -> None:
     from cstool.core.ingest.records import ImportOptions
@@ -194,6 +201,7 @@ def _run(kind: str, files: list[str], *, mapping, tz, dayfirst, date_format, enc
     except Exception:
         raise UsageError(f"--tz {zone!r}: expected an IANA time zone such as Europe/Berlin") from None
     request_map = _mapping(mapping)
+    _check_inputs(files)
     summaries, all_rejects, failed = [], [], None
     with app_state.open_store(create=True) as store:
         for path in files:

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cstool.cli.common import AsOfOpt, command, parse_instant, state
+from cstool.cli.common import AsOfOpt, command, now, parse_instant, state
 from cstool.config import Config
 from cstool.core.errors import ConfigError, UsageError
 from cstool.core.models import ReportDocument
@@ -69,10 +69,12 @@ def report(
         render = {Format.text: render_text, Format.markdown: render_markdown, Format.html: render_html}[fmt]
         sys.stdout.write(render(data, tz, show_pii))
         return
-    _email(data, config, to, dry_run, show_pii, when)
+    _email(data, config, to, dry_run, show_pii, when, now())
 
 
-def _email(data: ReportDocument, config: Config, to: list[str] | None, dry_run: bool, show_pii: bool, when: int) -> None:
+def _email(data: ReportDocument, config: Config, to: list[str] | None, dry_run: bool, show_pii: bool, when: int,
+           sent_at: int) -> None:
+    """Send the report (subject dated by `when`, the --as-of day; Date header `sent_at`, the time of sending)."""
     from cstool.render.report import render_html, render_text, report_subject
     from cstool.render.values import local_time
     from cstool.services.mail import build_message, send
@@ -83,7 +85,7 @@ def _email(data: ReportDocument, config: Config, to: list[str] | None, dry_run: 
     tz = config.timezone
     subject = report_subject(data, local_time(when, tz)[:10])
     message = build_message(subject, render_text(data, tz, show_pii), render_html(data, tz, show_pii),
-                            config.mail.sender, recipients, when)
+                            config.mail.sender, recipients, sent_at)
     if dry_run:
         sys.stdout.write(message.as_string())
         return

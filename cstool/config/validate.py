@@ -59,6 +59,14 @@ def parse_config(data: Mapping[str, Any], source: str = "<config>") -> Config:
                   calendars=calendars, policies=policies, tiers=tiers, mail=mail)
 
 
+SECRET_WORDS = ("password", "passwd", "token", "secret", "key", "credential")
+
+
+def _secret(name: str) -> bool:
+    """Whether a key is named like a secret: its value is never printed, whatever the error."""
+    return any(word in str(name).lower() for word in SECRET_WORDS)
+
+
 def default_config() -> Config:
     """The configuration of a run without a config file (the default document with its store
     path left unset, so that the store is found beside the working directory)."""
@@ -73,7 +81,8 @@ class _Validator:
 
     def fail(self, table: str, key: str, value: Any, expected: str) -> NoReturn:
         where = f"[{table}] " if table else ""
-        raise ConfigError(f"{self.source}: {where}{key} = {value!r}: expected {expected}")
+        shown = "(value not shown)" if _secret(key) else repr(value)
+        raise ConfigError(f"{self.source}: {where}{key} = {shown}: expected {expected}")
 
     def keys(self, table: str, data: Mapping, allowed) -> None:
         for key in data:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -28,17 +29,28 @@ def imported_files(store: Store) -> list[str]:
 
 def backup_store(store: Store, destination: Path) -> int:
     """Copy the store to `destination` with SQLite's online backup API (consistent even while
-    another process writes). The copy is created 0600; an existing file is refused."""
+    another process writes). The copy is made under a temporary name in the same directory,
+    created 0600, and renamed into place only when complete: a killed or failed backup never
+    leaves a plausible file at `destination`. An existing file is refused."""
     destination = Path(destination)
-    if destination.exists():
+    if destination.exists() or destination.is_symlink():
         raise CannotCreate(f"{destination} already exists; choose a new file name")
-    ensure_private_file(destination)
+    partial = destination.with_name(f".{destination.name}.partial-{os.getpid()}")
+    partial.unlink(missing_ok=True)
+    ensure_private_file(partial)
     try:
-        target = sqlite3.connect(destination)
-        with target:
-            store.conn.backup(target)
-        target.close()
+        target = sqlite3.connect(partial)
+        try:
+            with target:
+                store.conn.backup(target)
+        finally:
+            target.close()
+        if destination.exists() or destination.is_symlink():
+            raise CannotCreate(f"{destination} appeared while the backup ran; the copy is not placed")
+        os.rename(partial, destination)
     except sqlite3.Error as exc:
-        destination.unlink(missing_ok=True)
         raise CannotCreate(f"backup to {destination} failed: {exc}") from None
+    finally:
+        for leftover in (partial, Path(f"{partial}-journal")):
+            leftover.unlink(missing_ok=True)
     return destination.stat().st_size

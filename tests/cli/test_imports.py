@@ -111,9 +111,13 @@ def test_gzip_and_stdin(cli, tmp_path):
     assert doc["file"] == "<stdin>" and doc["inserted"] == 2
 
 
-def test_missing_file_is_66(cli):
+def test_missing_file_is_66_and_creates_no_store(cli, tmp_path):
     result = imp(cli, "tickets", "nope.csv")
     assert result.exit_code == 66 and "nope.csv: no such file" in result.stderr
+    assert not (tmp_path / "t.db").exists()
+    write(tmp_path / "ok.csv", HEADER + ROWS)
+    assert imp(cli, "tickets", "ok.csv", "nope.csv").exit_code == 66   # checked before anything is written
+    assert not (tmp_path / "t.db").exists()
 
 
 def test_nul_byte_is_invalid_character(cli, tmp_path):

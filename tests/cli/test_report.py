@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import email
+import email.utils
 import re
 import socket
 import ssl
+import time
 
 import pytest
 
@@ -95,6 +97,8 @@ def test_email_structure_headers_and_silence(cli, tmp_path, smtp):
     assert parts == ["text/plain", "text/html"]
     assert re.fullmatch(r"\[cstool\] Support KPIs 2026-03-31: 1 breach, CSAT n/a", message["Subject"])
     assert message["Date"] and message["Message-ID"].endswith("@example.com>")
+    sent = email.utils.parsedate_to_datetime(message["Date"]).timestamp()
+    assert abs(sent - time.time()) < 300, "Date is the time of sending, not the --as-of day in the subject"
     body = message.get_payload()[0].get_payload(decode=True).decode()
     assert "a***@example.com" in body and "ann@example.com" not in body  # PII masked by default
 

@@ -60,3 +60,14 @@ def test_bad_night_windows_and_dates_name_table_key_and_form(calendar, needle):
         parse_config(_calendar_config(calendar), "cstool.toml")
     assert needle in str(err.value)
     assert str(err.value).startswith("cstool.toml: [calendars.c")
+
+
+@pytest.mark.parametrize("table", ['[mail]\npassword = "hunter2-secret"\n', '[mail]\napi_token = "hunter2-secret"\n',
+                                   '[store]\nsecret_key = "hunter2-secret"\n'])
+def test_a_key_named_like_a_secret_is_never_echoed(table):
+    import tomllib
+
+    with pytest.raises(ConfigError) as err:
+        parse_config(tomllib.loads(table), "cstool.toml")
+    assert "hunter2" not in str(err.value)
+    assert "(value not shown)" in str(err.value) and "unknown key" in str(err.value)
