@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from cstool.core.errors import CannotCreate, ConfigError, InputMissing, TempFailure
+from cstool.core.errors import CannotCreate, ConfigError, DataError, InputMissing, TempFailure
 from cstool.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 
@@ -80,13 +80,17 @@ class Store:
                 raise _translate(exc, self.path) from None
             try:
                 yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
+            except BaseException as exc:
+                if self.conn.in_transaction:  # (SQLite has already rolled back after a full disk)
+                    self.conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.OperationalError) and _storage_problem(exc):
+                    raise _translate(exc, self.path) from None
                 raise
             try:
                 self.conn.execute("COMMIT")
             except sqlite3.OperationalError as exc:
-                self.conn.execute("ROLLBACK")
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
                 raise _translate(exc, self.path) from None
         finally:
             if not check_foreign_keys:
@@ -96,10 +100,21 @@ class Store:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
 
+_STORAGE = ("locked", "busy", "full", "disk I/O", "readonly")
+
+
+def _storage_problem(exc: sqlite3.OperationalError) -> bool:
+    """A problem of the file or the disk rather than of the statement."""
+    return any(word in str(exc) for word in _STORAGE)
+
+
 def _translate(exc: sqlite3.OperationalError, path: Path) -> Exception:
     text = str(exc)
     if "locked" in text or "busy" in text:
         return TempFailure(f"database {path} is busy (another cstool run is writing); try again later")
+    if "full" in text or "disk I/O" in text:
+        return CannotCreate(f"database {path}: the disk is full or failing (SQLite: {text}); nothing of this "
+                            "write was kept: free space and run it again")
     return CannotCreate(f"database {path}: {text}")
 
 
@@ -109,11 +124,20 @@ def open_store(path: Path, *, create: bool = True, busy_timeout: float = 30.0, n
 
     A schema newer than this code is refused with ConfigError (exit 78)."""
     path = Path(path)
-    if create:
-        ensure_private_file(path)
-    elif not path.parent.is_dir():
+    created = ensure_private_file(path) if create else False
+    try:
+        return _open(path, create, busy_timeout, now)
+    except BaseException:
+        if created:  # a store that could not be set up leaves no empty file behind
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        raise
+
+
+def _open(path: Path, create: bool, busy_timeout: float, now: int | None) -> Store:
+    if not create and not path.parent.is_dir():
         raise CannotCreate(f"cannot open {path}: directory {path.parent} does not exist")
-    elif not path.is_file():
+    if not create and not path.is_file():
         raise InputMissing(f"no database at {path}; import data first (`cstool import tickets FILE`) "
                            "or build the demo (`cstool demo`)")
     try:
@@ -122,15 +146,31 @@ def open_store(path: Path, *, create: bool = True, busy_timeout: float = 30.0, n
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         conn.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.DatabaseError as exc:
-        if isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
-            raise TempFailure(f"database {path} is busy; try again later") from None
-        raise CannotCreate(f"cannot open database {path}: {exc}") from None
+        raise _open_error(exc, path) from None
     store = Store(path, conn, busy_timeout)
     if mode.lower() != "wal":
         store.close()
         raise CannotCreate(f"database {path}: cannot switch to WAL journal mode (got {mode})")
-    migrate(store, now)
+    try:
+        migrate(store, now)
+    except sqlite3.DatabaseError as exc:
+        store.close()
+        raise _open_error(exc, path) from None
     return store
+
+
+def _open_error(exc: sqlite3.DatabaseError, path: Path) -> Exception:
+    """What opening the store failed on, as the error the user can act on."""
+    text = str(exc)
+    if isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
+        return TempFailure(f"database {path} is busy; try again later")
+    if "full" in text or "disk I/O" in text:
+        return CannotCreate(f"cannot open database {path}: the disk is full or failing (SQLite: {text}); free space "
+                            "and run it again")
+    if "not a database" in text or "malformed" in text:
+        return DataError(f"{path} is not a cstool store or is damaged (SQLite: {text}); restore a backup "
+                         "(see `cstool db backup`) or point --db at another file")
+    return CannotCreate(f"cannot open database {path}: {text}")
 
 
 def migrate(store: Store, now: int | None = None) -> list[int]:

@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from cstool.core.errors import CannotCreate, ConfigError, InputMissing
+from cstool.core.errors import CannotCreate, ConfigError, DataError, InputMissing
 from cstool.store import open_store
 from cstool.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
@@ -81,3 +81,41 @@ def test_foreign_keys_off_only_inside_a_bulk_write(tmp_path):
         assert store.conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("content", [b"hello, not a database", bytes(range(256)) * 40, None])
+def test_a_corrupt_store_is_bad_input_that_says_what_to_do(tmp_path, cli, demo_db, content):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(content if content is not None else demo_db.read_bytes()[:20000])  # None: truncated
+    with pytest.raises(DataError, match="is not a cstool store or is damaged"):
+        open_store(bad, create=False)
+    result = cli("--db", bad, "sla", "check")
+    assert result.exit_code == 65
+    assert "restore a backup" in result.stderr and "internal error" not in result.stderr
+
+
+def test_a_full_disk_mid_write_says_so_and_keeps_the_store_as_it_was(tmp_path, cli):
+    """SQLite rolls back by itself when the disk fills: the store reports that, not a failed ROLLBACK."""
+    with open_store(tmp_path / "s.db") as store:
+        with store.write() as conn:
+            conn.execute("INSERT INTO customers (source, id, row_hash) VALUES ('s', 'kept', 'h')")
+        pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+        store.conn.execute(f"PRAGMA max_page_count = {pages + 2}")   # a disk with two pages left
+        with pytest.raises(CannotCreate, match="the disk is full or failing") as err, store.write() as conn:
+            conn.executemany("INSERT INTO customers (source, id, name, row_hash) VALUES ('s', ?, ?, 'h')",
+                             [(str(i), "x" * 500) for i in range(2000)])
+        assert "nothing of this write was kept" in str(err.value)
+        assert store.conn.execute("SELECT id FROM customers").fetchall() == [("kept",)]
+        assert not store.conn.in_transaction
+
+
+def test_a_store_that_cannot_be_set_up_leaves_no_empty_file(tmp_path, monkeypatch):
+    import cstool.store.connection as connection
+
+    def full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(connection.sqlite3, "connect", full)
+    with pytest.raises(CannotCreate, match="the disk is full or failing"):
+        open_store(tmp_path / "new.db")
+    assert list(tmp_path.iterdir()) == []
