@@ -180,6 +180,21 @@ def _check_inputs(files: list[str]) -> None:
             raise InputMissing(f"{path}: no such file" if not os.path.exists(path) else f"{path}: not a file")
 
 
+def _check_options(fmt: Format, scale: str | None, kind: str | None, zone: str) -> None:
+    if fmt not in (Format.table, Format.json):
+        raise UsageError("--format: import summaries are table (on stderr) or json (on stdout)")
+    if scale is not None and scale not in SCALES:
+        raise UsageError(f"--scale {scale!r}: expected one of {', '.join(SCALES)}")
+    if kind is not None and kind not in ("csat", "nps", "ces"):
+        raise UsageError(f"--kind {kind!r}: expected csat, nps or ces")
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(zone)
+    except Exception:
+        raise UsageError(f"--tz {zone!r}: expected an IANA time zone such as Europe/Berlin") from None
+
+
 def _run(kind: str, files: list[str], *, mapping, tz, dayfirst, date_format, encoding, delimiter, max_rejects,
          rejects, source, dry_run, fmt, preset="auto", kind_=None, scale=None, submitted_at=None) -> None:
     from cstool.core.ingest.records import ImportOptions
@@ -188,18 +203,7 @@ def _run(kind: str, files: list[str], *, mapping, tz, dayfirst, date_format, enc
     app_state = state()
     settings = app_state.settings()
     zone = tz or settings.config.timezone
-    if fmt not in (Format.table, Format.json):
-        raise UsageError("--format: import summaries are table (on stderr) or json (on stdout)")
-    if scale is not None and scale not in SCALES:
-        raise UsageError(f"--scale {scale!r}: expected one of {', '.join(SCALES)}")
-    if kind_ is not None and kind_ not in ("csat", "nps", "ces"):
-        raise UsageError(f"--kind {kind_!r}: expected csat, nps or ces")
-    try:
-        from zoneinfo import ZoneInfo
-
-        ZoneInfo(zone)
-    except Exception:
-        raise UsageError(f"--tz {zone!r}: expected an IANA time zone such as Europe/Berlin") from None
+    _check_options(fmt, scale, kind_, zone)
     request_map = _mapping(mapping)
     _check_inputs(files)
     summaries, all_rejects, failed = [], [], None
@@ -217,6 +221,10 @@ def _run(kind: str, files: list[str], *, mapping, tz, dayfirst, date_format, enc
                 with _progress_bar(name, size, not app_state.quiet) as progress:
                     request.progress = progress
                     result = import_stream(store, stream, name, request, now)
+            except KeyboardInterrupt:
+                done = f" ({len(summaries)} earlier file(s) were imported)" if summaries else ""
+                print(f"cstool: interrupted: nothing of {name} was written{done}", file=sys.stderr)
+                raise
             finally:
                 if stream is not sys.stdin.buffer:
                     stream.close()

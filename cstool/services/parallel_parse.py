@@ -10,9 +10,12 @@ SQLite; the main thread unmarshals and writes.
 from __future__ import annotations
 
 import marshal
+import os
 import pickle
 import queue
+import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
@@ -24,7 +27,31 @@ META, ITEMS, DONE, ERROR = b"m", b"i", b"d", b"e"
 RECORDS_PER_MESSAGE = 2000
 
 
-def _child(conn: Any, stream: IO[bytes], name: str, request: ParseRequest) -> None:
+def _die_with_parent(parent: int) -> None:
+    """End this process when the parent dies, however it dies: the kernel's parent-death signal
+    on Linux, and a watcher thread everywhere (a parser left running would keep the caller's
+    stderr open, so `cstool import … 2>&1 | cat` in a cron job would never end)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="cstool-parent-watch").start()
+    if os.getppid() != parent:  # (it died before the watch began)
+        os._exit(1)
+
+
+def _child(conn: Any, unused: Any, parent: int, stream: IO[bytes], name: str, request: ParseRequest) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops this process
+    unused.close()  # (the parent's end: with it open here, a dead parent would never break the pipe)
+    _die_with_parent(parent)
     try:
         parsed = open_and_parse(stream, name, request, lambda _id: None)
         conn.send_bytes(META + pickle.dumps(parsed.meta))
@@ -85,7 +112,7 @@ def parse_in_parallel(stream: IO[bytes], name: str, request: ParseRequest
 
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, stream, name, request), daemon=True)
+    child = context.Process(target=_child, args=(sender, receiver, os.getpid(), stream, name, request), daemon=True)
     child.start()
     sender.close()
     inbox = _drained(receiver)
