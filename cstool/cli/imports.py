@@ -206,7 +206,9 @@ def _run(kind: str, files: list[str], *, mapping, tz, dayfirst, date_format, enc
     _check_options(fmt, scale, kind_, zone)
     request_map = _mapping(mapping)
     _check_inputs(files)
-    summaries, all_rejects, failed = [], [], None
+    summaries: list[dict] = []
+    all_rejects: list[dict] = []
+    failed = None
     with app_state.open_store(create=True) as store:
         for path in files:
             stream, name, size = _open(path)
