@@ -1,18 +1,22 @@
 """JSON and CSV renderers: exactly one parseable document on the stream.
 
-CSV cells that start with = + - @ tab CR or LF are neutralised with a leading apostrophe
-(OWASP CSV injection) unless the value is a real number, which stays numeric."""
+CSV cells that start with = + - @ tab CR or LF, and every line inside a cell that starts with one
+of them, are neutralised with a leading apostrophe (OWASP CSV injection) unless the value is a
+real number, which stays numeric. Cells holding a delimiter, a quote, CR or LF are quoted (a bare
+CR would start a new row in a spreadsheet)."""
 
 from __future__ import annotations
 
-import csv
 import json
+import re
 from collections.abc import Iterable
 from typing import IO
 
 from cstool.render import Column, cell_values
 
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n")
+_LINE_START = re.compile(r"([\r\n])(?=[=+\-@\t])")   # a formula character opening a line inside a cell
+_QUOTED = re.compile(r'[,"\r\n]')
 
 
 def write_json(document, out: IO[str]) -> None:
@@ -34,12 +38,21 @@ def safe_cell(value):
             float(text)
             return text
         except ValueError:
-            return "'" + text
+            text = "'" + text
+    if "\r" in text or "\n" in text:
+        text = _LINE_START.sub(r"\1'", text)
     return text
 
 
+def csv_line(cells: Iterable[object]) -> str:
+    """One CSV record: the csv module's minimal quoting, with a bare CR quoted as well."""
+    fields = [cell if isinstance(cell, str) else str(cell) for cell in cells]
+    if fields == [""]:
+        return '""\n'
+    return ",".join('"' + f.replace('"', '""') + '"' if _QUOTED.search(f) else f for f in fields) + "\n"
+
+
 def write_csv(records: Iterable[dict], columns: list[Column], out: IO[str]) -> None:
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([c.key for c in columns])
+    out.write(csv_line(c.key for c in columns))
     for record in records:
-        writer.writerow([safe_cell(value) for _, value in cell_values(record, columns, ";")])
+        out.write(csv_line(safe_cell(value) for _, value in cell_values(record, columns, ";")))

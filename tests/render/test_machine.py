@@ -1,11 +1,16 @@
-"""cstool.render.machine: CSV cells that spreadsheets would execute are neutralised; numbers stay numbers."""
+"""cstool.render.machine: CSV cells that spreadsheets would execute are neutralised, also after a line break
+inside a cell; numbers stay numbers; a cell with a bare CR is quoted."""
 
 from __future__ import annotations
 
+import csv
 import io
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cstool.render import Column
-from cstool.render.machine import safe_cell, write_csv
+from cstool.render.machine import csv_line, safe_cell, write_csv
 
 
 def test_csv_neutralises_formulas_but_keeps_numbers():
@@ -19,3 +24,26 @@ def test_csv_neutralises_formulas_but_keeps_numbers():
     out = io.StringIO()
     write_csv([{"a": "=1+2", "b": -7}], [Column("a", "A"), Column("b", "B")], out)
     assert out.getvalue() == "a,b\n'=1+2,-7\n"
+
+
+def test_a_formula_after_a_line_break_inside_a_cell_is_neutralised_and_the_cell_quoted():
+    cell = "Ana\r@SUM(1+1)*cmd|' /C calc'!A0"
+    assert safe_cell(cell) == "Ana\r'@SUM(1+1)*cmd|' /C calc'!A0"
+    assert safe_cell("note\n=1+2\n-3 apples") == "note\n'=1+2\n'-3 apples"
+    assert safe_cell("\n=1") == "'\n'=1"
+    out = io.StringIO()
+    write_csv([{"a": cell, "b": "x\ny"}], [Column("a", "A"), Column("b", "B")], out)
+    assert out.getvalue() == "a,b\n\"Ana\r'@SUM(1+1)*cmd|' /C calc'!A0\",\"x\ny\"\n"
+    assert list(csv.reader(io.StringIO(out.getvalue()))) == [["a", "b"], ["Ana\r'@SUM(1+1)*cmd|' /C calc'!A0", "x\ny"]]
+
+
+cells = st.one_of(st.text(alphabet=st.characters(blacklist_characters="\r", blacklist_categories=("Cs",))),
+                  st.integers(), st.floats(allow_nan=False), st.booleans())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(cells, min_size=1, max_size=6))
+def test_csv_lines_are_what_the_csv_module_writes_where_it_is_safe(row):
+    reference = io.StringIO()
+    csv.writer(reference, lineterminator="\n").writerow(row)
+    assert csv_line(row) == reference.getvalue()
