@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from cstool.core.kpi import HEADLINE, better
 from cstool.core.models import FigureDoc, KpiDocument, TopIssue
 from cstool.render import Column
+from cstool.render.plain import md_cell
 from cstool.render.values import change, figure, figure_kind, iso_instant
 
 if TYPE_CHECKING:
@@ -87,13 +88,13 @@ def figure_rows(doc: KpiDocument, keys: Iterable[str] | None = None) -> list[tup
 
 
 def markdown(doc: KpiDocument, title: str) -> str:
-    lines = [f"## {title}", "", "| metric | value | n | previous | change |", "|---|---:|---:|---:|---:|"]
+    lines = [f"## {md_cell(title)}", "", "| metric | value | n | previous | change |", "|---|---:|---:|---:|---:|"]
     for key, value, n, before, delta in figure_rows(doc):
         lines.append(f"| {key} | {value} | {n} | {before} | {'' if delta is None else delta} |")
     if doc["groups"]:
         lines += ["", "| group | " + " | ".join(GROUP_COLUMNS) + " |", "|---|" + "---:|" * len(GROUP_COLUMNS)]
         for g in doc["groups"]:
-            lines.append(f"| {group_label(g['key'])} | " +
+            lines.append(f"| {md_cell(group_label(g['key']))} | " +
                          " | ".join(show(k, g["metrics"][k]["value"]) for k in GROUP_COLUMNS) + " |")
     lines += ["", "\\" + LOW_SAMPLE_NOTE]
     return "\n".join(lines) + "\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 
 def text_table(headers: list[str], rows: list[list[str]]) -> str:
@@ -11,10 +12,20 @@ def text_table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)])
 
 
+_MARKDOWN = re.compile(r"([\\|\[\]`])")
+
+
+def md_cell(value: object) -> str:
+    """Text for one Markdown table cell or heading that renders as the text itself: HTML and
+    entities escaped, the characters of links, code and table cells backslashed, line breaks as
+    spaces (a cell is one line; a line break could start a heading or a block)."""
+    text = html.escape(" ".join(str(value).splitlines()), quote=False)
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
 def markdown_table(headers: list[str], rows: list[list[str]]) -> str:
-    esc = lambda c: str(c).replace("|", "\\|")  # noqa: E731
-    return "\n".join(["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers),
-                      *("| " + " | ".join(esc(c) for c in r) + " |" for r in rows)])
+    return "\n".join(["| " + " | ".join(md_cell(h) for h in headers) + " |", "|" + "---|" * len(headers),
+                      *("| " + " | ".join(md_cell(c) for c in r) + " |" for r in rows)])
 
 
 def html_table(headers: list[str], rows: list[list[str]]) -> str:

@@ -7,7 +7,7 @@ import html
 from cstool.core.kpi import HEADLINE
 from cstool.core.models import ReportDocument
 from cstool.render.kpi import LOW_SAMPLE_NOTE, figure_rows, issue_cells
-from cstool.render.plain import html_table, markdown_table, mask_email, text_table
+from cstool.render.plain import html_table, markdown_table, mask_email, md_cell, text_table
 from cstool.render.values import change, figure_kind, local_time
 
 
@@ -48,7 +48,8 @@ def render_text(report: ReportDocument, tz: str, show_pii: bool = False) -> str:
 def render_markdown(report: ReportDocument, tz: str, show_pii: bool = False) -> str:
     parts = [f"# {_title(report, tz)}", ""]
     for title, headers, rows, note in _sections(report, tz, show_pii):
-        parts += [f"## {title}", "", markdown_table(headers, rows) if rows else "(none)", *([note] if note else []), ""]
+        parts += [f"## {md_cell(title)}", "", markdown_table(headers, rows) if rows else "(none)",
+                  *([note] if note else []), ""]
     return "\n".join(parts)
 
 
