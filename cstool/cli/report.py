@@ -29,6 +29,9 @@ def smtp_password() -> str | None:
         return Path(path).read_text(encoding="utf-8").splitlines()[0]
     except (OSError, IndexError):
         raise ConfigError(f"CSTOOL_SMTP_PASSWORD_FILE {path}: cannot read a password from it") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"CSTOOL_SMTP_PASSWORD_FILE {path}: not UTF-8 text; the file holds the password on "
+                          "its first line") from None
 
 
 @command(app, "report")
@@ -80,6 +83,9 @@ def _email(data: ReportDocument, config: Config, to: list[str] | None, dry_run: 
     from cstool.services.mail import build_message, send
 
     recipients = list(to or config.mail.to)
+    for address in to or []:
+        if "\r" in address or "\n" in address:
+            raise UsageError(f"--to {address!r}: one address per --to, without CR or LF")
     if not recipients:
         raise ConfigError("[mail] to: no recipients; set `to = [...]` in the config or pass --to")
     tz = config.timezone

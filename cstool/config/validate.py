@@ -295,5 +295,8 @@ class _Validator:
             self.fail("mail", "port", port, "a port number such as 587")
         to = self.strings("mail", data, "to") or ()
         text = {key: self.string("mail", data, key, default_of("mail", key)) for key in ("host", "username", "from")}
+        for key, value in [*(("to", address) for address in to), *text.items()]:
+            if "\r" in value or "\n" in value:  # (a header injection)
+                self.fail("mail", key, value, "one line, without CR or LF")
         return MailConfig(host=text["host"], port=port, security=security, username=text["username"],
                           sender=text["from"], to=to)

@@ -53,7 +53,11 @@ def send(message: EmailMessage, config: MailConfig, password: str | None, timeou
                 if password is None:
                     raise ConfigError("[mail] username is set but no password: set CSTOOL_SMTP_PASSWORD or "
                                       "CSTOOL_SMTP_PASSWORD_FILE")
-                client.login(config.username, password)
+                try:
+                    client.login(config.username, password)
+                except UnicodeEncodeError:
+                    raise ConfigError("[mail] username or the SMTP password holds characters SMTP AUTH cannot "
+                                      "send (smtplib takes ASCII only)") from None
             client.send_message(message, to_addrs=recipients)
     except smtplib.SMTPAuthenticationError as exc:
         raise CstoolError(f"SMTP {config.host}: authentication refused ({exc.smtp_code})") from None

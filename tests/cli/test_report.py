@@ -167,3 +167,31 @@ def test_second_run_on_the_same_store_exits_75(cli, tmp_path):
         result = cli("report", "--as-of", REFERENCE)
     assert result.exit_code == 75 and "another cstool report is running" in result.stderr
     assert cli("report", "--as-of", REFERENCE).exit_code == 0
+
+
+def test_a_password_smtp_cannot_send_and_a_binary_password_file_are_config_errors(cli, tmp_path, smtp, ca,
+                                                                                  monkeypatch):
+    port, _ = smtp(tls=True, auth=True)
+    setup_store(cli, tmp_path, port, "starttls", username="cstool")
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("CSTOOL_SMTP_PASSWORD", "pässwört")
+    result = cli("report", "--email", "--as-of", REFERENCE)
+    assert result.exit_code == 78 and "SMTP AUTH cannot send" in result.stderr, result.stderr
+    assert "pässwört" not in result.stdout + result.stderr and "internal error" not in result.stderr
+    monkeypatch.delenv("CSTOOL_SMTP_PASSWORD")
+    (tmp_path / "pw").write_bytes(b"\xff\xfe\x00binary")
+    monkeypatch.setenv("CSTOOL_SMTP_PASSWORD_FILE", str(tmp_path / "pw"))
+    result = cli("report", "--email", "--as-of", REFERENCE)
+    assert result.exit_code == 78 and "not UTF-8 text" in result.stderr
+
+
+def test_cr_or_lf_in_an_address_is_refused_not_injected(cli, tmp_path):
+    setup_store(cli, tmp_path, 25, "none")
+    result = cli("report", "--email", "--dry-run", "--as-of", REFERENCE, "--to", "a@example.com\r\nBcc: x@evil.test")
+    assert result.exit_code == 2 and "without CR or LF" in result.stderr and "internal error" not in result.stderr
+    config = (tmp_path / "cstool.toml").read_text().replace('from = "cstool <cstool@example.com>"',
+                                                            'from = "a@example.com\\r\\nBcc: x@evil.test"')
+    (tmp_path / "cstool.toml").write_text(config)
+    result = cli("report", "--email", "--dry-run", "--as-of", REFERENCE)
+    assert result.exit_code == 78 and "[mail] from" in result.stderr and "without CR or LF" in result.stderr
