@@ -146,11 +146,21 @@ def _summary_record(result: ImportResult, dry_run: bool) -> dict:
             "import_id": result.import_id if result.committed else None}
 
 
-def _write_rejects(path: Path, rows: list[dict]) -> None:
+def _open_rejects(path: Path | None) -> int | None:
+    """The --rejects file opened before anything is imported (so an unwritable path fails before
+    any row is committed): never through a symbolic link, always private (0600)."""
+    if path is None:
+        return None
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
     except OSError as exc:
-        raise CannotCreate(f"--rejects {path}: {exc.strerror}") from None
+        why = "is a symbolic link; give a real path" if os.path.islink(path) else exc.strerror
+        raise CannotCreate(f"--rejects {path}: {why}") from None
+    os.fchmod(fd, 0o600)
+    return fd
+
+
+def _write_rejects(fd: int, rows: list[dict]) -> None:
     with os.fdopen(fd, "w", newline="", encoding="utf-8") as out:
         write_csv(rows, REJECT_COLUMNS, out)
 
@@ -206,6 +216,7 @@ def _run(kind: str, files: list[str], *, mapping, tz, dayfirst, date_format, enc
     _check_options(fmt, scale, kind_, zone)
     request_map = _mapping(mapping)
     _check_inputs(files)
+    rejects_fd = _open_rejects(rejects)
     summaries: list[dict] = []
     all_rejects: list[dict] = []
     failed = None
@@ -238,8 +249,8 @@ def _run(kind: str, files: list[str], *, mapping, tz, dayfirst, date_format, enc
             if result.rejects and not result.committed and not dry_run:
                 failed = result
                 break
-    if rejects and all_rejects:
-        _write_rejects(rejects, all_rejects)
+    if rejects_fd is not None:
+        _write_rejects(rejects_fd, all_rejects)
     if fmt is Format.json:
         write_json(summaries if len(files) > 1 else summaries[0], sys.stdout)
     elif not app_state.quiet:

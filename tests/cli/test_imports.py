@@ -239,3 +239,29 @@ def test_survey_score_outside_scale_and_missing_time(cli, tmp_path):
     assert "MISSING REQUIRED FIELD" in result.stderr and "--submitted-at" in result.stderr
     doc = as_json(imp(cli, "surveys", "s.csv", "--scale", "1-10", "--submitted-at", "2024-01-01", "--format", "json"))
     assert doc["inserted"] == 2
+
+
+def test_the_rejects_file_is_private_never_a_symlink_and_checked_before_any_commit(cli, tmp_path):
+    write(tmp_path / "t.csv", HEADER + ROWS + "T9,Bad,nonsense,open,email,2026-03-02T09:00:00Z,,,\n")
+    (tmp_path / "target.csv").write_text("keep me")
+    (tmp_path / "link.csv").symlink_to(tmp_path / "target.csv")
+    result = imp(cli, "tickets", "t.csv", "--max-rejects", "5", "--rejects", "link.csv")
+    assert result.exit_code == 73 and "is a symbolic link" in result.stderr
+    assert (tmp_path / "target.csv").read_text() == "keep me"
+    assert not (tmp_path / "t.db").exists() or rows("t.db", "SELECT count(*) FROM tickets") == [(0,)]
+    result = imp(cli, "tickets", "t.csv", "--max-rejects", "5", "--rejects", "missing-dir/r.csv")
+    assert result.exit_code == 73                                   # before the good rows were committed
+    assert not (tmp_path / "t.db").exists() or rows("t.db", "SELECT count(*) FROM tickets") == [(0,)]
+    (tmp_path / "r.csv").write_text("old")
+    (tmp_path / "r.csv").chmod(0o644)
+    assert imp(cli, "tickets", "t.csv", "--max-rejects", "5", "--rejects", "r.csv").exit_code == 0
+    assert stat.S_IMODE((tmp_path / "r.csv").stat().st_mode) == 0o600
+    assert "nonsense" in (tmp_path / "r.csv").read_text()
+
+
+def test_the_store_is_never_created_through_a_symlink(cli, tmp_path):
+    (tmp_path / "db-link").symlink_to(tmp_path / "elsewhere.db")
+    write(tmp_path / "t.csv", HEADER + ROWS)
+    result = cli("--db", "db-link", "import", "tickets", "t.csv")
+    assert result.exit_code == 73 and "is a symbolic link" in result.stderr
+    assert not (tmp_path / "elsewhere.db").exists()
