@@ -17,6 +17,8 @@ from cstool.render.values import iso_instant
 
 app = typer.Typer(help="Business-time calculator on a named calendar (24x7 is built in).", no_args_is_help=True)
 
+StartArg = Annotated[str, typer.Argument(help="ISO-8601 instant (naive = the calendar's time zone).")]
+DurationArg = Annotated[str, typer.Argument(help="90s, 30m, 4h, 1h30m, 2d or 3bd.")]
 CalendarOpt = Annotated[str, typer.Option("--calendar", "-c", help="Calendar name from the config.")]
 
 
@@ -58,9 +60,7 @@ def _shift(start: str, duration: str, calendar: str, fmt: Format, backwards: boo
 
 
 @command(app, "add")
-def add(start: Annotated[str, typer.Argument(help="ISO-8601 start (naive = calendar time zone).")],
-        duration: Annotated[str, typer.Argument(help="90s, 30m, 4h, 1h30m, 2d or 3bd.")],
-        calendar: CalendarOpt = "24x7", fmt: FormatOpt = Format.table) -> None:
+def add(start: StartArg, duration: DurationArg, calendar: CalendarOpt = "24x7", fmt: FormatOpt = Format.table) -> None:
     """When `DURATION` of business time starting at `START` is used up.
 
     Example: cstool calendar add 2026-03-06T17:00 2h --calendar support
@@ -69,9 +69,8 @@ def add(start: Annotated[str, typer.Argument(help="ISO-8601 start (naive = calen
 
 
 @command(app, "subtract")
-def subtract(start: Annotated[str, typer.Argument(help="ISO-8601 instant (naive = calendar time zone).")],
-             duration: Annotated[str, typer.Argument(help="90s, 30m, 4h, 1h30m, 2d or 3bd.")],
-             calendar: CalendarOpt = "24x7", fmt: FormatOpt = Format.table) -> None:
+def subtract(start: StartArg, duration: DurationArg, calendar: CalendarOpt = "24x7",
+             fmt: FormatOpt = Format.table) -> None:
     """The instant that lies `DURATION` of business time before `START` (landing exactly on an opening gives that opening; `3bd` is the same clock time three business days earlier).
 
     Example: cstool calendar subtract 2026-03-09T11:00 2h --calendar support
@@ -80,8 +79,7 @@ def subtract(start: Annotated[str, typer.Argument(help="ISO-8601 instant (naive 
 
 
 @command(app, "between")
-def between(start: Annotated[str, typer.Argument(help="ISO-8601 start (naive = calendar time zone).")],
-            end: Annotated[str, typer.Argument(help="ISO-8601 end.")],
+def between(start: StartArg, end: Annotated[str, typer.Argument(help="ISO-8601 end.")],
             calendar: CalendarOpt = "24x7", fmt: FormatOpt = Format.table) -> None:
     """Business time between two instants; negative when END is before START (the time between END and START).
 
