@@ -17,10 +17,11 @@ def ensure_private_file(path: Path) -> bool:
 
     Raises CannotCreate when the directory is missing or not writable (we never create
     directories silently: a typo in --db should not grow a tree), or when `path` is a symbolic
-    link (a private file is never created through one)."""
+    link to nothing (a private file is never created through one; a link to an existing store is
+    fine)."""
     parent = path.parent if str(path.parent) else Path(".")
-    if path.is_symlink():  # (SQLite would follow it and create the target with the default mode)
-        raise CannotCreate(f"{path} is a symbolic link; give the store's real path")
+    if path.is_symlink() and not path.exists():  # (SQLite would create the target with the default mode)
+        raise CannotCreate(f"{path} is a symbolic link to nothing; give the store's real path")
     if not parent.is_dir():
         raise CannotCreate(f"cannot create {path}: directory {parent} does not exist "
                            f"(create it with `mkdir -m 700 -p {parent}` or choose another --db)")
