@@ -6,6 +6,7 @@ import gzip
 import json
 import stat
 
+import pytest
 from conftest import HEADER, ROWS, TEST_DATA, as_json, imp, rows, write
 
 DATA = TEST_DATA
@@ -268,3 +269,34 @@ def test_the_store_is_never_created_through_a_symlink(cli, tmp_path):
     assert cli("--db", "real.db", "import", "tickets", "t.csv").exit_code == 0
     (tmp_path / "good-link").symlink_to(tmp_path / "real.db")                  # a link to a store is fine
     assert cli("--db", "good-link", "import", "tickets", "t.csv").exit_code == 0
+
+
+@pytest.mark.parametrize("content, says", [
+    (b"PK\x03\x04" + bytes(200), "this is a ZIP archive (an Excel .xlsx"),
+    (b"%PDF-1.7\n" + bytes(50), "this is a PDF document, not CSV"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(50), "an old Excel .xls"),
+    (bytes(range(256)) * 4, "binary content (NUL bytes)"),
+])
+def test_files_that_are_not_csv_are_named_for_what_they_are(cli, tmp_path, content, says):
+    (tmp_path / "export.csv").write_bytes(content)
+    result = imp(cli, "tickets", "export.csv")
+    assert result.exit_code == 65 and says in result.stderr and "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize("encode", [
+    lambda text: gzip.compress(text.encode()),                        # gzip without a .gz name
+    lambda text: text.encode("utf-16-le"),                            # UTF-16 without a BOM
+    lambda text: text.encode("utf-16-be"),
+    lambda text: text.replace("\n", "\r").encode(),                   # classic Mac line endings
+])
+def test_gzip_utf16_without_bom_and_cr_only_files_are_read(cli, tmp_path, encode):
+    (tmp_path / "export.csv").write_bytes(encode(HEADER + ROWS))
+    summary = as_json(imp(cli, "tickets", "export.csv", "--format", "json"))
+    assert (summary["rows_read"], summary["inserted"], summary["rejected"]) == (2, 2, 0)
+    assert rows("t.db", "SELECT id, subject FROM tickets ORDER BY id") == [("T1", "Login"), ("T2", "Refund")]
+
+
+def test_a_stray_carriage_return_in_the_header_is_a_file_error(cli, tmp_path):
+    (tmp_path / "export.csv").write_bytes(b"id,sub\rject,created_at\nT1,a,2026-03-02T09:00:00Z\n")
+    result = imp(cli, "tickets", "export.csv")
+    assert result.exit_code == 65 and "line 1: cannot read the header" in result.stderr

@@ -13,7 +13,7 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any, NoReturn
+from typing import IO, Any, NoReturn, cast
 
 from cstool.core.errors import DataError
 
@@ -90,16 +90,90 @@ class _Lines:
                         f"{self.encoding}")
 
 
-def _sniff_encoding(stream: IO[bytes], requested: str | None) -> tuple[str, int, IO[bytes]]:
-    head = stream.read(4)
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        rest = head + stream.read()
-        text = rest.decode("utf-16")
+SNIFF_BYTES = 1 << 16  # bytes looked at to tell what a file is
+
+
+def _what_it_is(head: bytes) -> str | None:
+    """A file that is not CSV text, named by its first bytes (None: it may be CSV)."""
+    if head.startswith(b"PK\x03\x04"):
+        return ("a ZIP archive (an Excel .xlsx or OpenDocument workbook?): open it and save it as CSV "
+                "(\"CSV UTF-8\"), then import that file")
+    if head.startswith(b"%PDF-"):
+        return "a PDF document, not CSV: export the data from the helpdesk as CSV"
+    if head.startswith((b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff", b"SQLite format 3")):
+        return "a binary file (an old Excel .xls, an image or a database), not CSV text"
+    return None
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """utf-16-le or -be when every other byte of an ASCII-looking head is NUL."""
+    sample = head[:4096] if len(head) % 2 == 0 else head[:4095]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _utf8_text(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 3  # (only a character cut at the end of the sample)
+    return True
+
+
+def _sniff_encoding(stream: IO[bytes], requested: str | None, name: str = "<stream>"
+                    ) -> tuple[str, int, IO[bytes]]:
+    """(encoding used, BOM length, the byte stream to read) after looking at the first bytes: a
+    gzip stream is read through gzip, UTF-16 (by BOM, or by its NUL bytes) is re-encoded as UTF-8,
+    CR-only line endings become LF, and what is not CSV text is refused naming what it is."""
+    head = stream.read(SNIFF_BYTES)
+    if head.startswith(b"\x1f\x8b"):  # gzip without a .gz name
+        import gzip
+
+        unzipped = cast(IO[bytes], gzip.GzipFile(fileobj=_joined(head, stream)))
+        return _sniff_encoding(unzipped, requested, name)
+    what = _what_it_is(head)
+    if what:
+        raise DataError(f"{name}: this is {what}")
+    has_bom = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    wide = None if requested or has_bom else _utf16_without_bom(head)
+    if has_bom or wide:
+        text = (head + stream.read()).decode(wide or "utf-16")
         return "utf-16", 0, io.BytesIO(text.encode("utf-8"))
+    if not requested and b"\x00" in head and not _utf8_text(head):  # (a stray NUL in text is one row's reject)
+        raise DataError(f"{name}: this holds binary content (NUL bytes), not CSV text; if it is text in another "
+                        "encoding, pass --encoding")
     bom = 3 if head.startswith(codecs.BOM_UTF8) else 0
     encoding = requested or "utf-8"
-    body = io.BufferedReader(_Prepend(head[bom:], stream), buffer_size=1 << 16)
+    raw: io.RawIOBase = _Prepend(head[bom:], stream)
+    if b"\r" in head and b"\n" not in head:  # classic Mac line endings
+        raw = _CrToLf(raw)
+    body = io.BufferedReader(raw, buffer_size=1 << 16)
     return ("utf-8-sig" if bom and not requested else encoding), bom, body
+
+
+def _joined(head: bytes, stream: IO[bytes]) -> IO[bytes]:
+    return io.BufferedReader(_Prepend(head, stream), buffer_size=1 << 16)
+
+
+class _CrToLf(io.RawIOBase):
+    """Reads a stream whose lines end in CR alone as if they ended in LF."""
+
+    def __init__(self, raw: io.RawIOBase):
+        self.raw = raw
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = self.raw.readinto(buffer) or 0
+        buffer[:n] = bytes(buffer[:n]).replace(b"\r", b"\n")
+        return n
 
 
 class _Prepend(io.RawIOBase):
@@ -138,14 +212,18 @@ def open_csv(stream: IO[bytes], name: str, *, encoding: str | None = None,
         codecs.lookup(encoding or "utf-8")
     except LookupError:
         raise DataError(f"{name}: unknown encoding {encoding!r} (try utf-8 or cp1252)") from None
-    used, bom, body = _sniff_encoding(stream, encoding)
+    used, bom, body = _sniff_encoding(stream, encoding, name)
     decode_as = "utf-8" if used in ("utf-8-sig", "utf-16") else used
     lines = _Lines(body, decode_as, name, bom)
     tracker = _LineTracker(lines)
     header_line = next(iter(tracker.peek_first()), None)
     if header_line is None:
         raise DataError(f"{name}: the file is empty (no header line)")
-    delim = delimiter or sniff_delimiter(header_line)
+    try:
+        delim = delimiter or sniff_delimiter(header_line)
+    except csv.Error as exc:
+        raise DataError(f"{name}: line 1: cannot read the header: {exc} (a carriage return inside a "
+                        "header name? quote the header or remove it)") from None
     if len(delim) != 1:
         raise DataError(f"{name}: --delimiter must be one character, got {delim!r}")
     reader = csv.reader(tracker, delimiter=delim, strict=True)
