@@ -24,7 +24,7 @@ def big_export(tmp_path_factory) -> Path:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from generate import generate
 
-    paths = generate(50_000, tmp_path_factory.mktemp("big"), events=False)
+    paths = generate(200_000, tmp_path_factory.mktemp("big"), events=False)  # (seconds of work to interrupt)
     assert paths["tickets"].stat().st_size > PARALLEL_BYTES  # parsed in the forked child
     return paths["tickets"]
 
@@ -49,7 +49,7 @@ def _start(tmp_path: Path, export: Path) -> tuple[subprocess.Popen, list[int]]:
     for _ in range(200):
         time.sleep(0.02)
         if kids := _children(process.pid):
-            time.sleep(0.3)  # well into the file
+            time.sleep(0.1)  # well into the file, far from its end
             return process, kids
     process.kill()
     pytest.fail("the import started no parser process")
