@@ -16,8 +16,6 @@ Event = tuple[int, str, str]            # (instant, type, value) of one ticket e
 Metric = Literal["first_response", "next_response", "resolution"]
 ClockMode = Literal["stopped", "running", "paused", "n/a"]
 ClockState = Literal["breached", "at_risk", "paused", "running", "met", "n/a"]
-SurveyKind = Literal["csat", "nps", "ces"]
-ImportKind = Literal["tickets", "surveys", "events", "customers"]
 
 TICKET_TEXT_FIELDS = (
     "id", "subject", "customer_id", "customer_email", "customer_name", "customer_tier",
