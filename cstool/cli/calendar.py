@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from cstool.cli.common import FormatOpt, command, emit, state
+from cstool.cli.common import FormatOpt, command, emit, instant_argument, state
 from cstool.core.errors import UsageError
-from cstool.core.formats import format_seconds, parse_iso
+from cstool.core.formats import format_seconds
 from cstool.core.sla.calendar import BusinessCalendar
 from cstool.core.sla.duration import EXPECTED, parse_duration
 from cstool.render import Column, Format
@@ -30,12 +30,8 @@ def _calendar(name: str) -> BusinessCalendar:
 
 
 def _instant(text: str, calendar: BusinessCalendar, what: str) -> int:
-    try:
-        return parse_iso(text, calendar.zone)
-    except ValueError as exc:
-        why = "fractions of a second are not supported" if "fractions" in str(exc) else "expected ISO-8601 such as " \
-            "2026-03-02T09:00 (naive = the calendar's time zone)"
-        raise UsageError(f"{what} {text!r}: {why}") from None
+    return instant_argument(text, calendar.zone, what,
+                            "ISO-8601 such as 2026-03-02T09:00 (naive = the calendar's time zone)")
 
 
 def _emit(record: dict, columns: list[Column], fmt: Format, tz: str) -> None:

@@ -10,12 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
+from zoneinfo import ZoneInfo
 
 import typer
 
 from cstool.config import Settings, resolve_settings
 from cstool.core.errors import CstoolError, UsageError
-from cstool.core.formats import parse_iso
+from cstool.core.formats import FractionalSeconds, parse_iso
 from cstool.render import Column, Format
 
 if TYPE_CHECKING:
@@ -74,12 +75,17 @@ def parse_instant(text: str | None, tz: str, option: str = "--as-of") -> int:
     """ISO-8601 -> epoch seconds; naive values are read in `tz`; None means now."""
     if text is None:
         return now()
+    return instant_argument(text, tz, option, "an ISO-8601 instant such as 2026-03-31T16:00:00Z")
+
+
+def instant_argument(text: str, tz: str | ZoneInfo, what: str, expected: str) -> int:
+    """An instant given on the command line, or a usage error naming `what` and the expected form."""
     try:
         return parse_iso(text, tz)
-    except ValueError as exc:
-        why = "fractions of a second are not supported; give whole seconds" if "fractions" in str(exc) else \
-            "expected an ISO-8601 instant such as 2026-03-31T16:00:00Z"
-        raise UsageError(f"{option} {text!r}: {why}") from None
+    except FractionalSeconds:
+        raise UsageError(f"{what} {text!r}: fractions of a second are not supported; give whole seconds") from None
+    except ValueError:
+        raise UsageError(f"{what} {text!r}: expected {expected}") from None
 
 
 def emit(fmt: Format, columns: list[Column], *, table: Callable[[Console], None], document: Callable[[], Any],

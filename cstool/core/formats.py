@@ -10,6 +10,10 @@ DAY_SECONDS = 86400
 _UNITS = (("d", DAY_SECONDS), ("h", 3600), ("m", 60), ("s", 1))
 
 
+class FractionalSeconds(ValueError):
+    """An instant with a fraction of a second: instants are whole seconds."""
+
+
 def parse_iso(text: str, tz: str | ZoneInfo) -> int:
     """An ISO-8601 date or instant (`Z` or `z` for UTC) as epoch seconds; naive values are wall
     time in `tz`. Raises ValueError for anything else, fractions of a second included (instants
@@ -19,7 +23,7 @@ def parse_iso(text: str, tz: str | ZoneInfo) -> int:
         value = value[:-1] + "Z"
     dt = datetime.fromisoformat(value)
     if dt.microsecond:
-        raise ValueError(f"{text!r}: fractions of a second are not supported; give whole seconds")
+        raise FractionalSeconds(f"{text!r}: fractions of a second are not supported; give whole seconds")
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz))
     return int(dt.timestamp())
