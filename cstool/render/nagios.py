@@ -18,7 +18,7 @@ def nagios_status(counts: SlaCounts, findings: list[SlaFinding], details: int = 
             f"oldest_overdue={counts['oldest_overdue_seconds']}s;;;0")
     lines = [f"SLA {LABELS[code]} - {summary} | {perf}"]
     for f in findings[:details]:
-        when = left({**f, "remaining_seconds": f["remaining_seconds"] or 0}, "overdue by")
+        when = left(f, "overdue by", unknown=0)
         lines.append(f"{f['ticket_id']} {f['metric']} {f['state'].replace('_', ' ')} ({when}; {f['policy']})")
     return code, "\n".join(lines) + "\n"
 

@@ -28,10 +28,12 @@ SHOW_COLUMNS = [Column("metric", "Metric"), Column("state", "State"), Column("ta
                 Column("remaining", "Left (business)"), Column("pauses", "Pause intervals")]
 
 
-def left(finding: SlaFinding, overdue_word: str = "overdue") -> str:
-    """`overdue 6d 7h` for a breached clock, else `3h 10m left` (business time)."""
+def left(finding: SlaFinding, overdue_word: str = "overdue", unknown: int | None = None) -> str:
+    """`overdue 6d 7h` for a breached clock, else `3h 10m left` (business time); `unknown` stands
+    for a remaining time the clock does not have."""
     overdue = finding["overdue_seconds"] if finding["state"] == "breached" else None
-    return time_left(overdue, finding["remaining_seconds"], overdue_word)
+    remaining = finding["remaining_seconds"]
+    return time_left(overdue, unknown if remaining is None else remaining, overdue_word)
 
 
 def check_records(findings: list[SlaFinding], tz: str) -> list[dict[str, Any]]:
