@@ -35,3 +35,12 @@ def test_sample_data_escalates_into_several_tiers_with_varied_reasons(cli, demo_
     assert {"Management", "Team lead", "Tier 2", "Tier 1 lead"} <= tiers
     codes = {r["code"] for e in queue for r in e["reasons"]}
     assert {"sla_used", "breached_for", "reopens", "nps_detractor", "low_csat"} <= codes
+
+
+def test_a_format_escalations_cannot_print_is_refused_before_a_run_is_recorded(cli, queue_store):
+    import sqlite3
+
+    result = cli("escalations", "--as-of", "2026-03-02T10:00:00Z", "--format", "markdown")
+    assert result.exit_code == 2 and "escalations print table, json or csv" in result.stderr
+    with sqlite3.connect(queue_store / "cstool.db") as conn:
+        assert conn.execute("SELECT count(*) FROM escalation_log").fetchone() == (0,)
