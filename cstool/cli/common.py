@@ -6,7 +6,8 @@ import functools
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
@@ -22,6 +23,7 @@ from cstool.render import Column, Format
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from cstool.services.sla import SlaEngine
     from cstool.store import Store
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
@@ -50,6 +52,13 @@ class AppState:
 
         settings = self.settings()
         return open_store(settings.db_path, create=create, busy_timeout=settings.config.busy_timeout, now=now())
+
+    @contextmanager
+    def read_store(self, engine: SlaEngine | None = None) -> Iterator[Store]:
+        """The store of a read command, inside one snapshot of it (with `engine`, SLA clocks
+        refreshed first: services.sla.reading), so that every figure comes from one state."""
+        with self.open_store(create=False) as store, snapshot(store, engine):
+            yield store
 
 
 _current = AppState()
@@ -106,6 +115,24 @@ def emit(fmt: Format, columns: list[Column], *, table: Callable[[Console], None]
 
 def warn(message: str) -> None:
     print(f"cstool: {message}", file=sys.stderr)
+
+
+@contextmanager
+def snapshot(store: Store, engine: SlaEngine | None) -> Iterator[None]:
+    """One read snapshot of `store` (see AppState.read_store); afterwards, on a read-only store
+    whose SLA clocks were behind, a warning that they could not be refreshed."""
+    if engine is None:
+        with store.snapshot():
+            yield
+        return
+    from cstool.services.sla import reading
+
+    with reading(store, engine):
+        yield
+    if store.stale_clocks:
+        warn(f"warning: {store.path} is read-only, so the SLA clocks could not be refreshed: figures use "
+             "the clocks of the last refresh (tickets imported since have none); run cstool once as the "
+             "store's owner to refresh them")
 
 
 def report_error(exc: CstoolError, debug: bool) -> int:

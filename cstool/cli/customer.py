@@ -30,8 +30,9 @@ def customer(ref: Annotated[str, typer.Argument(help="Customer id or e-mail (cas
     app_state = state()
     config = app_state.settings().config
     when = parse_instant(as_of, config.timezone)
-    with app_state.open_store(create=False) as store:
-        view = customer_view(store, SlaEngine(config), ref, when)
+    engine = SlaEngine(config)
+    with app_state.read_store(engine) as store:
+        view = customer_view(store, engine, ref, when)
     tz = config.timezone
     if fmt is Format.json:
         write_json(render.customer_document(view, tz), sys.stdout)

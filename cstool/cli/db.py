@@ -22,7 +22,7 @@ def info(fmt: FormatOpt = Format.table) -> None:
 
     Example: cstool --db support.db db info --format json
     """
-    with state().open_store(create=False) as store:
+    with state().read_store() as store:
         data = store_info(store)
     rows = [{"key": "path", "value": data["path"]}, {"key": "schema_version", "value": data["schema_version"]},
             {"key": "size_bytes", "value": data["size_bytes"]}]

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cstool.cli.common import AsOfOpt, FormatOpt, command, emit, parse_instant, state
+from cstool.cli.common import AsOfOpt, FormatOpt, command, emit, parse_instant, snapshot, state, warn
 from cstool.core.errors import UsageError
 from cstool.render import Format
 from cstool.render import escalation as view
@@ -41,9 +41,13 @@ def escalations(
         raise UsageError(f"--tier {tier!r}: no such tier; tiers are: " + ", ".join(t.name for t in config.tiers))
     if fmt not in (Format.table, Format.json, Format.csv):
         raise UsageError("--format: escalations print table, json or csv")
+    engine = SlaEngine(config)
     with app_state.open_store(create=False) as store:
-        queue = build_escalations(store, SlaEngine(config), when, {"tier": tier, "team": team, "assignee": assignee})
+        with snapshot(store, engine):
+            queue = build_escalations(store, engine, when, {"tier": tier, "team": team, "assignee": assignee})
         queue = record_and_filter_new(store, queue, when, since)
+        if store.read_only:
+            warn(f"warning: {store.path} is read-only: this run was not recorded in the escalation history")
     tz = config.timezone
     tiers = [t.name for t in reversed(config.tiers) if not tier or t.name.lower() == tier.lower()]
     emit(fmt, view.ESCALATION_MACHINE,

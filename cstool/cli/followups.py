@@ -37,7 +37,7 @@ def _list_followups(days: int = 14, as_of: Optional[str] = None, fmt: Format = F
     app_state = state()
     config = app_state.settings().config
     when = parse_instant(as_of, config.timezone)
-    with app_state.open_store(create=False) as store:
+    with app_state.read_store() as store:
         rows = followup_queue(store, when, days)
     tz = config.timezone
     emit(fmt, view.FOLLOWUP_MACHINE, table=lambda console: view.print_followups(console, rows, tz, days),

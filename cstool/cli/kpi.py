@@ -77,15 +77,16 @@ def kpi(
     config = app_state.settings().config
     tz = config.timezone
     when = parse_instant(as_of, tz)
-    with app_state.open_store(create=False) as store:
+    engine = SlaEngine(config)
+    with app_state.read_store(engine) as store:
         lo, hi = _period(since, until, period, when, tz, time_bounds(store)[0])
-        doc = kpi_report(store, SlaEngine(config), lo, hi, dims, compare == "previous", tz)
+        doc = kpi_report(store, engine, lo, hi, dims, compare == "previous", tz)
         trend, issues = None, None
         if fmt is Format.table and hi - lo <= TREND_DAYS * DAY_SECONDS:
             from cstool.services.kpi import daily_trend, top_issues
 
             trend = daily_trend(store, lo, hi, tz)
-            issues = top_issues(store, SlaEngine(config), lo, hi, tz)
+            issues = top_issues(store, engine, lo, hi, tz)
     title = f"KPIs {local_time(lo, tz)} – {local_time(hi, tz)} ({tz})"
     _emit(doc, fmt, tz, title, trend, issues)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -66,8 +67,11 @@ def report(
         since, until = periods.named_period(period, when, tz)
     except ValueError as exc:
         raise UsageError(f"--period: {exc}") from None
-    with run_lock(settings.db_path, "report"), app_state.open_store(create=False) as store:
-        data = nightly_report(store, SlaEngine(config), as_of=when, since=since, until=until, tz=tz)
+    engine = SlaEngine(config)
+    # (one report at a time; a read-only store has no room for the lock, and nothing to protect)
+    with app_state.read_store(engine) as store, \
+            nullcontext() if store.read_only else run_lock(settings.db_path, "report"):
+        data = nightly_report(store, engine, as_of=when, since=since, until=until, tz=tz)
     if not email:
         render = {Format.text: render_text, Format.markdown: render_markdown, Format.html: render_html}[fmt]
         sys.stdout.write(render(data, tz, show_pii))

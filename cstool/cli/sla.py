@@ -59,8 +59,8 @@ def _check(as_of, team, assignee, priority, policy, include, fail_on, limit, fmt
     if fmt not in (Format.table, Format.json, Format.csv, Format.nagios):
         raise UsageError("--format: sla check prints table, json, csv or nagios")
     when = parse_instant(as_of, config.timezone)
-    with app_state.open_store(create=False) as store:
-        engine = SlaEngine(config)
+    engine = SlaEngine(config)
+    with app_state.read_store(engine) as store:
         findings, counts = find_breaches(
             store, engine, when, {"team": team, "assignee": assignee, "priority": priority, "policy": policy},
             extra | ({"paused"} if extra else set()),
@@ -94,8 +94,9 @@ def show(ticket: Annotated[str, typer.Argument(help="Ticket id (or SOURCE:ID).")
     app_state = state()
     config = app_state.settings().config
     when = parse_instant(as_of, config.timezone)
-    with app_state.open_store(create=False) as store:
-        record, clocks = explain_ticket(store, SlaEngine(config), ticket, when)
+    engine = SlaEngine(config)
+    with app_state.read_store(engine) as store:
+        record, clocks = explain_ticket(store, engine, ticket, when)
     tz = config.timezone
     if fmt is Format.json:
         write_json(view.show_document(clocks, tz), sys.stdout)

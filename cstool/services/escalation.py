@@ -80,8 +80,9 @@ def record_and_filter_new(store: Store, queue: list[QueueEntry], as_of: int, new
             _, before = queue_store.previous_run(store, as_of)
         else:
             _, before = queue_store.previous_run(store, new_since, inclusive=True)
-    queue_store.record_escalations(store, as_of, [(e["source"], e["ticket_id"], e["tier"], e["tier_rank"],
-                                                   e["reasons"]) for e in queue])
+    if not store.read_only:  # (a read-only store still answers; the caller says the run was not recorded)
+        queue_store.record_escalations(store, as_of, [(e["source"], e["ticket_id"], e["tier"], e["tier_rank"],
+                                                       e["reasons"]) for e in queue])
     if new_since is None:
         return queue
     return [e for e in queue if before.get((e["source"], e["ticket_id"]), -1) < e["tier_rank"]]

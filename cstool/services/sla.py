@@ -8,11 +8,13 @@ ticket's clocks are computed live from the data up to that instant.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from typing import Any
 
 from cstool.config import Config
-from cstool.core.errors import InputMissing
+from cstool.core.errors import InputMissing, TempFailure
 from cstool.core.models import Record, SlaCounts, SlaFinding
 from cstool.core.sla.calendar import BusinessCalendar, build_calendars
 from cstool.core.sla.clock import URGENCY, Clock, Evaluation, compute_clocks, evaluate
@@ -37,18 +39,37 @@ class SlaEngine:
         return compute_clocks(ticket, events, policy, matched, self.calendars[policy.calendar], horizon)
 
 
-def refresh_clocks(store: Store, engine: SlaEngine) -> int:
-    """Bring the stored clocks up to date; returns how many tickets were recomputed."""
+_FRESH: frozenset[tuple[str, str]] = frozenset()
+SNAPSHOT_ATTEMPTS = 5  # refresh-then-read rounds before a store that keeps changing is given up on
+
+
+def _stale(store: Store, engine: SlaEngine) -> set[tuple[str, str]] | frozenset | None:
+    """The tickets whose stored clocks are out of date: `_FRESH` when the clocks are current, a
+    set (possibly empty: an import touched no ticket, only the marker moves), or None (all)."""
     meta = sla_store.sla_meta(store)
     last = sla_store.last_import_id(store)
     if meta.get("fingerprint") != engine.fingerprint:
-        keys = None
-    elif int(meta.get("import_id", 0)) < last:
-        keys = sla_store.stale_tickets(store, int(meta.get("import_id", 0)))
-    else:
+        return None
+    if int(meta.get("import_id", 0)) < last:
+        return sla_store.stale_tickets(store, int(meta.get("import_id", 0)))
+    return _FRESH
+
+
+def refresh_clocks(store: Store, engine: SlaEngine) -> int:
+    """Bring the stored clocks up to date; returns how many tickets were recomputed.
+
+    On a read-only store nothing is written: `store.stale_clocks` says the clocks are behind.
+    Inside `reading()` the clocks were brought up to date before its snapshot began."""
+    if store.generation is not None or _stale(store, engine) is _FRESH:
+        return 0
+    if store.read_only:
+        store.stale_clocks = True
         return 0
     done = 0
-    with store.write():
+    with store.write():  # (what is stale is read again under the write lock: an import may have landed)
+        keys, last = _stale(store, engine), sla_store.last_import_id(store)
+        if keys is _FRESH:
+            return 0
         sla_store.delete_clocks(store, keys)
         batch: list[tuple] = []
         for ticket, events in sla_store.tickets_with_events(store, keys):
@@ -64,6 +85,24 @@ def refresh_clocks(store: Store, engine: SlaEngine) -> int:
         sla_store.index_clocks(store)
         sla_store.set_meta(store, fingerprint=engine.fingerprint, import_id=str(last))
     return done
+
+
+@contextmanager
+def reading(store: Store, engine: SlaEngine) -> Iterator[None]:
+    """One snapshot of the store with its SLA clocks up to date: everything read in the block
+    sees one committed state, never half of one import and half of the next.
+
+    The clocks are refreshed (a short write of their own) and then the snapshot begins; should a
+    writer commit in between, the round is repeated. A read-only store is read as it is
+    (`store.stale_clocks` then says whether its clocks were behind)."""
+    for _ in range(SNAPSHOT_ATTEMPTS):
+        refresh_clocks(store, engine)
+        with store.snapshot():
+            if store.read_only or _stale(store, engine) is _FRESH:
+                yield
+                return
+    raise TempFailure(f"the store {store.path} kept changing while cstool read it "
+                      f"({SNAPSHOT_ATTEMPTS} tries); try again")
 
 
 def _finding(row: dict[str, Any], clock: Clock, evaluation: Evaluation, as_of: int) -> SlaFinding:

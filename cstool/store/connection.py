@@ -36,19 +36,58 @@ def ensure_private_file(path: Path) -> bool:
 
 
 class Store:
-    """The one object that talks SQL. Opened by `open_store`; use as a context manager."""
+    """The one object that talks SQL. Opened by `open_store`; use as a context manager.
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, busy_timeout: float = 30.0):
+    `read_only` is set when the file or its directory cannot be written (a read-only mount, a
+    store of another user): every write then fails with CannotCreate before it starts, and
+    `stale_clocks` records that a reader answered without refreshing the SLA clocks."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, busy_timeout: float = 30.0, read_only: bool = False):
         self.path = path
         self.conn = conn
         self.busy_timeout = busy_timeout
+        self.read_only = read_only
+        self.stale_clocks = False
+        self.generation: int | None = None  # inside snapshot(): the generation it reads
         self._db: Any = None  # a sqlite_utils.Database, made on first use
 
-    def reader(self) -> Store:
+    def reader(self) -> Store | None:
         """Another connection to the same file, for reading in another thread (in WAL mode
-        readers never block each other or the writer). Close it when done."""
-        conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False)
-        return Store(self.path, conn, self.busy_timeout)
+        readers never block each other or the writer). Inside a snapshot the reader begins its
+        own read transaction and is returned only if it sees the same state (same generation);
+        None means a write committed in between: read on this connection instead. Close it when done."""
+        conn = sqlite3.connect(_uri(self.path, self.read_only), uri=True, timeout=self.busy_timeout,
+                               isolation_level=None, check_same_thread=False)
+        reader = Store(self.path, conn, self.busy_timeout, self.read_only)
+        if self.generation is None:
+            return reader
+        conn.execute("BEGIN")
+        if reader._read_generation() != self.generation:
+            reader.close()
+            return None
+        reader.generation = self.generation
+        return reader
+
+    @contextmanager
+    def snapshot(self):
+        """Every query in the block reads one committed state of the store: one read
+        transaction, which in WAL mode blocks no writer and is blocked by none. Yields the
+        state's generation. A block inside another shares the outer one."""
+        if self.generation is not None:
+            yield self.generation
+            return
+        self.conn.execute("BEGIN")
+        try:
+            self.generation = self._read_generation()
+            yield self.generation
+        finally:
+            self.generation = None
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")  # (nothing was written: this only ends the read)
+
+    def _read_generation(self) -> int:
+        row = self.conn.execute("SELECT generation FROM store_state").fetchone()
+        return row[0] if row else 0
 
     @property
     def db(self):
@@ -75,6 +114,12 @@ class Store:
         `check_foreign_keys=False` is for bulk loads whose every reference is made inside the
         transaction itself (an import's rows point at the import row it creates): the check
         costs more per row than the insert of the row's text."""
+        if self.read_only:
+            raise CannotCreate(f"database {self.path} is read-only (its file or directory cannot be written): "
+                               "nothing can be imported or recorded; run this as the store's owner or copy the "
+                               "store somewhere writable")
+        if self.generation is not None:
+            raise RuntimeError("a write inside a read snapshot (end the snapshot first)")
         if not check_foreign_keys:
             self.conn.execute("PRAGMA foreign_keys = OFF")  # (only outside a transaction)
         try:
@@ -84,6 +129,8 @@ class Store:
                 raise _translate(exc, self.path) from None
             try:
                 yield self.conn
+                if self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'store_state'").fetchone():
+                    self.conn.execute("UPDATE store_state SET generation = generation + 1")
             except BaseException as exc:
                 if self.conn.in_transaction:  # (SQLite has already rolled back after a full disk)
                     self.conn.execute("ROLLBACK")
@@ -105,6 +152,24 @@ class Store:
 
 
 _STORAGE = ("locked", "busy", "full", "disk I/O", "readonly")
+
+
+def _uri(path: Path, read_only: bool) -> str:
+    """The SQLite URI of the store: read-only stores are opened `mode=ro`, and `immutable` when
+    no write-ahead log exists beside them (SQLite cannot read a WAL store in a directory where it
+    may not create the log's index; with no log there is nothing uncommitted to read)."""
+    from urllib.parse import quote
+
+    uri = f"file:{quote(str(path.absolute()))}"
+    if not read_only:
+        return uri
+    return uri + ("?mode=ro" if Path(f"{path}-wal").exists() else "?mode=ro&immutable=1")
+
+
+def _cannot_write(path: Path) -> bool:
+    """The store exists but this process may not write it or create its log beside it."""
+    parent = path.parent if str(path.parent) else Path(".")
+    return path.exists() and not (os.access(path, os.W_OK) and os.access(parent, os.W_OK))
 
 
 def _storage_problem(exc: sqlite3.OperationalError) -> bool:
@@ -144,15 +209,19 @@ def _open(path: Path, create: bool, busy_timeout: float, now: int | None) -> Sto
     if not create and not path.is_file():
         raise InputMissing(f"no database at {path}; import data first (`cstool import tickets FILE`) "
                            "or build the demo (`cstool demo`)")
+    read_only = _cannot_write(path)
     try:
-        conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
+        conn = sqlite3.connect(_uri(path, read_only), uri=True, timeout=busy_timeout, isolation_level=None)
         conn.execute("PRAGMA foreign_keys = ON")
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        conn.execute("PRAGMA synchronous = NORMAL")
+        if read_only:
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        else:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            conn.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.DatabaseError as exc:
         raise _open_error(exc, path) from None
-    store = Store(path, conn, busy_timeout)
-    if mode.lower() != "wal":
+    store = Store(path, conn, busy_timeout, read_only)
+    if mode.lower() != "wal" and not read_only:
         store.close()
         raise CannotCreate(f"database {path}: cannot switch to WAL journal mode (got {mode})")
     try:
@@ -184,6 +253,10 @@ def migrate(store: Store, now: int | None = None) -> list[int]:
         store.close()
         raise ConfigError(f"database {store.path} has schema version {current}, newer than this "
                           f"cstool understands ({SCHEMA_VERSION}); upgrade cstool")
+    if store.read_only and current < SCHEMA_VERSION:
+        store.close()
+        raise CannotCreate(f"database {store.path} is read-only and needs upgrading to this cstool's schema "
+                           f"(version {current} to {SCHEMA_VERSION}); run cstool once as the store's owner")
     applied = []
     for version, name, sql in MIGRATIONS:
         if version <= current:

@@ -199,20 +199,41 @@ def kpi_customers(store: Store) -> list[Record] | None:
 
 def gather(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] = (), joined_from: int = 0
            ) -> dict[str, list[tuple]]:
-    """All the passes above for the same windows, {name: rows}, run side by side on their own
-    connections (SQLite releases the GIL while it works: on two cores this nearly halves the
-    wall time of a large period)."""
+    """All the passes above for the same windows, {name: rows}, in one snapshot of the store,
+    run side by side on two more connections that read the same state (SQLite releases the GIL
+    while it works: on two cores this nearly halves the wall time of a large period). Should a
+    write land before they begin, the passes run one after another on `store` instead."""
     from concurrent.futures import ThreadPoolExecutor
+    from queue import SimpleQueue
 
     passes = {"resolved": resolved_rows, "created": created_rows, "sla": sla_rows, "surveys": survey_rows,
               "still_open": still_open_rows}
 
-    def run(name: str) -> list[tuple]:
-        with store.reader() as reader:
-            if name == "sla":
-                return sla_rows(reader, windows, dims, joined_from)
-            return passes[name](reader, windows, dims)
+    def run(on: Store, name: str) -> list[tuple]:
+        if name == "sla":
+            return sla_rows(on, windows, dims, joined_from)
+        return passes[name](on, windows, dims)
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {name: pool.submit(run, name) for name in passes}
-        return {name: future.result() for name, future in futures.items()}
+    with store.snapshot():
+        readers = [store.reader(), store.reader()]
+        try:
+            if None in readers:
+                return {name: run(store, name) for name in passes}
+            idle: SimpleQueue[Store] = SimpleQueue()
+            for reader in readers:
+                idle.put(reader)  # type: ignore[arg-type]
+
+            def task(name: str) -> list[tuple]:
+                reader = idle.get()
+                try:
+                    return run(reader, name)
+                finally:
+                    idle.put(reader)
+
+            with ThreadPoolExecutor(max_workers=len(readers)) as pool:
+                futures = {name: pool.submit(task, name) for name in passes}
+                return {name: future.result() for name, future in futures.items()}
+        finally:
+            for reader in readers:
+                if reader is not None:
+                    reader.close()

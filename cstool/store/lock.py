@@ -15,7 +15,7 @@ def run_lock(db_path: Path, name: str):
     """Hold `<db>.<name>.lock` (mode 0600) for the block; another holder means exit 75 at once."""
     path = Path(f"{db_path}.{name}.lock")
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
     except OSError as exc:
         raise CannotCreate(f"cannot create the lock file {path}: {exc.strerror}") from None
     try:

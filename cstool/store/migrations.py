@@ -139,6 +139,10 @@ ALTER TABLE tickets ADD COLUMN sla_resolution_s INTEGER;
 ALTER TABLE tickets ADD COLUMN sla_resolution_paused_s INTEGER;
 DELETE FROM sla_meta WHERE key = 'fingerprint'
 """),
+    (5, "store generation: every committed write adds one (readers on two connections check they see one state)", """
+CREATE TABLE store_state (id INTEGER PRIMARY KEY CHECK (id = 1), generation INTEGER NOT NULL);
+INSERT INTO store_state VALUES (1, 0)
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

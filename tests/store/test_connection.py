@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import stat
 
@@ -9,6 +10,7 @@ import pytest
 
 from cstool.core.errors import CannotCreate, ConfigError, DataError, InputMissing
 from cstool.store import open_store
+from cstool.store.lock import run_lock
 from cstool.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 
@@ -51,9 +53,27 @@ def test_newer_schema_is_refused(tmp_path, cli):
     assert "upgrade cstool" in result.stderr
 
 
-def test_new_db_file_is_private(tmp_path):
-    open_store(tmp_path / "p.db").close()
-    assert stat.S_IMODE((tmp_path / "p.db").stat().st_mode) == 0o600
+@pytest.mark.parametrize("umask", [0o022, 0o000])
+def test_every_file_of_the_store_is_private_whatever_the_umask(tmp_path, umask):
+    """The store, its write-ahead log and index, and the run lock beside it: 0600."""
+    old = os.umask(umask)
+    try:
+        with open_store(tmp_path / "p.db") as store, run_lock(tmp_path / "p.db", "report"):
+            with store.write() as conn:
+                conn.execute("INSERT INTO customers (source, id, row_hash) VALUES ('s', 'a', 'h')")
+            files = sorted(p.name for p in tmp_path.iterdir())
+            assert files == ["p.db", "p.db-shm", "p.db-wal", "p.db.report.lock"]
+            assert {name: stat.S_IMODE((tmp_path / name).stat().st_mode) for name in files} == dict.fromkeys(files,
+                                                                                                         0o600)
+    finally:
+        os.umask(old)
+
+
+def test_the_run_lock_is_never_taken_through_a_symlink(tmp_path):
+    (tmp_path / "p.db.report.lock").symlink_to(tmp_path / "target")
+    with pytest.raises(CannotCreate, match="cannot create the lock file"), run_lock(tmp_path / "p.db", "report"):
+        pass
+    assert not (tmp_path / "target").exists()
 
 
 def test_missing_directory_is_cannot_create(tmp_path, cli):

@@ -1,0 +1,73 @@
+"""Readers never see a state that never existed: while another process keeps re-importing two
+versions of one export, every output of kpi, sla check and the Nagios check equals the output
+for one of the two versions."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+
+from tests.conftest import REFERENCE, ROOT, SAMPLE_CONFIG
+
+READS = (("kpi", "--since", "2026-01-01", "--until", "2026-04-01", "--by", "priority", "--compare", "previous",
+          "--format", "json"),
+         ("sla", "check", "--format", "json"),
+         ("sla", "check", "--format", "nagios"))
+
+
+def _second_version(path) -> str:
+    """The sample export with every ticket's priority moved one step up (other targets, other
+    breaches, other groups) and every third open ticket solved."""
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    up = {"low": "normal", "normal": "high", "high": "urgent", "urgent": "urgent"}
+    for i, row in enumerate(rows):
+        row["priority"] = up.get(row["priority"], row["priority"])
+        if i % 3 == 0 and not row["resolved_at"]:
+            row["status"], row["resolved_at"] = "solved", "2026-03-30T12:00:00Z"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _outputs(cli, db) -> tuple[str, ...]:
+    results = [cli("--db", db, "--config", SAMPLE_CONFIG, *args, "--as-of", REFERENCE) for args in READS]
+    for result in results:
+        assert result.exit_code in (0, 1, 2), result.stderr  # (Nagios: 2 is CRITICAL)
+    return tuple(result.stdout for result in results)
+
+
+def test_readers_see_one_import_or_the_other_never_a_mix(tmp_path, cli):
+    first = ROOT / "sample_data" / "tickets.csv"
+    second = tmp_path / "tickets-v2.csv"
+    second.write_text(_second_version(first), encoding="utf-8")
+    states = []
+    for version in (first, second):
+        assert cli("--db", tmp_path / "ref.db", "import", "tickets", version).exit_code == 0
+        states.append(_outputs(cli, tmp_path / "ref.db"))
+    assert states[0] != states[1] and all(a != b for a, b in zip(*states))
+    live = tmp_path / "live.db"
+    assert cli("--db", live, "import", "tickets", first).exit_code == 0
+    writer = subprocess.Popen(
+        [sys.executable, "-c",
+         "import subprocess, sys\n"
+         "for i in range(12):\n"
+         "    version = sys.argv[2 + i % 2]\n"
+         "    subprocess.run([sys.executable, '-m', 'cstool', '--db', sys.argv[1], '--quiet', 'import', "
+         "'tickets', version], check=True)\n",
+         str(live), str(second), str(first)], cwd=tmp_path)
+    reads = 0
+    try:
+        while writer.poll() is None:
+            outputs = _outputs(cli, live)
+            for kind, output in enumerate(outputs):
+                assert output in (states[0][kind], states[1][kind]), f"{READS[kind]} saw a state that never existed"
+            reads += 1
+    finally:
+        writer.wait(timeout=120)
+    assert writer.returncode == 0
+    assert reads >= 3, f"only {reads} rounds of reads ran beside the writer"
+    assert _outputs(cli, live) == states[0]  # (the writer ended on the first version)
