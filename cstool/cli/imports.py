@@ -22,6 +22,10 @@ from cstool.render.machine import write_csv, write_json
 from cstool.render.table import print_table
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from cstool.services.imports import ImportRequest
+    from cstool.store import Store
     from cstool.store.imports import ImportResult
 
 app = typer.Typer(help="Import CSV exports (.csv, .csv.gz or - for stdin) into the store.",
@@ -208,7 +212,7 @@ def _check_options(fmt: Format, scale: str | None, kind: str | None, zone: str) 
 def _run(kind: str, files: list[str], *, mapping, tz, dayfirst, date_format, encoding, delimiter, max_rejects,
          rejects, source, dry_run, fmt, preset="auto", kind_=None, scale=None, submitted_at=None) -> None:
     from cstool.core.ingest.records import ImportOptions
-    from cstool.services.imports import ImportRequest, import_stream
+    from cstool.services.imports import ImportRequest
 
     app_state = state()
     settings = app_state.settings()
@@ -216,50 +220,80 @@ def _run(kind: str, files: list[str], *, mapping, tz, dayfirst, date_format, enc
     _check_options(fmt, scale, kind_, zone)
     request_map = _mapping(mapping)
     _check_inputs(files)
+    submitted = parse_instant(submitted_at, zone, "--submitted-at") if submitted_at else None
+
+    def request_for(size: int | None) -> ImportRequest:
+        options = ImportOptions(source="", tz=zone, dayfirst=dayfirst or None, date_format=date_format,
+                                as_of=now(), survey_kind=kind_, scale=SCALES.get(scale), submitted_at=submitted)
+        return ImportRequest(kind=kind, preset=preset, mapping=request_map, encoding=encoding, delimiter=delimiter,
+                             max_rejects=max_rejects, dry_run=dry_run, source=source, options=options,
+                             size_hint=size)
+
     rejects_fd = _open_rejects(rejects)
     summaries: list[dict] = []
     all_rejects: list[dict] = []
-    failed = None
-    with app_state.open_store(create=True) as store:
-        for path in files:
-            stream, name, size = _open(path)
-            options = ImportOptions(source="", tz=zone, dayfirst=dayfirst or None, date_format=date_format,
-                                    as_of=now(), survey_kind=kind_, scale=SCALES.get(scale),
-                                    submitted_at=parse_instant(submitted_at, zone, "--submitted-at")
-                                    if submitted_at else None)
-            request = ImportRequest(kind=kind, preset=preset, mapping=request_map, encoding=encoding,
-                                    delimiter=delimiter, max_rejects=max_rejects, dry_run=dry_run,
-                                    source=source, options=options, size_hint=size)
-            try:
-                with _progress_bar(name, size, not app_state.quiet) as progress:
-                    request.progress = progress
-                    result = import_stream(store, stream, name, request, now)
-            except KeyboardInterrupt:
-                done = f" ({len(summaries)} earlier file(s) were imported)" if summaries else ""
-                print(f"cstool: interrupted: nothing of {name} was written{done}", file=sys.stderr)
-                raise
-            finally:
-                if stream is not sys.stdin.buffer:
-                    stream.close()
-            summaries.append(_summary_record(result, dry_run))
-            all_rejects += [{"file": name, **r.__dict__} for r in result.rejects]
-            if not app_state.quiet and fmt is Format.table:
-                for line in _describe(result, dry_run):
-                    warn(line)
-            if result.rejects and not result.committed and not dry_run:
-                failed = result
-                break
-    if rejects_fd is not None:
-        _write_rejects(rejects_fd, all_rejects)
-    if fmt is Format.json:
-        write_json(summaries if len(files) > 1 else summaries[0], sys.stdout)
-    elif not app_state.quiet:
-        print_table(err_console(), summaries, SUMMARY_COLUMNS, title="Import summary")
+    try:
+        with app_state.open_store(create=True) as store:
+            failed = _import_files(store, files, request_for, summaries, all_rejects, fmt)
+    except BaseException:
+        _finish(summaries, all_rejects, rejects_fd, fmt, len(files), after_error=True)
+        raise
+    _finish(summaries, all_rejects, rejects_fd, fmt, len(files))
     if failed is not None:
         problems = "\n".join(f"  record {r.record} (line {r.line}) {r.error_type}"
                              f"{' in ' + repr(r.column) if r.column else ''}: {r.message}" for r in failed.rejects)
         raise DataError(f"{failed.file}: {failed.summary.rejected} rows rejected, nothing written "
                         f"(--max-rejects {max_rejects}):\n{problems}")
+
+
+def _finish(summaries: list[dict], rejects: list[dict], rejects_fd: int | None, fmt: Format, files: int,
+            after_error: bool = False) -> None:
+    """The summary of every file imported (also when a later file or step failed: what was
+    committed is always told), then the --rejects file."""
+    quiet = state().quiet
+    if summaries and fmt is Format.json:
+        write_json(summaries if files > 1 else summaries[0], sys.stdout)
+    elif summaries and not quiet:
+        print_table(err_console(), summaries, SUMMARY_COLUMNS, title="Import summary")
+    if summaries and after_error:
+        warn(f"the {len(summaries)} file(s) in the summary were imported before the error below")
+    if rejects_fd is not None:
+        try:
+            _write_rejects(rejects_fd, rejects)
+        except OSError as exc:
+            kept = " (the import summarised above was committed)" if summaries and not after_error else ""
+            raise CannotCreate(f"--rejects: the rejected rows could not be written: {exc.strerror}{kept}; "
+                               "they are also listed in the store (`cstool db info`)") from None
+
+
+def _import_files(store: Store, files: list[str], request_for: Callable[[int | None], ImportRequest],
+                  summaries: list[dict], rejects: list[dict], fmt: Format) -> ImportResult | None:
+    """Import each file in its own transaction, appending its summary and rejects as it lands;
+    the result of a file whose rejects stopped it (nothing of it written), or None."""
+    from cstool.services.imports import import_stream
+
+    quiet = state().quiet
+    for path in files:
+        stream, name, size = _open(path)
+        request = request_for(size)
+        try:
+            with _progress_bar(name, size, not quiet) as progress:
+                request.progress = progress
+                result = import_stream(store, stream, name, request, now)
+        except KeyboardInterrupt:
+            print(f"cstool: interrupted: nothing of {name} was written", file=sys.stderr)
+            raise
+        finally:
+            if stream is not sys.stdin.buffer:
+                stream.close()
+        summaries.append(_summary_record(result, request.dry_run))
+        rejects += [{"file": name, **r.__dict__} for r in result.rejects]
+        if not quiet and fmt is Format.table:
+            for line in _describe(result, request.dry_run):
+                warn(line)
+        if result.rejects and not result.committed and not request.dry_run:
+            return result
+    return None
 
 
 def _register(kind: str, extra: list[inspect.Parameter], help_text: str) -> None:

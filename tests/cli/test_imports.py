@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import stat
 
 import pytest
@@ -300,3 +301,28 @@ def test_a_stray_carriage_return_in_the_header_is_a_file_error(cli, tmp_path):
     (tmp_path / "export.csv").write_bytes(b"id,sub\rject,created_at\nT1,a,2026-03-02T09:00:00Z\n")
     result = imp(cli, "tickets", "export.csv")
     assert result.exit_code == 65 and "line 1: cannot read the header" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_what_was_committed_is_told_when_a_later_file_fails(cli, tmp_path, fmt):
+    write(tmp_path / "t.csv", HEADER + ROWS + "T9,Bad,nonsense,open,email,2026-03-02T09:00:00Z,,,\n")
+    (tmp_path / "later.csv").write_bytes(b"%PDF-1.7\n" + bytes(50))
+    result = imp(cli, "tickets", "t.csv", "later.csv", "--max-rejects", "5", "--rejects", "r.csv", "--format", fmt)
+    assert result.exit_code == 65 and "later.csv" in result.stderr and "PDF" in result.stderr
+    assert "the 1 file(s) in the summary were imported before the error below" in result.stderr
+    if fmt == "json":
+        assert [s["inserted"] for s in json.loads(result.stdout)] == [2]
+    else:
+        assert "Import summary" in result.stderr
+    assert rows("t.db", "SELECT count(*) FROM tickets") == [(2,)]
+    assert "nonsense" in (tmp_path / "r.csv").read_text()           # the committed file's rejects are kept
+
+
+def test_rejects_that_cannot_be_written_after_the_commit_say_the_import_was_committed(cli, tmp_path):
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    write(tmp_path / "t.csv", HEADER + ROWS + "T9,Bad,nonsense,open,email,2026-03-02T09:00:00Z,,,\n")
+    result = imp(cli, "tickets", "t.csv", "--max-rejects", "5", "--rejects", "/dev/full")
+    assert result.exit_code == 73
+    assert "Import summary" in result.stderr and "the import summarised above was committed" in result.stderr
+    assert rows("t.db", "SELECT count(*) FROM tickets") == [(2,)]
