@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sqlite3
 from pathlib import Path
@@ -87,3 +89,19 @@ def rows(db, sql):
 def imp(cli, *args):
     """`cstool --db t.db import ARGS…`."""
     return cli("--db", "t.db", "import", *args)
+
+
+def second_version(path) -> str:
+    """The sample export with every ticket's priority moved one step up (other targets, other
+    breaches, other groups) and every third open ticket solved."""
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    up = {"low": "normal", "normal": "high", "high": "urgent", "urgent": "urgent"}
+    for i, row in enumerate(rows):
+        row["priority"] = up.get(row["priority"], row["priority"])
+        if i % 3 == 0 and not row["resolved_at"]:
+            row["status"], row["resolved_at"] = "solved", "2026-03-30T12:00:00Z"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()

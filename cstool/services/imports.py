@@ -66,7 +66,8 @@ def _import(store: Store, stream: IO[bytes], name: str, request: ImportRequest,
 
     def finish() -> dict:
         blank, sha = parsed.finalize()
-        summary.skipped += blank
+        summary.rows_read += blank  # (a blank line is read and skipped: read = inserted + updated + unchanged
+        summary.skipped += blank    #  + skipped + rejected, docs/semantics.md#what-an-import-counts)
         return {"finished_at": clock(), "sha256": sha}
 
     return write_import(store, result, _with_progress(parsed.items, summary, request.progress), source=meta["source"],

@@ -35,6 +35,7 @@ def backup_store(store: Store, destination: Path) -> int:
     destination = Path(destination)
     if destination.exists() or destination.is_symlink():
         raise CannotCreate(f"{destination} already exists; choose a new file name")
+    _remove_abandoned_copies(destination)
     partial = destination.with_name(f".{destination.name}.partial-{os.getpid()}")
     partial.unlink(missing_ok=True)
     ensure_private_file(partial)
@@ -54,3 +55,20 @@ def backup_store(store: Store, destination: Path) -> int:
         for leftover in (partial, Path(f"{partial}-journal")):
             leftover.unlink(missing_ok=True)
     return destination.stat().st_size
+
+
+def _remove_abandoned_copies(destination: Path) -> None:
+    """Delete the partial copies that killed backups to `destination` left (their process is gone)."""
+    for partial in destination.parent.glob(f".{destination.name}.partial-*"):
+        pid = partial.name.rsplit("-", 1)[-1]
+        if not pid.isdigit():
+            continue  # (its -journal: removed with its copy)
+        try:
+            os.kill(int(pid), 0)
+            continue  # a backup still running
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue  # another user's running process
+        for leftover in (partial, Path(f"{partial}-journal")):
+            leftover.unlink(missing_ok=True)

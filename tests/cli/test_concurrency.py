@@ -4,33 +4,15 @@ for one of the two versions."""
 
 from __future__ import annotations
 
-import csv
-import io
 import subprocess
 import sys
 
-from tests.conftest import REFERENCE, ROOT, SAMPLE_CONFIG
+from conftest import REFERENCE, ROOT, SAMPLE_CONFIG, second_version
 
 READS = (("kpi", "--since", "2026-01-01", "--until", "2026-04-01", "--by", "priority", "--compare", "previous",
           "--format", "json"),
          ("sla", "check", "--format", "json"),
          ("sla", "check", "--format", "nagios"))
-
-
-def _second_version(path) -> str:
-    """The sample export with every ticket's priority moved one step up (other targets, other
-    breaches, other groups) and every third open ticket solved."""
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
-    up = {"low": "normal", "normal": "high", "high": "urgent", "urgent": "urgent"}
-    for i, row in enumerate(rows):
-        row["priority"] = up.get(row["priority"], row["priority"])
-        if i % 3 == 0 and not row["resolved_at"]:
-            row["status"], row["resolved_at"] = "solved", "2026-03-30T12:00:00Z"
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
 
 
 def _outputs(cli, db) -> tuple[str, ...]:
@@ -43,7 +25,7 @@ def _outputs(cli, db) -> tuple[str, ...]:
 def test_readers_see_one_import_or_the_other_never_a_mix(tmp_path, cli):
     first = ROOT / "sample_data" / "tickets.csv"
     second = tmp_path / "tickets-v2.csv"
-    second.write_text(_second_version(first), encoding="utf-8")
+    second.write_text(second_version(first), encoding="utf-8")
     states = []
     for version in (first, second):
         assert cli("--db", tmp_path / "ref.db", "import", "tickets", version).exit_code == 0

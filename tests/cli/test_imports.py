@@ -75,10 +75,11 @@ def test_dry_run_writes_nothing(cli, tmp_path):
     assert rows("t.db", "SELECT count(*) FROM tickets") == [(0,)]
 
 
-def test_blank_lines_are_skipped_and_counted(cli, tmp_path):
+def test_blank_lines_are_read_skipped_and_counted(cli, tmp_path):
+    """read = inserted + updated + unchanged + skipped + rejected, blank lines included."""
     write(tmp_path / "t.csv", HEADER + "\n" + ROWS + "\n\n")
     doc = as_json(imp(cli, "tickets", "t.csv", "--format", "json"))
-    assert (doc["rows_read"], doc["inserted"], doc["skipped"]) == (2, 2, 3)
+    assert (doc["rows_read"], doc["inserted"], doc["skipped"]) == (5, 2, 3)
 
 
 def test_bom_semicolons_and_crlf(cli, tmp_path):

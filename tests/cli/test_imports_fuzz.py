@@ -1,7 +1,8 @@
 """`cstool import` under hostile input: seeded mutations of real export samples (byte flips,
 truncation, quotes, NULs, CRs, huge fields, many columns, odd encodings, extreme values). Every
 run exits 0, 2 or 65 with no traceback and no "internal error", and a run that exits 65 writes
-nothing. CSTOOL_FUZZ_CASES sets how many (200 by default; thousands were run locally)."""
+nothing, and a run that exits 0 accounts for every row it read (read = inserted + updated +
+unchanged + skipped + rejected). CSTOOL_FUZZ_CASES sets how many (200 by default; thousands were run locally)."""
 
 from __future__ import annotations
 
@@ -63,3 +64,8 @@ def test_a_mutated_export_is_imported_or_refused_cleanly(tmp_path, monkeypatch, 
     assert "internal error" not in text and "Traceback" not in text
     if result.exit_code == 65:
         assert _written(tmp_path / "s.db") == 0
+    if result.exit_code == 0:
+        import json
+
+        s = json.loads(result.stdout)
+        assert s["rows_read"] == s["inserted"] + s["updated"] + s["unchanged"] + s["skipped"] + s["rejected"], s

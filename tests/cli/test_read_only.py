@@ -8,10 +8,10 @@ import shutil
 import subprocess
 
 import pytest
+from conftest import REFERENCE, ROOT, SAMPLE_CONFIG
 
 from cstool.core.errors import CannotCreate
 from cstool.store import connection, open_store
-from tests.conftest import REFERENCE, ROOT, SAMPLE_CONFIG
 
 SAMPLE = ROOT / "sample_data"
 
