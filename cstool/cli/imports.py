@@ -232,18 +232,31 @@ def _run(kind: str, files: list[str], *, mapping, tz, dayfirst, date_format, enc
     rejects_fd = _open_rejects(rejects)
     summaries: list[dict] = []
     all_rejects: list[dict] = []
+    created = False
     try:
         with app_state.open_store(create=True) as store:
+            created = store.created
             failed = _import_files(store, files, request_for, summaries, all_rejects, fmt)
     except BaseException:
+        _forget_unused(created, summaries)
         _finish(summaries, all_rejects, rejects_fd, fmt, len(files), after_error=True)
         raise
+    _forget_unused(created, summaries)
     _finish(summaries, all_rejects, rejects_fd, fmt, len(files))
     if failed is not None:
         problems = "\n".join(f"  record {r.record} (line {r.line}) {r.error_type}"
                              f"{' in ' + repr(r.column) if r.column else ''}: {r.message}" for r in failed.rejects)
         raise DataError(f"{failed.file}: {failed.summary.rejected} rows rejected, nothing written "
                         f"(--max-rejects {max_rejects}):\n{problems}")
+
+
+def _forget_unused(created: bool, summaries: list[dict]) -> None:
+    """A store this command created and committed nothing to (every file refused, a dry run, a
+    full disk) is removed: a failed first import leaves no empty store behind."""
+    if created and not any(s["import_id"] is not None for s in summaries):
+        from cstool.store.connection import remove_store_files
+
+        remove_store_files(state().settings().db_path)
 
 
 def _finish(summaries: list[dict], rejects: list[dict], rejects_fd: int | None, fmt: Format, files: int,

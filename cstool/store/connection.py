@@ -48,6 +48,7 @@ class Store:
         self.busy_timeout = busy_timeout
         self.read_only = read_only
         self.stale_clocks = False
+        self.created = False  # open_store made the file in this run
         self.generation: int | None = None  # inside snapshot(): the generation it reads
         self._db: Any = None  # a sqlite_utils.Database, made on first use
 
@@ -195,12 +196,20 @@ def open_store(path: Path, *, create: bool = True, busy_timeout: float = 30.0, n
     path = Path(path)
     created = ensure_private_file(path) if create else False
     try:
-        return _open(path, create, busy_timeout, now)
+        store = _open(path, create, busy_timeout, now)
     except BaseException:
         if created:  # a store that could not be set up leaves no empty file behind
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            remove_store_files(path)
         raise
+    store.created = created
+    return store
+
+
+def remove_store_files(path: Path) -> None:
+    """Delete a store (closed) with its write-ahead log and index: for a store this run created
+    and then committed nothing to."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _open(path: Path, create: bool, busy_timeout: float, now: int | None) -> Store:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+
 import pytest
 from conftest import write
 
@@ -39,3 +42,26 @@ def queue_store(cli, tmp_path):
     for kind, name in (("tickets", "t.csv"), ("surveys", "s.csv"), ("customers", "c.csv")):
         assert cli("import", kind, name).exit_code == 0
     return tmp_path
+
+
+@pytest.fixture
+def mount(tmp_path):
+    """mount(NAME, *options) -> a directory under tmp_path with a filesystem mounted on it
+    (`mount OPTIONS DIR`), unmounted after the test; the test is skipped where this process may
+    not mount (not root, or no privilege in this container)."""
+    mounted = []
+
+    def make(name: str, *options: str):
+        if os.geteuid() != 0:
+            pytest.skip("mounting a filesystem needs root")
+        target = tmp_path / name
+        target.mkdir()
+        done = subprocess.run(["mount", *options, str(target)], capture_output=True)
+        if done.returncode:
+            pytest.skip(f"cannot mount here: {done.stderr.decode().strip()}")
+        mounted.append(target)
+        return target
+
+    yield make
+    for target in reversed(mounted):
+        subprocess.run(["umount", str(target)], check=True)

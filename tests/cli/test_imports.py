@@ -52,8 +52,12 @@ def test_one_reject_aborts_the_file_lists_every_problem_and_writes_nothing(cli, 
     assert "record 4 (line 5) CAST in 'created_at': created_at='not a date'" in err
     assert "record 5 (line 6) MISSING COLUMNS: 2 columns, the header has 9" in err
     assert "record 6 (line 7) DUPLICATE KEY IN FILE in 'id': id 'T1' appears earlier in this file" in err
-    assert rows("t.db", "SELECT count(*) FROM tickets") == [(0,)]
-    assert rows("t.db", "SELECT count(*) FROM imports") == [(0,)]
+    assert not (tmp_path / "t.db").exists()                   # (a first import that commits nothing leaves no store)
+    write(tmp_path / "good.csv", HEADER + ROWS)
+    assert imp(cli, "tickets", "good.csv").exit_code == 0
+    assert imp(cli, "tickets", "bad.csv").exit_code == 65
+    assert rows("t.db", "SELECT count(*) FROM tickets") == [(2,)]  # (an existing store keeps what it had)
+    assert rows("t.db", "SELECT count(*) FROM imports") == [(1,)]
 
 
 def test_max_rejects_commits_good_rows_and_keeps_rejects(cli, tmp_path):
@@ -72,7 +76,10 @@ def test_dry_run_writes_nothing(cli, tmp_path):
     write(tmp_path / "t.csv", HEADER + ROWS)
     doc = as_json(imp(cli, "tickets", "t.csv", "--dry-run", "--format", "json"))
     assert doc["inserted"] == 2 and doc["import_id"] is None
-    assert rows("t.db", "SELECT count(*) FROM tickets") == [(0,)]
+    assert not (tmp_path / "t.db").exists()
+    assert imp(cli, "tickets", "t.csv").exit_code == 0
+    assert imp(cli, "tickets", "t.csv", "--dry-run").exit_code == 0
+    assert rows("t.db", "SELECT count(*) FROM imports") == [(1,)]
 
 
 def test_blank_lines_are_read_skipped_and_counted(cli, tmp_path):

@@ -64,7 +64,7 @@ def test_a_killed_import_leaves_the_store_as_it_was_before_or_after(tmp_path):
         found = _state(db)
         assert found in states.values(), f"kill {case}: a state that is neither before nor after the import"
         outcomes.append(found == states["after"])
-    assert len(outcomes) == CASES
+    assert not all(outcomes), "no kill landed before the import committed: the test proved nothing"
 
 
 def test_a_killed_backup_leaves_nothing_or_a_whole_copy_and_the_next_one_works(tmp_path, demo_db):

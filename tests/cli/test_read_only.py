@@ -17,10 +17,9 @@ SAMPLE = ROOT / "sample_data"
 
 
 @pytest.fixture
-def read_only(tmp_path):
+def read_only(mount):
     """make(directory) -> the directory, read-only from now to the end of the test: a read-only
     bind mount as root (who may write any file), file modes otherwise."""
-    mounted = []
 
     def make(directory):
         if os.geteuid() != 0:
@@ -28,18 +27,13 @@ def read_only(tmp_path):
                 path.chmod(0o444)
             directory.chmod(0o555)
             return directory
-        view = tmp_path / f"{directory.name}-ro"
-        view.mkdir()
-        for args in (["--bind", directory, view], ["-o", "remount,ro,bind", view]):
-            done = subprocess.run(["mount", *map(str, args)], capture_output=True)
-            if done.returncode:
-                pytest.skip(f"cannot make a read-only mount here: {done.stderr.decode().strip()}")
-        mounted.append(view)
+        view = mount(f"{directory.name}-ro", "--bind", str(directory))
+        done = subprocess.run(["mount", "-o", "remount,ro,bind", str(view)], capture_output=True)
+        if done.returncode:
+            pytest.skip(f"cannot make a read-only mount here: {done.stderr.decode().strip()}")
         return view
 
-    yield make
-    for view in mounted:
-        subprocess.run(["umount", str(view)], check=True)
+    return make
 
 
 def _store(tmp_path, cli, *, refreshed: bool):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -76,5 +75,4 @@ def test_ctrl_c_says_nothing_was_written_in_one_line(tmp_path, big_export):
     assert process.returncode == 130
     assert text.strip().splitlines() == [f"cstool: interrupted: nothing of {big_export} was written"]
     assert not any(_alive(k) for k in kids)
-    with sqlite3.connect(tmp_path / "k.db") as conn:
-        assert conn.execute("SELECT count(*) FROM tickets").fetchone() == (0,)
+    assert not (tmp_path / "k.db").exists()  # (a store made for this import and left empty is removed)

@@ -1,0 +1,26 @@
+"""A disk that fills during an import: exit 73 with a message saying so, the store as it was,
+and no empty store file left behind when the store was new."""
+
+from __future__ import annotations
+
+from conftest import ROOT, rows
+
+SAMPLE = ROOT / "sample_data"
+
+
+def test_an_import_onto_a_full_disk_says_so_and_leaves_no_store(cli, mount):
+    disk = mount("small", "-t", "tmpfs", "-o", "size=400k", "tmpfs")
+    result = cli("--db", disk / "s.db", "import", "tickets", SAMPLE / "tickets.csv")
+    assert result.exit_code == 73, result.stderr
+    assert "the disk is full or failing" in result.stderr and "internal error" not in result.stderr
+    assert sorted(p.name for p in disk.iterdir()) == []
+
+
+def test_a_full_disk_keeps_what_was_imported_before(cli, mount):
+    disk = mount("small", "-t", "tmpfs", "-o", "size=1200k", "tmpfs")
+    assert cli("--db", disk / "s.db", "import", "customers", SAMPLE / "customers.csv").exit_code == 0
+    result = cli("--db", disk / "s.db", "import", "events", SAMPLE / "events.csv")
+    assert result.exit_code == 73, result.stderr
+    assert "nothing of this write was kept" in result.stderr
+    assert rows(disk / "s.db", "SELECT count(*) FROM ticket_events") == [(0,)]
+    assert rows(disk / "s.db", "SELECT count(*) FROM customers") == [(600,)]
