@@ -30,20 +30,23 @@ def escalations(
 
     Example: cstool escalations --as-of 2026-03-31T16:00:00Z --new-since LAST
     """
+    from cstool.core.filters import choice
     from cstool.services.escalation import build_escalations, record_and_filter_new
+    from cstool.services.filters import unmatched_filters
     from cstool.services.sla import SlaEngine
 
     app_state = state()
     config = app_state.settings().config
     when = parse_instant(as_of, config.timezone)
     since = new_since if new_since in (None, "LAST") else parse_instant(new_since, config.timezone, "--new-since")
-    if tier and tier.lower() not in {t.name.lower() for t in config.tiers}:
-        raise UsageError(f"--tier {tier!r}: no such tier; tiers are: " + ", ".join(t.name for t in config.tiers))
+    tier = choice("--tier", tier, [t.name for t in config.tiers])
     if fmt not in (Format.table, Format.json, Format.csv):
         raise UsageError("--format: escalations print table, json or csv")
     engine = SlaEngine(config)
     with app_state.open_store(create=False) as store:
         with snapshot(store, engine):
+            for problem in unmatched_filters(store, {"team": team, "assignee": assignee}):
+                warn(f"warning: {problem}")
             queue = build_escalations(store, engine, when, {"tier": tier, "team": team, "assignee": assignee})
         queue = record_and_filter_new(store, queue, when, since)
         if store.read_only:

@@ -7,9 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from cstool.cli.common import AsOfOpt, FormatOpt, command, emit, parse_instant, state
+from cstool.cli.common import AsOfOpt, FormatOpt, command, emit, parse_instant, state, warn
 from cstool.cli.console import out_console
-from cstool.core.errors import CstoolError, UsageError
+from cstool.core.errors import CstoolError, InputMissing, UsageError
 from cstool.render import Format
 from cstool.render import sla as view
 from cstool.render.machine import write_json
@@ -47,6 +47,10 @@ def check(
 
 
 def _check(as_of, team, assignee, priority, policy, include, fail_on, limit, fmt) -> None:
+    from cstool.core.filters import choice
+    from cstool.core.ingest.vocab import PRIORITY
+    from cstool.core.models import PRIORITIES
+    from cstool.services.filters import unmatched_filters
     from cstool.services.sla import SlaEngine, find_breaches
 
     app_state = state()
@@ -59,10 +63,17 @@ def _check(as_of, team, assignee, priority, policy, include, fail_on, limit, fmt
     if fmt not in (Format.table, Format.json, Format.csv, Format.nagios):
         raise UsageError("--format: sla check prints table, json, csv or nagios")
     when = parse_instant(as_of, config.timezone)
+    filters = {"team": team, "assignee": assignee, "priority": choice("--priority", priority, PRIORITIES, PRIORITY),
+               "policy": choice("--policy", policy, [p.name for p in config.policies])}
     engine = SlaEngine(config)
     with app_state.read_store(engine) as store:
+        problems = unmatched_filters(store, filters)
+        if problems and fmt is Format.nagios:  # (a typo must not read as "SLA OK" to a monitor)
+            raise InputMissing("; ".join(problems))
+        for problem in problems:
+            warn(f"warning: {problem}")
         findings, counts = find_breaches(
-            store, engine, when, {"team": team, "assignee": assignee, "priority": priority, "policy": policy},
+            store, engine, when, filters,
             extra | ({"paused"} if extra else set()),
             limit=(limit or None) if fmt is Format.table else (10 if fmt is Format.nagios else None))
     if fmt is Format.nagios:

@@ -150,7 +150,7 @@ def find_breaches(store: Store, engine: SlaEngine, as_of: int, filters: dict | N
                 counts["oldest_overdue_seconds"] = max(counts["oldest_overdue_seconds"], overdue)
     counts["breached"] += len(live_breached)
     counts["at_risk"] += len(live_at_risk - live_breached)
-    counts["open"] = count_open_at(store, as_of)
+    counts["open"] = count_open_at(store, as_of, filters)
     found.sort(key=lambda f: (URGENCY[f["state"]], f["due_at"] is None, f["due_at"] or 0, f["ticket_id"],
                               f["metric"], f["cycle"]))
     return (found[:limit] if limit else found), counts

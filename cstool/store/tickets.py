@@ -24,10 +24,29 @@ def open_at(at: str, t: str = "") -> str:
     return f"(({resolved_later}) OR ({unresolved}))"
 
 
-def count_open_at(store: Store, at: int) -> int:
-    """How many tickets are open at `at`."""
-    return sum(store.conn.execute(f"SELECT count(*) FROM tickets WHERE {part}", {"at": at}).fetchone()[0]
+def count_open_at(store: Store, at: int, filters: dict[str, str | None] | None = None) -> int:
+    """How many tickets are open at `at`; with `filters` (team, assignee, priority: equal without
+    regard to case; policy: some stored clock of the ticket is under it), how many of those."""
+    given = {k: v for k, v in (filters or {}).items() if v}
+    where = ""
+    params: dict[str, object] = {"at": at}
+    for key in ("team", "assignee", "priority"):
+        if key in given:
+            where += f" AND lower({key}) = lower(:{key})"
+            params[key] = given[key]
+    if "policy" in given:
+        where += (" AND EXISTS (SELECT 1 FROM sla_clocks c WHERE c.source = tickets.source AND "
+                  "c.ticket_id = tickets.id AND lower(c.policy) = lower(:policy))")
+        params["policy"] = given["policy"]
+    return sum(store.conn.execute(f"SELECT count(*) FROM tickets WHERE {part}{where}", params).fetchone()[0]
                for part in open_at_parts(":at"))
+
+
+def distinct_values(store: Store, column: str) -> list[str]:
+    """Every value of a ticket column (team, assignee) in the store."""
+    if column not in ("team", "assignee"):
+        raise ValueError(f"not a filter column: {column}")
+    return [v for (v,) in store.conn.execute(f"SELECT DISTINCT {column} FROM tickets WHERE {column} IS NOT NULL")]
 
 
 def find_tickets(store: Store, ticket: str) -> list[tuple[str, str]]:

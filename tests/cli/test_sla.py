@@ -313,3 +313,34 @@ def test_night_shift_and_half_day_inside_sla_targets(cli, tmp_path, ticket, crea
     clocks = show(cli, ticket, created)
     assert (clocks[("first_response", 0)]["due_at"], clocks[("resolution", 0)]["due_at"]) == (response, resolution)
     assert clocks[("resolution", 0)]["policy"] == ("Night shift" if team == "Night" else "Office")
+
+
+@pytest.mark.parametrize("option, value, says", [
+    ("--priority", "urgnet", "did you mean 'urgent'?); valid values: urgent, high, normal, low"),
+    ("--policy", "VIPP", "did you mean 'VIP'?); valid values: VIP, Urgent around the clock, Standard"),
+])
+def test_a_filter_outside_its_vocabulary_is_a_usage_error_never_an_all_clear(cli, demo_db, option, value, says):
+    args = ("--db", demo_db, "--config", SAMPLE_CONFIG, "sla", "check", "--as-of", REFERENCE, option, value)
+    result = cli(*args)
+    assert result.exit_code == 2 and says in result.stderr and result.stdout == ""
+    nagios = cli(*args, "--format", "nagios")
+    assert nagios.exit_code == 3 and nagios.stdout.startswith("SLA UNKNOWN - ") and says in nagios.stdout
+
+
+def test_a_team_no_ticket_has_is_warned_about_and_unknown_to_nagios(cli, demo_db):
+    args = ("--db", demo_db, "--config", SAMPLE_CONFIG, "sla", "check", "--as-of", REFERENCE, "--team", "Bilxing")
+    result = cli(*args, "--format", "json")
+    assert result.exit_code == 0 and result.stdout == "[]\n"
+    assert "warning: --team 'Bilxing' matches no ticket in the store; closest: Billing" in result.stderr
+    nagios = cli(*args, "--format", "nagios")
+    assert nagios.exit_code == 3 and "matches no ticket in the store; closest: Billing" in nagios.stdout
+
+
+def test_the_headline_counts_follow_the_filters(cli, demo_db):
+    base = ("--db", demo_db, "--config", SAMPLE_CONFIG, "sla", "check", "--as-of", REFERENCE, "--format", "nagios")
+    every = cli(*base).stdout.split(" | ")[0]
+    billing = cli(*base, "--team", "billing").stdout.split(" | ")[0]
+    urgent = cli(*base, "--priority", "Critical").stdout.split(" | ")[0]
+    assert every == "SLA CRITICAL - 15 breached, 6 at risk of 79 open tickets"
+    assert billing == "SLA CRITICAL - 5 breached, 3 at risk of 25 open tickets"
+    assert urgent == "SLA CRITICAL - 1 breached, 0 at risk of 2 open tickets"
