@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cstool.cli.common import AsOfOpt, FormatOpt, command, parse_instant, state
+from cstool.cli.common import AsOfOpt, FormatOpt, command, now, parse_instant, state
 from cstool.cli.console import out_console
 from cstool.core.errors import UsageError
 from cstool.core.formats import DAY_SECONDS
@@ -61,6 +61,7 @@ def kpi(
     Example: cstool kpi --period last-week --compare previous --by channel
     """
     from cstool.core.kpi import DIMENSIONS, TIME_DIMS
+    from cstool.services.freshness import data_age_of
     from cstool.services.kpi import kpi_report
     from cstool.services.sla import SlaEngine
     from cstool.store.report import time_bounds
@@ -81,6 +82,7 @@ def kpi(
     with app_state.read_store(engine) as store:
         lo, hi = _period(since, until, period, when, tz, time_bounds(store)[0])
         doc = kpi_report(store, engine, lo, hi, dims, compare == "previous", tz)
+        doc["data"] = data_age_of(store, when, now(), config.max_data_age)
         trend, issues = None, None
         if fmt is Format.table and hi - lo <= TREND_DAYS * DAY_SECONDS:
             from cstool.services.kpi import daily_trend, top_issues

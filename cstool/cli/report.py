@@ -71,7 +71,8 @@ def report(
     # (one report at a time; a read-only store has no room for the lock, and nothing to protect)
     with app_state.read_store(engine) as store, \
             nullcontext() if store.read_only else run_lock(settings.db_path, "report"):
-        data = nightly_report(store, engine, as_of=when, since=since, until=until, tz=tz)
+        data = nightly_report(store, engine, as_of=when, since=since, until=until, tz=tz, now=now(),
+                              max_data_age=config.max_data_age)
     if not email:
         render = {Format.text: render_text, Format.markdown: render_markdown, Format.html: render_html}[fmt]
         sys.stdout.write(render(data, tz, show_pii))

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cstool.cli.common import AsOfOpt, FormatOpt, command, emit, parse_instant, state, warn
+from cstool.cli.common import AsOfOpt, FormatOpt, command, emit, now, parse_instant, state, warn
 from cstool.cli.console import out_console
 from cstool.core.errors import CstoolError, InputMissing, UsageError
 from cstool.render import Format
@@ -51,6 +51,7 @@ def _check(as_of, team, assignee, priority, policy, include, fail_on, limit, fmt
     from cstool.core.ingest.vocab import PRIORITY
     from cstool.core.models import PRIORITIES
     from cstool.services.filters import unmatched_filters
+    from cstool.services.freshness import data_age_of
     from cstool.services.sla import SlaEngine, find_breaches
 
     app_state = state()
@@ -76,8 +77,9 @@ def _check(as_of, team, assignee, priority, policy, include, fail_on, limit, fmt
             store, engine, when, filters,
             extra | ({"paused"} if extra else set()),
             limit=(limit or None) if fmt is Format.table else (10 if fmt is Format.nagios else None))
+        age = data_age_of(store, when, now(), config.max_data_age) if fmt is Format.nagios else None
     if fmt is Format.nagios:
-        code, text = nagios_status(counts, findings)
+        code, text = nagios_status(counts, findings, age)
         sys.stdout.write(text)
         app_state.exit_reported = True
         raise typer.Exit(code)

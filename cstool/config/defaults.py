@@ -18,7 +18,7 @@ POLICY_DEFAULTS: dict[str, Any] = {"calendar": "24x7", "at_risk": "25%",
 
 _DEFAULTS: dict[str, Any] = {
     "defaults": {"timezone": "UTC"},
-    "store": {"path": DEFAULT_DB, "busy_timeout": "30s"},
+    "store": {"path": DEFAULT_DB, "busy_timeout": "30s", "max_data_age": "26h"},
     "calendars": {},
     "sla": {
         "policies": [

@@ -29,6 +29,7 @@ class Config:
     policies: tuple[Policy, ...]
     tiers: tuple[Tier, ...]
     mail: MailConfig
+    max_data_age: int = 26 * 3600       # seconds; 0 = never warn (docs/semantics.md#data-age)
 
 
 @dataclass(frozen=True)

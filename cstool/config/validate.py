@@ -35,9 +35,11 @@ def parse_config(data: Mapping[str, Any], source: str = "<config>") -> Config:
     v.keys("", data, ("defaults", "store", "calendars", "sla", "escalation", "mail"))
     defaults = v.table("", data, "defaults", ("timezone",))
     timezone = v.timezone("defaults", defaults, "timezone", default_of("defaults", "timezone"))
-    store = v.table("", data, "store", ("path", "busy_timeout"))
+    store = v.table("", data, "store", ("path", "busy_timeout", "max_data_age"))
     store_path = v.string("store", store, "path", None)  # unset: ./cstool.db beside the working directory
     busy = v.duration("store", store, "busy_timeout", parse_duration(default_of("store", "busy_timeout")))
+    max_age = 0 if store.get("max_data_age") in ("0", 0) else v.duration(
+        "store", store, "max_data_age", parse_duration(default_of("store", "max_data_age"))).seconds
     calendars = {"24x7": ALWAYS_OPEN}
     for name, table in v.table("", data, "calendars", None).items():
         calendars[name] = v.calendar(name, table)
@@ -56,7 +58,7 @@ def parse_config(data: Mapping[str, Any], source: str = "<config>") -> Config:
     tiers = tuple(v.tier(i, t) for i, t in enumerate(tier_tables))
     mail = v.mail(v.table("", data, "mail", ("host", "port", "security", "username", "from", "to")))
     return Config(timezone=timezone, store_path=store_path, busy_timeout=busy.seconds,
-                  calendars=calendars, policies=policies, tiers=tiers, mail=mail)
+                  calendars=calendars, policies=policies, tiers=tiers, mail=mail, max_data_age=max_age)
 
 
 SECRET_WORDS = ("password", "passwd", "token", "secret", "key", "credential")

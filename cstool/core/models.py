@@ -7,7 +7,7 @@ value is kept beside them by the importer.
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 # A canonical record (ticket, survey, customer) keyed by field name; a row is one in storage order.
 Record = dict[str, Any]
@@ -87,6 +87,7 @@ class KpiDocument(TypedDict):
     metrics: dict[str, FigureDoc]
     groups: list[KpiGroup]
     previous: KpiPrevious | None
+    data: NotRequired[DataAge]          # set by `cstool kpi`: how old the data is
 
 
 class SlaFinding(TypedDict):
@@ -157,6 +158,17 @@ class TopIssue(TypedDict):
     breach_pct: float | None    # resolution clocks breached, of those met or breached
 
 
+class DataAge(TypedDict):
+    """How old the store's data is (docs/semantics.md#data-age)."""
+
+    newest_ticket_at: int | None    # the latest ticket creation or resolution at or before as_of
+    newest_import_at: int | None    # when the latest import finished (wall clock)
+    age_seconds: int | None         # as_of - newest_ticket_at
+    import_age_seconds: int | None  # now - newest_import_at
+    max_age_seconds: int            # [store] max_data_age; 0: never stale
+    stale: bool
+
+
 class ReportDocument(TypedDict):
     """The nightly report (`cstool report`)."""
 
@@ -170,6 +182,7 @@ class ReportDocument(TypedDict):
     escalations: dict[str, int]     # tickets per tier, highest tier first
     top_issues: list[TopIssue]
     findings: dict[str, int]        # data-quality findings of the latest imports
+    data: DataAge
 
 
 class TimelineEntry(TypedDict):

@@ -10,7 +10,7 @@ from cstool.core.kpi import HEADLINE, better
 from cstool.core.models import FigureDoc, KpiDocument, TopIssue
 from cstool.render import Column
 from cstool.render.plain import md_cell
-from cstool.render.values import change, figure, figure_kind, iso_instant
+from cstool.render.values import change, data_age_json, data_age_lines, figure, figure_kind, iso_instant
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -32,7 +32,14 @@ def json_document(doc: KpiDocument, tz: str) -> dict[str, Any]:
     if doc["previous"]:
         out["previous"] = {**doc["previous"], "since": iso_instant(doc["previous"]["since"], tz),
                            "until": iso_instant(doc["previous"]["until"], tz)}
+    if "data" in doc:
+        out["data"] = data_age_json(doc["data"], tz)
     return out
+
+
+def _age(doc: KpiDocument) -> list[str]:
+    """The data-age lines of the document (a stale-data warning first), none when not measured."""
+    return data_age_lines(doc["data"], doc["timezone"]) if "data" in doc else []
 
 
 def csv_rows(doc: KpiDocument) -> list[dict[str, Any]]:
@@ -88,7 +95,8 @@ def figure_rows(doc: KpiDocument, keys: Iterable[str] | None = None) -> list[tup
 
 
 def markdown(doc: KpiDocument, title: str) -> str:
-    lines = [f"## {md_cell(title)}", "", "| metric | value | n | previous | change |", "|---|---:|---:|---:|---:|"]
+    lines = [f"## {md_cell(title)}", "", *(f"{md_cell(line)}  " for line in _age(doc)), "",
+             "| metric | value | n | previous | change |", "|---|---:|---:|---:|---:|"]
     for key, value, n, before, delta in figure_rows(doc):
         lines.append(f"| {key} | {value} | {n} | {before} | {'' if delta is None else delta} |")
     if doc["groups"]:
@@ -104,7 +112,8 @@ def html_report(doc: KpiDocument, title: str) -> str:
     esc = html.escape
     rows = [f"<tr><td>{esc(key)}</td><td>{esc(value)}</td><td>{n}</td><td>{esc(before)}</td></tr>"
             for key, value, n, before, _ in figure_rows(doc)]
-    out = [f"<h2>{esc(title)}</h2>", TABLE, "<tr><th>metric</th><th>value</th><th>n</th><th>previous</th></tr>",
+    out = [f"<h2>{esc(title)}</h2>", *(f"<p>{esc(line)}</p>" for line in _age(doc)),
+           TABLE, "<tr><th>metric</th><th>value</th><th>n</th><th>previous</th></tr>",
            *rows, "</table>"]
     if doc["groups"]:
         out += [TABLE, "<tr><th>group</th>" + "".join(f"<th>{k}</th>" for k in GROUP_COLUMNS) + "</tr>"]
@@ -133,6 +142,8 @@ def print_kpis(console: Console, doc: KpiDocument, title: str, trend: dict[str, 
         head.add_row(key, value, f"{n:,}", before, changed(key, delta),
                      sparkline(trend[key]) if trend and key in trend else "")
     console.print(Panel(head, title=title, title_align="left", expand=False))
+    for line in _age(doc):
+        console.print(Text(line, style="bold red" if line.startswith("STALE") else "dim"))
     detail = Table(title="All figures", title_justify="left", header_style="bold")
     for name in ("Metric", "Value", "n", "Previous", "Change"):
         detail.add_column(name, justify="left" if name == "Metric" else "right")

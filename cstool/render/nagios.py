@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
-from cstool.core.models import SlaCounts, SlaFinding
+from cstool.core.formats import format_seconds
+from cstool.core.models import DataAge, SlaCounts, SlaFinding
 from cstool.render.sla import left
 
 OK, WARNING, CRITICAL, UNKNOWN = 0, 1, 2, 3
 LABELS = {OK: "OK", WARNING: "WARNING", CRITICAL: "CRITICAL", UNKNOWN: "UNKNOWN"}
 
 
-def nagios_status(counts: SlaCounts, findings: list[SlaFinding], details: int = 10) -> tuple[int, str]:
-    """(exit code, text): CRITICAL when anything is breached, WARNING when at risk, else OK."""
+def nagios_status(counts: SlaCounts, findings: list[SlaFinding], age: DataAge | None = None,
+                  details: int = 10) -> tuple[int, str]:
+    """(exit code, text): CRITICAL when anything is breached, WARNING when at risk or when the
+    data is stale (older than [store] max_data_age: a broken import is not a quiet day), else OK."""
     code = CRITICAL if counts["breached"] else WARNING if counts["at_risk"] else OK
     summary = (f"{counts['breached']} breached, {counts['at_risk']} at risk of {counts['open']} open tickets"
                if code != OK else f"no SLA breached or at risk in {counts['open']} open tickets")
     perf = (f"breached={counts['breached']};;1;0 at_risk={counts['at_risk']};1;;0 open={counts['open']};;;0 "
             f"oldest_overdue={counts['oldest_overdue_seconds']}s;;;0")
+    if age is not None:
+        if age["stale"]:
+            code = max(code, WARNING)
+            old = format_seconds(age["age_seconds"]) + " old" if age["age_seconds"] is not None else "missing"
+            summary = f"stale data: the newest ticket activity is {old}; " + summary
+        if age["age_seconds"] is not None:
+            perf += f" data_age={age['age_seconds']}s;{age['max_age_seconds'] or ''};;0"
     lines = [f"SLA {LABELS[code]} - {summary} | {perf}"]
     for f in findings[:details]:
         when = left(f, "overdue by", unknown=0)

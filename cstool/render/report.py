@@ -8,7 +8,7 @@ from cstool.core.kpi import HEADLINE
 from cstool.core.models import ReportDocument
 from cstool.render.kpi import LOW_SAMPLE_NOTE, figure_rows, issue_cells
 from cstool.render.plain import html_table, markdown_table, mask_email, md_cell, text_table
-from cstool.render.values import change, figure_kind, local_time
+from cstool.render.values import change, data_age_lines, figure_kind, local_time
 
 
 def _sections(report: ReportDocument, tz: str, show_pii: bool) -> list[tuple[str, list[str], list[list[str]], str]]:
@@ -38,15 +38,23 @@ def _title(report: ReportDocument, tz: str) -> str:
             f"as of {local_time(report['as_of'], tz)}")
 
 
+def _head(report: ReportDocument, tz: str) -> tuple[list[str], str, list[str]]:
+    """(the stale-data warning, if any: the very first line; the title; the data-age line)."""
+    age = data_age_lines(report["data"], tz)
+    return age[:-1], _title(report, tz), age[-1:]
+
+
 def render_text(report: ReportDocument, tz: str, show_pii: bool = False) -> str:
-    parts = [_title(report, tz), ""]
+    stale, title, age = _head(report, tz)
+    parts = [*stale, title, *age, ""]
     for title, headers, rows, note in _sections(report, tz, show_pii):
         parts += [title, text_table(headers, rows) if rows else "(none)", *([note] if note else []), ""]
     return "\n".join(parts)
 
 
 def render_markdown(report: ReportDocument, tz: str, show_pii: bool = False) -> str:
-    parts = [f"# {_title(report, tz)}", ""]
+    stale, title, age = _head(report, tz)
+    parts = [*(f"**{md_cell(line)}**" for line in stale), f"# {md_cell(title)}", "", *map(md_cell, age), ""]
     for title, headers, rows, note in _sections(report, tz, show_pii):
         parts += [f"## {md_cell(title)}", "", markdown_table(headers, rows) if rows else "(none)",
                   *([note] if note else []), ""]
@@ -54,7 +62,9 @@ def render_markdown(report: ReportDocument, tz: str, show_pii: bool = False) -> 
 
 
 def render_html(report: ReportDocument, tz: str, show_pii: bool = False) -> str:
-    parts = [f"<html><body><h1>{html.escape(_title(report, tz))}</h1>"]
+    stale, title, age = _head(report, tz)
+    parts = ["<html><body>", *(f'<p style="color:#b00020"><strong>{html.escape(line)}</strong></p>' for line in stale),
+             f"<h1>{html.escape(title)}</h1>", *(f"<p>{html.escape(line)}</p>" for line in age)]
     for title, headers, rows, note in _sections(report, tz, show_pii):
         parts += [f"<h2>{html.escape(title)}</h2>", html_table(headers, rows) if rows else "<p>(none)</p>",
                   f"<p>{html.escape(note)}</p>" if note else ""]
@@ -69,4 +79,5 @@ def report_subject(report: ReportDocument, day: str) -> str:
     delta = kpis["previous"]["delta"].get("csat_pct") if kpis["previous"] else None
     csat_text = "CSAT n/a" if csat is None else f"CSAT {csat:.0f}%" + (f" ({delta:+.0f})" if delta is not None else "")
     n = report["sla"]["breached"]
-    return f"[cstool] Support KPIs {day}: {n} breach{'es' if n != 1 else ''}, {csat_text}"
+    stale = "[STALE DATA] " if report["data"]["stale"] else ""
+    return f"{stale}[cstool] Support KPIs {day}: {n} breach{'es' if n != 1 else ''}, {csat_text}"

@@ -3,9 +3,13 @@ function per kind of value, used by every view (the terminal, plain text, Markdo
 
 from __future__ import annotations
 
-from cstool.core.formats import format_seconds, iso_instant, local_time
+from typing import Any
 
-__all__ = ["change", "figure", "figure_kind", "format_seconds", "human", "iso_instant", "local_time", "time_left"]
+from cstool.core.formats import format_seconds, iso_instant, local_time
+from cstool.core.models import DataAge
+
+__all__ = ["change", "data_age_json", "data_age_lines", "figure", "figure_kind", "format_seconds", "human",
+           "iso_instant", "local_time", "time_left"]
 
 
 def human(value, kind: str, tz: str = "UTC") -> str:
@@ -58,3 +62,25 @@ def time_left(overdue: int | None, remaining: int | None, overdue_word: str = "o
     if remaining is None:
         return ""
     return f"{format_seconds(remaining)} left"
+
+
+def data_age_lines(age: DataAge, tz: str) -> list[str]:
+    """`Data: newest ticket 2026-03-31 17:55 (2h 5m old), last import 1h 3m ago`, after a
+    `STALE DATA: …` line when the data is older than [store] max_data_age (each under 80 columns)."""
+    newest, imported = age["newest_ticket_at"], age["newest_import_at"]
+    old = format_seconds(age["age_seconds"] or 0)
+    when = f"newest ticket {local_time(newest, tz)} ({old} old)" if newest is not None else "no tickets"
+    last = (f"last import {format_seconds(max(age['import_age_seconds'] or 0, 0))} ago" if imported is not None
+            else "nothing imported")
+    lines = [f"Data: {when}, {last}"]
+    if age["stale"]:
+        what = f"newest ticket is {old} old" if newest is not None else "no ticket data"
+        lines.insert(0, f"STALE DATA: {what} (max_data_age {format_seconds(age['max_age_seconds'])}): "
+                        "check the import")
+    return lines
+
+
+def data_age_json(age: DataAge, tz: str) -> dict[str, Any]:
+    """The data age with its instants in ISO-8601."""
+    return {**age, "newest_ticket_at": iso_instant(age["newest_ticket_at"], tz),
+            "newest_import_at": iso_instant(age["newest_import_at"], tz)}

@@ -5,18 +5,20 @@ from __future__ import annotations
 
 from cstool.core.models import ReportDocument
 from cstool.services.escalation import queue_sizes
+from cstool.services.freshness import data_age_of
 from cstool.services.kpi import kpi_report, top_issues
 from cstool.services.sla import SlaEngine, find_breaches
 from cstool.store import Store
 from cstool.store.report import recent_findings
 
 
-def nightly_report(store: Store, engine: SlaEngine, *, as_of: int, since: int, until: int, tz: str
-                   ) -> ReportDocument:
-    """{as_of, since, until, timezone, kpis, sla, worst, escalations, top_issues, findings}."""
+def nightly_report(store: Store, engine: SlaEngine, *, as_of: int, since: int, until: int, tz: str, now: int,
+                   max_data_age: int) -> ReportDocument:
+    """{as_of, since, until, timezone, kpis, sla, worst, escalations, top_issues, findings, data}
+    (`now`, the wall clock, dates the age of the newest import)."""
     doc = kpi_report(store, engine, since, until, [], True, tz)
     issues = top_issues(store, engine, since, until, tz)
     worst, counts = find_breaches(store, engine, as_of, limit=5)
     return {"as_of": as_of, "since": since, "until": until, "timezone": tz, "kpis": doc, "sla": counts,
             "worst": worst, "escalations": queue_sizes(store, engine, as_of), "top_issues": issues,
-            "findings": recent_findings(store)}
+            "findings": recent_findings(store), "data": data_age_of(store, as_of, now, max_data_age)}

@@ -22,6 +22,11 @@ def store_info(store: Store) -> Record:
             "size_bytes": size, "rows": counts}
 
 
+def newest_import(store: Store) -> int | None:
+    """When the latest import finished (wall-clock epoch seconds), None before the first."""
+    return store.conn.execute("SELECT max(finished_at) FROM imports").fetchone()[0]
+
+
 def imported_files(store: Store) -> list[str]:
     """The file name of every import, oldest first."""
     return [file for (file,) in store.conn.execute("SELECT file FROM imports ORDER BY id")]

@@ -57,3 +57,10 @@ def find_tickets(store: Store, ticket: str) -> list[tuple[str, str]]:
         source, _, ticket_id = ticket.partition(":")
         found = q("SELECT source, id FROM tickets WHERE source = ? AND id = ?", (source, ticket_id)).fetchall()
     return found
+
+
+def newest_activity(store: Store, at: int) -> int | None:
+    """The latest ticket creation or resolution at or before `at` (both indexed: no scan)."""
+    found = [store.conn.execute(f"SELECT max({column}) FROM tickets WHERE {column} <= ?", (at,)).fetchone()[0]
+             for column in ("created_at", "resolution_at")]
+    return max((t for t in found if t is not None), default=None)

@@ -95,7 +95,8 @@ def test_email_structure_headers_and_silence(cli, tmp_path, smtp):
     assert message.get_content_type() == "multipart/alternative"
     parts = [p.get_content_type() for p in message.get_payload()]
     assert parts == ["text/plain", "text/html"]
-    assert re.fullmatch(r"\[cstool\] Support KPIs 2026-03-31: 1 breach, CSAT n/a", message["Subject"])
+    # (the test data ends four weeks before --as-of: the subject says so)
+    assert re.fullmatch(r"\[STALE DATA\] \[cstool\] Support KPIs 2026-03-31: 1 breach, CSAT n/a", message["Subject"])
     assert message["Date"] and message["Message-ID"].endswith("@example.com>")
     sent = email.utils.parsedate_to_datetime(message["Date"]).timestamp()
     assert abs(sent - time.time()) < 300, "Date is the time of sending, not the --as-of day in the subject"
@@ -195,3 +196,4 @@ def test_cr_or_lf_in_an_address_is_refused_not_injected(cli, tmp_path):
     (tmp_path / "cstool.toml").write_text(config)
     result = cli("report", "--email", "--dry-run", "--as-of", REFERENCE)
     assert result.exit_code == 78 and "[mail] from" in result.stderr and "without CR or LF" in result.stderr
+

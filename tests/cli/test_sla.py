@@ -167,19 +167,20 @@ def test_nagios_golden_lines(cli, store):
     ok = cli("sla", "check", "--as-of", "2026-03-02T10:00:00Z", "--format", "nagios")
     assert ok.exit_code == 0
     assert ok.stdout == ("SLA OK - no SLA breached or at risk in 1 open tickets | "
-                         "breached=0;;1;0 at_risk=0;1;;0 open=1;;;0 oldest_overdue=0s;;;0\n")
+                         "breached=0;;1;0 at_risk=0;1;;0 open=1;;;0 oldest_overdue=0s;;;0 data_age=7200s;93600;;0\n")
     warn = cli("sla", "check", "--as-of", "2026-03-02T10:50:00Z", "--format", "nagios")
     assert warn.exit_code == 1
     assert warn.stdout.splitlines() == [
         "SLA WARNING - 0 breached, 1 at risk of 1 open tickets | "
-        "breached=0;;1;0 at_risk=1;1;;0 open=1;;;0 oldest_overdue=0s;;;0",
+        "breached=0;;1;0 at_risk=1;1;;0 open=1;;;0 oldest_overdue=0s;;;0 data_age=10200s;93600;;0",
         "F2 first_response at risk (10m left; Frappe)"]
     crit = cli("sla", "check", "--as-of", "2026-03-02T14:30:00Z", "--format", "nagios")
     assert crit.exit_code == 2
     lines = crit.stdout.splitlines()
     # open = not finally resolved by then: F1, F2 and V1 (solved 14:00-16:00, finally at 18:00)
     assert lines[0] == ("SLA CRITICAL - 2 breached, 0 at risk of 3 open tickets | "
-                        "breached=2;;1;0 at_risk=0;1;;0 open=3;;;0 oldest_overdue=12600s;;;0")
+                        "breached=2;;1;0 at_risk=0;1;;0 open=3;;;0 oldest_overdue=12600s;;;0 "
+                        "data_age=12600s;93600;;0")
     assert lines[1] == "F2 first_response breached (overdue by 3h 30m; Frappe)"
     perf = lines[0].split(" | ")[1].split()
     assert all(p.split("=")[0].isidentifier() and len(p.split("=")[1].split(";")) == 4 for p in perf)
