@@ -39,6 +39,8 @@ def better(key: str, delta: float) -> bool | None:
 class Figure:
     value: float | None
     n: int
+    basis: str | None = None    # durations: what the samples come from (docs/semantics.md#kpi-formulas)
+    unknown: int | None = None  # SLA percentages: clocks whose stop the data cannot place, not in n
 
     @property
     def low_sample(self) -> bool:
@@ -50,6 +52,7 @@ def pct(part: float, whole: float) -> float | None:
 
 
 DURATIONS = ("first_response", "first_response_business", "resolution", "resolution_business")
+BUSINESS = ("first_response_business", "resolution_business")
 SLA_METRICS = ("first_response", "resolution")
 BACKLOG_BUCKETS = (("<1d", 0, DAY_SECONDS), ("1-3d", DAY_SECONDS, 3 * DAY_SECONDS),
                    ("3-7d", 3 * DAY_SECONDS, 7 * DAY_SECONDS), ("7-30d", 7 * DAY_SECONDS, 30 * DAY_SECONDS),
@@ -72,7 +75,9 @@ class Stats:
     ages: list[int] = field(default_factory=lambda: [0] * len(BACKLOG_BUCKETS))
     # per duration: a list of values, or Runs (sorted runs side by side) when periods are joined
     samples: dict[str, Any] = field(default_factory=lambda: {k: [] for k in DURATIONS})
-    sla: dict[str, list[int]] = field(default_factory=lambda: {m: [0, 0] for m in SLA_METRICS})
+    sla: dict[str, list[int]] = field(default_factory=lambda: {m: [0, 0, 0] for m in SLA_METRICS})  # met, breached,
+    # unknown; and per business duration, how many of its samples are the vendor's reported figure
+    reported: dict[str, int] = field(default_factory=lambda: dict.fromkeys(BUSINESS, 0))
     surveys: dict[str, float] = field(default_factory=lambda: dict.fromkeys(SURVEY_COUNTS, 0))
 
     @classmethod
@@ -87,6 +92,8 @@ class Stats:
                 setattr(out, name, getattr(out, name) + getattr(part, name))
             for key in DURATIONS:
                 out.samples[key].append(sorted(part.samples[key]))
+            for key in BUSINESS:
+                out.reported[key] += part.reported[key]
             for key in SURVEY_COUNTS:
                 out.surveys[key] += part.surveys[key]
         return out
@@ -186,18 +193,22 @@ class Runs(list[list[float]]):
                 lo = upto
 
 
-def duration_figures(prefix: str, values: list[float]) -> dict[str, Figure]:
+def duration_figures(prefix: str, values: list[float], reported: int = 0) -> dict[str, Figure]:
     """{prefix}_median_s, _p90_s, _mean_s in seconds; the median of an even count is the mean of
-    the two middle values. `values` is a plain list or sorted Runs."""
+    the two middle values. `values` is a plain list or sorted Runs, `reported` how many of them
+    are vendor-reported figures (the basis: `timestamps` for calendar durations; `clock`,
+    `reported` or `mixed` for business ones)."""
     runs = values if isinstance(values, Runs) else Runs([sorted(values)])
     n = sum(len(r) for r in runs)
     if not n:
         return {f"{prefix}_{k}_s": Figure(None, 0) for k in ("median", "p90", "mean")}
+    basis = ("timestamps" if prefix not in BUSINESS else "clock" if not reported else
+             "reported" if reported == n else "mixed")
     mid = n // 2
     median = runs.kth(mid) if n % 2 else (runs.kth(mid - 1) + runs.kth(mid)) / 2
-    return {f"{prefix}_median_s": Figure(round(median, 1), n),
-            f"{prefix}_p90_s": Figure(round(runs.kth(_rank(n, 0.9)), 1), n),
-            f"{prefix}_mean_s": Figure(round(sum(sum(r) for r in runs) / n, 1), n)}
+    return {f"{prefix}_median_s": Figure(round(median, 1), n, basis),
+            f"{prefix}_p90_s": Figure(round(runs.kth(_rank(n, 0.9)), 1), n, basis),
+            f"{prefix}_mean_s": Figure(round(sum(sum(r) for r in runs) / n, 1), n, basis)}
 
 
 def _reported(ticket: Record, key: str) -> float | None:
@@ -228,11 +239,15 @@ def ticket_stats(tickets: list[Record], since: int, until: int, stats: Stats | N
     business = [t.get("first_response_business_s") if t.get("first_response_business_s") is not None
                 else _reported(t, "first_reply_business") for t in created if _clean(t)]
     out.samples["first_response_business"] = [b for b in business if b is not None]
+    out.reported["first_response_business"] = sum(1 for t in created if _clean(t) and t.get(
+        "first_response_business_s") is None and _reported(t, "first_reply_business") is not None)
     out.samples["resolution"] = [t["resolution_at"] - t["created_at"] - (t.get("resolution_paused_s") or 0)
                                  for t in resolved if t.get("created_at") is not None and _clean(t)]
     business = [t.get("resolution_business_s") if t.get("resolution_business_s") is not None
                 else _reported(t, "full_resolution_business") for t in resolved if _clean(t)]
     out.samples["resolution_business"] = [b for b in business if b is not None]
+    out.reported["resolution_business"] = sum(1 for t in resolved if _clean(t) and t.get(
+        "resolution_business_s") is None and _reported(t, "full_resolution_business") is not None)
     out.one_touch = sum(1 for t in resolved if (t.get("replies") or 0) <= 1 and not (t.get("reopens") or 0))
     out.reopened = sum(1 for t in resolved if (t.get("reopens") or 0) >= 1)
     return out
@@ -245,7 +260,7 @@ def ticket_figures(s: Stats) -> dict[str, Figure]:
     for (label, _, _), n in zip(BACKLOG_BUCKETS, s.ages):
         figures[f"backlog_age_{label}"] = Figure(n, n)
     for key in DURATIONS:
-        figures.update(duration_figures(key, s.samples[key]))
+        figures.update(duration_figures(key, s.samples[key], s.reported.get(key, 0)))
     figures["fcr_pct"] = Figure(pct(s.one_touch, s.resolved), s.resolved)
     figures["reopen_pct"] = Figure(pct(s.reopened, s.resolved), s.resolved)
     return figures
@@ -257,11 +272,15 @@ def ticket_kpis(tickets: list[Record], since: int, until: int) -> dict[str, Figu
 
 
 def sla_counts(clocks: list[Record], since: int, until: int) -> dict[str, list[int]]:
-    """[met, breached] per metric for clocks that completed or breached in [since, until): a
-    clock stopped in the period is met unless it stopped after its deadline; one still running
-    at its deadline in the period is breached."""
-    out = {m: [0, 0] for m in SLA_METRICS}
+    """[met, breached, unknown] per metric for clocks that completed or breached in [since,
+    until): a clock stopped in the period is met unless it stopped after its deadline; one still
+    running at its deadline in the period is breached; one whose stop the data cannot place
+    (mode unknown) is counted by its start, apart."""
+    out = {m: [0, 0, 0] for m in SLA_METRICS}
     for c in clocks:
+        if c["metric"] in out and c.get("mode") == "unknown" and c.get("cycle", 0) == 0 and \
+                c.get("started_at") is not None and since <= c["started_at"] < until:
+            out[c["metric"]][2] += 1
         if c["metric"] not in out or c.get("due_at") is None:
             continue
         stopped, due = c.get("stopped_at"), c["due_at"]
@@ -273,7 +292,9 @@ def sla_counts(clocks: list[Record], since: int, until: int) -> dict[str, list[i
 
 
 def sla_figures(counts: dict[str, list[int]]) -> dict[str, Figure]:
-    return {f"sla_{m}_pct": Figure(pct(met, met + breached), met + breached) for m, (met, breached) in counts.items()}
+    """sla_*_pct over the clocks with a known stop; `unknown` beside it counts the others."""
+    return {f"sla_{m}_pct": Figure(pct(c[0], c[0] + c[1]), c[0] + c[1], unknown=c[2] if len(c) > 2 else 0)
+            for m, c in counts.items()}
 
 
 def sla_kpis(clocks: list[Record], since: int, until: int) -> dict[str, Figure]:

@@ -14,8 +14,8 @@ Record = dict[str, Any]
 Row = tuple[Any, ...]
 Event = tuple[int, str, str]            # (instant, type, value) of one ticket event
 Metric = Literal["first_response", "next_response", "resolution"]
-ClockMode = Literal["stopped", "running", "paused", "n/a"]
-ClockState = Literal["breached", "at_risk", "paused", "running", "met", "n/a"]
+ClockMode = Literal["stopped", "running", "paused", "unknown", "n/a"]
+ClockState = Literal["breached", "at_risk", "paused", "running", "met", "unknown", "n/a"]
 
 TICKET_TEXT_FIELDS = (
     "id", "subject", "customer_id", "customer_email", "customer_name", "customer_tier",
@@ -64,6 +64,8 @@ class FigureDoc(TypedDict):
     value: float | None
     n: int
     low_sample: bool
+    basis: NotRequired[str]         # durations: timestamps | clock | reported | mixed
+    unknown: NotRequired[int]       # SLA percentages: clocks of unknown stop, not counted in n
 
 
 class KpiGroup(TypedDict):

@@ -54,7 +54,7 @@ def show_document(clocks: list[Record], tz: str) -> list[Record]:
         item = {k: c[k] for k in SHOW_KEYS}
         for k in ("started_at", "due_at", "stopped_at"):
             item[k] = iso_instant(item[k], tz)
-        item.update(cycle=c["cycle"], matched=c["matched"],
+        item.update(cycle=c["cycle"], matched=c["matched"], note=c.get("note") or None,
                     pauses=[[iso_instant(s, tz), iso_instant(e, tz)] for s, e in c["pauses"]])
         doc.append(item)
     return doc
@@ -81,3 +81,6 @@ def print_clocks(console, ticket: dict, clocks: list[dict], tz: str, as_of: int)
         console.print(f"Policy {clocks[0]['policy']!r}: {clocks[0]['matched']}; calendar {clocks[0]['calendar']}",
                       markup=False)
     print_table(console, [_clock_row(c, tz) for c in clocks], SHOW_COLUMNS, tz=tz)
+    for c in clocks:  # (why a clock is unknown, or what its stop stands for)
+        if c.get("note"):
+            console.print(f"{c['metric']}: {c['state']}: {c['note']}", markup=False)

@@ -13,13 +13,20 @@ from cstool.store import kpi as kpi_store
 
 
 def _doc(figures: dict[str, kpi.Figure]) -> dict[str, FigureDoc]:
-    return {k: {"value": f.value, "n": f.n, "low_sample": f.low_sample} for k, f in figures.items()}
+    out: dict[str, FigureDoc] = {}
+    for k, f in figures.items():
+        out[k] = {"value": f.value, "n": f.n, "low_sample": f.low_sample}
+        if f.basis is not None:
+            out[k]["basis"] = f.basis
+        if f.unknown is not None:
+            out[k]["unknown"] = f.unknown
+    return out
 
 
 def window_stats(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] = (), joined_from: int = 0
                  ) -> tuple[dict[tuple, kpi.Stats], dict[str, list[int]]]:
     """({(window index, group key): Stats} for consecutive windows, aggregated by the store;
-    without grouping, also SLA [met, breached] per metric over the windows from `joined_from` on
+    without grouping, also SLA [met, breached, unknown] per metric over the windows from `joined_from` on
     taken together: a clock late in one window and stopped in the next counts once there)."""
     stats: dict[tuple, kpi.Stats] = {}
 
@@ -29,16 +36,18 @@ def window_stats(store: Store, windows: list[tuple[int, int]], dims: tuple[str, 
         return stats[w, key]
 
     rows = kpi_store.gather(store, windows, dims, joined_from)
-    for w, key, n, first, first_business in rows["created"]:
+    for w, key, n, vendor, first, first_business in rows["created"]:
         s = at(w, key)
         s.created, s.samples["first_response"], s.samples["first_response_business"] = n, first, first_business
+        s.reported["first_response_business"] = vendor or 0
     # Backlog: a ticket resolved in window r was open at the ends of the windows from its
     # creation's to r - 1 (an instant in window r, such as its start, stands for its resolution).
     starts = [start for start, _ in windows]
     intervals: dict[tuple, list] = {}
-    for w, key, n, one_touch, reopened, undated, resolution, business, created_before in rows["resolved"]:
+    for w, key, n, one_touch, reopened, undated, vendor, resolution, business, created_before in rows["resolved"]:
         s = at(w, key)
         s.resolved, s.one_touch, s.reopened = n, one_touch, reopened
+        s.reported["resolution_business"] = vendor or 0
         s.samples["resolution"], s.samples["resolution_business"] = resolution, business
         crossing = intervals.setdefault(key, [])
         crossing += [(None, starts[w])] * undated
@@ -55,10 +64,14 @@ def window_stats(store: Store, windows: list[tuple[int, int]], dims: tuple[str, 
         at(w, key).surveys = dict(zip(kpi.SURVEY_COUNTS, counts))
     # Stopped in a window: met or breached there. Not stopped by the deadline: also breached in
     # the deadline's window when it did not stop in that window.
-    overall = {m: [0, 0] for m in kpi.SLA_METRICS}
+    overall = {m: [0, 0, 0] for m in kpi.SLA_METRICS}
     for kind, w, key, metric, a, b in rows["sla"]:
         counts = at(w, key).sla[metric]
-        if kind == "stop":
+        if kind == "unknown":
+            counts[2] += a
+            if w >= joined_from:
+                overall[metric][2] += a
+        elif kind == "stop":
             counts[0] += a
             counts[1] += b
             if w >= joined_from:

@@ -27,6 +27,12 @@ _RES_BUSINESS = "coalesce(t.sla_resolution_s, json_extract(t.reported, '$.full_r
 _CLEAN = "t.findings IS NULL"
 
 
+def _vendor(clock: str, reported: str) -> str:
+    """How many clean rows take the vendor's business figure (no stopped clock of their own)."""
+    return (f"sum({_CLEAN} AND t.{clock} IS NULL AND "
+            f"json_extract(t.reported, '$.{reported}') IS NOT NULL)")
+
+
 class Windows:
     """SQL for placing instants in consecutive windows [(start, end), ...]."""
 
@@ -88,12 +94,12 @@ def _grouped(store: Store, sql: str, keys: int, samples: int = 0, heads: int = 1
 
 
 def created_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] = ()) -> list[tuple]:
-    """By creation time, per window and group: (window, key, created, first response samples,
-    first response business samples)."""
+    """By creation time, per window and group: (window, key, created, how many business samples
+    are the vendor's, first response samples, first response business samples)."""
     w = Windows(windows)
     keys, join, group = _keys(dims)
     return _grouped(store, (
-        f"SELECT {w.index('t.created_at')}{keys}, count(*), "
+        f"SELECT {w.index('t.created_at')}{keys}, count(*), {_vendor('sla_first_response_s', 'first_reply_business')}, "
         f"group_concat(CASE WHEN {_CLEAN} THEN t.first_response_at - t.created_at END), "
         f"group_concat(CASE WHEN {_CLEAN} THEN {_FR_BUSINESS} END) "
         f"FROM tickets t{join} WHERE {w.range('created_at', store)} GROUP BY 1{group}"), len(dims), 2)
@@ -101,14 +107,15 @@ def created_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, 
 
 def resolved_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] = ()) -> list[tuple]:
     """By resolution time, per window and group: (window, key, resolved, one-touch, reopened,
-    undated, resolution samples, resolution business samples, creation times of those created
-    before the window). The last were open at the ends of the windows from their creation's on."""
+    undated, how many business samples are the vendor's, resolution samples, resolution business
+    samples, creation times of those created before the window). The last were open at the ends
+    of the windows from their creation's on."""
     w = Windows(windows)
     keys, join, group = _keys(dims)
     return _grouped(store, (
         f"SELECT {w.index('t.resolution_at')}{keys}, count(*), "
         "sum(coalesce(t.replies, 0) <= 1 AND coalesce(t.reopens, 0) = 0), sum(coalesce(t.reopens, 0) >= 1), "
-        "sum(t.created_at IS NULL), "
+        f"sum(t.created_at IS NULL), {_vendor('sla_resolution_s', 'full_resolution_business')}, "
         f"group_concat(CASE WHEN {_CLEAN} AND t.created_at IS NOT NULL "
         "THEN t.resolution_at - t.created_at - coalesce(t.sla_resolution_paused_s, 0) END), "
         f"group_concat(CASE WHEN {_CLEAN} THEN {_RES_BUSINESS} END), "
@@ -155,7 +162,8 @@ def sla_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...]
     """First-response and resolution clocks with a deadline: ("stop", window, key, metric, met,
     breached) for those stopped in a window; ("due", window, key, metric, late, late_joined) for
     those not stopped by a deadline in the window: how many did not stop within that window, and
-    how many did not stop within the windows from `joined_from` on, taken together."""
+    how many did not stop within the windows from `joined_from` on, taken together; ("unknown",
+    window, key, metric, count, 0) for the clocks whose stop the data cannot place, by start."""
     w = Windows(windows)
     joined_lo = w.starts[joined_from]
     if not dims:  # one range scan of a covering index per window and metric: no sorting
@@ -175,6 +183,11 @@ def sla_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...]
                     out.append(("stop", i, (), metric, met, breached))
                 if late is not None:
                     out.append(("due", i, (), metric, late, late_joined))
+                unknown = store.conn.execute(
+                    "SELECT count(*) FROM sla_clocks WHERE mode = 'unknown' AND metric = :m AND cycle = 0 "
+                    "AND started_at >= :s AND started_at < :e", args).fetchone()[0]
+                if unknown:
+                    out.append(("unknown", i, (), metric, unknown, 0))
         return out
     keys, join, group = _keys(dims, first=3)
     base = (f"FROM sla_clocks c JOIN tickets t ON t.source = c.source AND t.id = c.ticket_id{join} "
@@ -187,7 +200,10 @@ def sla_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...]
         f"SELECT 'due', {due}{keys}, c.metric, sum({stopped} IS NOT {due}), "
         f"sum(NOT coalesce(c.stopped_at >= {joined_lo} AND c.stopped_at < {w.hi}, 0)) "
         f"{base} AND c.due_at >= {w.lo} AND c.due_at < {w.hi} AND (c.stopped_at IS NULL OR c.stopped_at > c.due_at) "
-        f"{by}"), len(dims), heads=2)
+        f"{by} UNION ALL "
+        f"SELECT 'unknown', {w.index('c.started_at')}{keys}, c.metric, count(*), 0 "
+        f"{base.replace('c.due_at IS NOT NULL', 'c.mode = ' + repr('unknown'))} "
+        f"AND c.started_at >= {w.lo} AND c.started_at < {w.hi} {by}"), len(dims), heads=2)
 
 
 def kpi_customers(store: Store) -> list[Record] | None:

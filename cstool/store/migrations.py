@@ -143,6 +143,9 @@ DELETE FROM sla_meta WHERE key = 'fingerprint'
 CREATE TABLE store_state (id INTEGER PRIMARY KEY CHECK (id = 1), generation INTEGER NOT NULL);
 INSERT INTO store_state VALUES (1, 0)
 """),
+    (6, "why a clock is unknown (the data cannot place its stop)", """
+ALTER TABLE sla_clocks ADD COLUMN note TEXT
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

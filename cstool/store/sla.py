@@ -11,15 +11,16 @@ from cstool.store.connection import Store
 
 TICKET_COLUMNS = ("source", "id", "subject", "customer_id", "customer_email", "customer_name", "customer_tier",
                  "channel", "priority", "status", "team", "assignee", "created_at", "first_response_at",
-                 "resolved_at", "closed_at", "updated_at", "resolution_at", "reopens", "replies", "tags")
+                 "resolved_at", "closed_at", "updated_at", "resolution_at", "reopens", "replies", "tags", "reported")
 CLOCK_COLUMNS = ("source", "ticket_id", "metric", "cycle", "policy", "matched", "calendar", "target", "target_seconds",
                  "started_at", "stopped_at", "due_at", "risk_at", "elapsed", "elapsed_since", "paused_seconds",
-                 "pauses", "mode", "last_event_at", "fingerprint")
+                 "pauses", "mode", "last_event_at", "fingerprint", "note")
 
 
 def _ticket_record(row) -> Record:
     ticket = dict(zip(TICKET_COLUMNS, row))
     ticket["tags"] = json.loads(ticket["tags"] or "[]")
+    ticket["reported"] = json.loads(ticket["reported"]) if ticket["reported"] not in (None, "{}") else {}
     return ticket
 
 
@@ -93,7 +94,7 @@ def clock_row(source: str, ticket_id: str, clock: Clock, last_event: int | None,
     return (source, ticket_id, clock.metric, clock.cycle, clock.policy, clock.matched, clock.calendar, clock.target,
             clock.target_seconds, clock.started_at, clock.stopped_at, clock.due_at, clock.risk_at,
             clock.elapsed_business_seconds, clock.elapsed_since, clock.paused_seconds,
-            json.dumps(clock.pauses) if clock.pauses else "[]", clock.mode, last_event, fingerprint)
+            json.dumps(clock.pauses) if clock.pauses else "[]", clock.mode, last_event, fingerprint, clock.note or None)
 
 
 def clock_from_row(row: dict) -> Clock:
@@ -102,7 +103,7 @@ def clock_from_row(row: dict) -> Clock:
                  started_at=row["started_at"], stopped_at=row["stopped_at"], due_at=row["due_at"],
                  risk_at=row["risk_at"], elapsed_business_seconds=row["elapsed"], paused_seconds=row["paused_seconds"],
                  pauses=[tuple(p) for p in json.loads(row["pauses"] or "[]")], mode=row["mode"],
-                 elapsed_since=row["elapsed_since"])
+                 elapsed_since=row["elapsed_since"], note=row["note"] or "")
 
 
 # Covering indexes for the KPI scans (clocks stopped / due in a period, per metric). Dropped
@@ -128,10 +129,11 @@ def index_clocks(store: Store) -> None:
 def copy_clock_times(store: Store, keys: Iterable[tuple[str, str]] | None) -> None:
     """Copy the business seconds of each ticket's stopped first-response and resolution clocks
     (and the resolution's paused seconds) onto its row, NULL when not stopped: the KPI scans
-    read them without a join."""
+    read them without a join. A first response "stopped" by a solve without a reply (its clock
+    has a note) gives no reply time."""
     def clock(metric: str, column: str) -> str:
         return (f"(SELECT c.{column} FROM sla_clocks c WHERE c.source = tickets.source AND c.ticket_id = tickets.id "
-                f"AND c.metric = '{metric}' AND c.cycle = 0 AND c.mode = 'stopped')")
+                f"AND c.metric = '{metric}' AND c.cycle = 0 AND c.mode = 'stopped' AND c.note IS NULL)")
 
     sql = (f"UPDATE tickets SET sla_first_response_s = {clock('first_response', 'elapsed')}, "
            f"sla_resolution_s = {clock('resolution', 'elapsed')}, "
@@ -149,6 +151,7 @@ def set_meta(store: Store, **values: str) -> None:
 # The SQL twin of `core.sla.clock.evaluate`'s state (a test compares them on the same clocks).
 STATE_SQL = """CASE
     WHEN c.mode = 'n/a' THEN 'n/a'
+    WHEN c.mode = 'unknown' THEN 'unknown'
     WHEN c.mode = 'stopped' THEN CASE WHEN c.stopped_at > c.due_at THEN 'breached' ELSE 'met' END
     WHEN c.mode = 'running' AND :as_of > c.due_at THEN 'breached'
     WHEN c.mode = 'paused' AND c.due_at IS NOT NULL AND :as_of > c.due_at THEN 'breached'

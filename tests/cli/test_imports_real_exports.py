@@ -75,3 +75,32 @@ def test_servicenow_list_export(cli, shared_data):
     doc = imp(cli, "tickets", shared_data / "servicenow_incident_list_export.csv")
     assert (doc["preset"], doc["inserted"], doc["rejected"]) == ("servicenow", 66, 0)
     assert q("SELECT count(*) FROM tickets WHERE priority='low'") == [(23,)]  # 4 - Low and 5 - Planning
+
+
+def test_zendesk_first_reply_clocks_are_unknown_and_the_vendor_figure_fills_the_business_median(cli, shared_data):
+    """The export has reply counts and business-hours first-reply minutes but no reply instant:
+    no first-response clock is invented (they are unknown, outside the SLA percentage) and the
+    business median is the vendor's, over the tickets that have it."""
+    import csv
+    import json
+    import statistics
+
+    path = shared_data / "zendesk_export_plum.csv"
+    imp(cli, "tickets", path)
+    column = "First reply time in minutes within business hours"
+    with path.open(encoding="utf-8", newline="") as fh:
+        vendor = [int(r[column]) * 60 for r in csv.DictReader(fh)
+                  if r[column].strip() not in ("", "-") and "2023-04-01" <= r["Created at"] < "2023-07-01"]
+    doc = json.loads(cli("--db", "r.db", "kpi", "--since", "2023-04-01", "--until", "2023-07-01",
+                         "--format", "json").stdout)["metrics"]
+    median = doc["first_response_business_median_s"]
+    assert (median["value"], median["n"], median["basis"]) == (statistics.median(vendor), len(vendor), "reported")
+    sla = doc["sla_first_response_pct"]
+    assert sla["unknown"] == len(vendor) and sla["n"] == 16476 - len(vendor)   # (replies 0: solved unanswered)
+    show = json.loads(cli("--db", "r.db", "sla", "show", "297732", "--as-of", "2023-07-01T00:00:00Z",
+                          "--format", "json").stdout)
+    first = next(c for c in show if c["metric"] == "first_response")
+    assert (first["state"], first["due_at"], first["note"]) == (
+        "unknown", None, "the export counts 11 replies but gives no time of the first reply")
+    text = cli("--db", "r.db", "sla", "show", "297732", "--as-of", "2023-07-01T00:00:00Z").stdout
+    assert "first_response: unknown: the export counts 11 replies but gives no time of the first reply" in text

@@ -32,7 +32,7 @@ def test_durations_median_p90_mean_and_findings_excluded():
     tickets = [t(SINCE + i * H, SINCE + i * H + m * 60) for i, m in enumerate([10, 20, 30, 40, 50])]
     tickets.append(t(SINCE, SINCE - 60, findings="response_before_created"))
     f = kpi.ticket_kpis(tickets, SINCE, UNTIL)
-    assert f["first_response_median_s"] == kpi.Figure(1800.0, 5)
+    assert f["first_response_median_s"] == kpi.Figure(1800.0, 5, basis="timestamps")
     assert f["first_response_p90_s"].value == 3000  # nearest rank: ceil(0.9 * 5) = 5th
     assert f["first_response_mean_s"].value == 1800.0
     assert f["first_response_median_s"].low_sample
@@ -44,6 +44,10 @@ def test_resolution_minus_paused_time_and_business_variant():
     f = kpi.ticket_kpis(tickets, SINCE, UNTIL)
     assert f["resolution_median_s"].value == (6 * H + 2 * H) / 2
     assert f["resolution_business_median_s"].value == (3 * H + 600) / 2  # stored clock, else vendor value
+    assert f["resolution_business_median_s"].basis == "mixed" and f["resolution_median_s"].basis == "timestamps"
+    only_vendor = kpi.ticket_kpis(tickets[1:], SINCE, UNTIL)["resolution_business_median_s"]
+    assert (only_vendor.value, only_vendor.basis) == (600, "reported")
+    assert kpi.ticket_kpis(tickets[:1], SINCE, UNTIL)["resolution_business_median_s"].basis == "clock"
 
 
 def test_fcr_and_reopen():
@@ -84,10 +88,12 @@ def test_sla_compliance():
               {"metric": "first_response", "stopped_at": SINCE + 3 * H, "due_at": SINCE + 2 * H},  # breached
               {"metric": "first_response", "stopped_at": None, "due_at": SINCE + D},             # running past due
               {"metric": "first_response", "stopped_at": None, "due_at": UNTIL + D},             # not yet due
-              {"metric": "resolution", "stopped_at": SINCE + H, "due_at": SINCE + H}]            # met (not strict)
+              {"metric": "resolution", "stopped_at": SINCE + H, "due_at": SINCE + H},            # met (not strict)
+              {"metric": "resolution", "mode": "unknown", "started_at": SINCE, "stopped_at": None, "due_at": None},
+              {"metric": "resolution", "mode": "unknown", "started_at": UNTIL, "stopped_at": None, "due_at": None}]
     f = kpi.sla_kpis(clocks, SINCE, UNTIL)
-    assert f["sla_first_response_pct"] == kpi.Figure(33.33, 3)
-    assert f["sla_resolution_pct"] == kpi.Figure(100.0, 1)
+    assert f["sla_first_response_pct"] == kpi.Figure(33.33, 3, unknown=0)
+    assert f["sla_resolution_pct"] == kpi.Figure(100.0, 1, unknown=1)  # (unknown: never met nor breached, apart)
 
 
 def test_churn_and_clv():

@@ -32,7 +32,8 @@ def _records(conn: sqlite3.Connection):
     by_id = {(t["source"], t["id"]): t for t in tickets}
     surveys = [dict(r) for r in conn.execute("SELECT source, ticket_id, kind, score, label, scale_max, submitted_at "
                                               "FROM surveys")]
-    clocks = [dict(r) for r in conn.execute("SELECT source, ticket_id, metric, stopped_at, due_at FROM sla_clocks "
+    clocks = [dict(r) for r in conn.execute("SELECT source, ticket_id, metric, mode, started_at, stopped_at, due_at "
+                                             "FROM sla_clocks "
                                              "WHERE cycle = 0 AND metric IN ('first_response', 'resolution')")]
     conn.row_factory = None
     return tickets, surveys, clocks, by_id
@@ -61,7 +62,8 @@ def _normal(stats: kpi.Stats) -> tuple:
     samples = {k: sorted(x for run in (v if isinstance(v, kpi.Runs) else [v]) for x in run)
                for k, v in stats.samples.items()}
     return (stats.created, stats.resolved, stats.one_touch, stats.reopened, stats.backlog, list(stats.ages), samples,
-            {m: list(c) for m, c in stats.sla.items()}, {k: float(v) for k, v in stats.surveys.items()})
+            {m: list(c) for m, c in stats.sla.items()}, {k: float(v) for k, v in stats.surveys.items()},
+            dict(stats.reported))
 
 
 def _check(path, windows, dims=(), joined_from=0):
@@ -118,8 +120,8 @@ def _edge_survey(rng: random.Random, n: int, base: int) -> tuple:
 def edge_store(tmp_path_factory):
     """Tickets with every shape the figures distinguish: undated, unanswered, resolved before
     created (a finding), solved without a resolution time, open forever, reopened, several
-    tags or none; surveys with labels, other scales, no score, no ticket; clocks met, late,
-    still running, without a deadline."""
+    tags or none, vendor-reported business times; surveys with labels, other scales, no score,
+    no ticket; clocks met, late, still running, without a deadline, of unknown stop."""
     path = tmp_path_factory.mktemp("edge") / "edge.db"
     open_store(path).close()
     rng = random.Random(11)
@@ -150,7 +152,10 @@ def edge_store(tmp_path_factory):
                         fr_business, res_business, paused))
         for metric, stop in (("first_response", first), ("resolution", resolved)):
             due = None if rng.random() < 0.05 else base + rng.randrange(H, 6 * D)
-            clocks.append(("t", f"T{n}", metric, 0, stop, due, "stopped" if stop else "running"))
+            if rng.random() < 0.08:  # the data cannot place its stop
+                clocks.append(("t", f"T{n}", metric, 0, base, None, None, "unknown"))
+                continue
+            clocks.append(("t", f"T{n}", metric, 0, base, stop, due, "stopped" if stop else "running"))
         if rng.random() < 0.5:
             surveys.append(_edge_survey(rng, n, base))
     midnight = (T0 // D + 3) * D
@@ -158,13 +163,13 @@ def edge_store(tmp_path_factory):
                                              (T0, T0 + 45 * D - 1)]):  # on the edges of windows
         tickets.append(("t", f"E{n}", created, None, resolved, "solved", 0, 1, None, "[]", "A", "chat", None, None,
                         None, None))
-        clocks.append(("t", f"E{n}", "resolution", 0, resolved, midnight, "stopped"))
+        clocks.append(("t", f"E{n}", "resolution", 0, created, resolved, midnight, "stopped"))
     conn.executemany("INSERT INTO tickets (source, id, created_at, first_response_at, resolution_at, status, reopens, "
                      "replies, findings, tags, team, channel, reported, sla_first_response_s, sla_resolution_s, "
                      "sla_resolution_paused_s, row_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'h')",
                      tickets)
-    conn.executemany("INSERT INTO sla_clocks (source, ticket_id, metric, cycle, stopped_at, due_at, mode, fingerprint) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, 'f')", clocks)
+    conn.executemany("INSERT INTO sla_clocks (source, ticket_id, metric, cycle, started_at, stopped_at, due_at, mode, "
+                     "fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'f')", clocks)
     conn.executemany("INSERT INTO surveys (source, id, ticket_id, kind, score, label, scale_max, submitted_at, row_hash) "
                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'h')", surveys)
     conn.commit()

@@ -12,6 +12,11 @@ first agent reply (or at the solve, for tickets solved without one), resolution 
 solve, each next_response cycle at the agent reply that answers the oldest unanswered
 customer message. Breach is strict and in wall time: breached when the stop (or as_of) is
 later than the deadline.
+
+A clock whose stop the data cannot place is `unknown`, never met nor breached: first_response
+when the export counts replies or reports a first-reply time but gives no reply instant, and
+resolution (and the first response of a ticket solved without a reply) when the ticket is
+solved or closed but the export gives no instant for it. The clock's `note` says why.
 """
 
 from __future__ import annotations
@@ -29,7 +34,8 @@ from cstool.core.tickets import CLOSED_STATUSES as CLOSED
 
 # Every state a clock can be in at an instant, most urgent first ("most urgent first" orders
 # `sla check` and the escalation queues).
-STATES = ("breached", "at_risk", "paused", "running", "met", "n/a")
+NO_REPLY = "solved without a reply: the clock stops at the solve"
+STATES = ("breached", "at_risk", "paused", "running", "met", "unknown", "n/a")
 URGENCY = {state: rank for rank, state in enumerate(STATES)}
 Timeline = list[tuple[int, str]]        # (instant, status) changes, from creation on
 Span = tuple[int, int | None]           # [start, end) of a running or paused interval; None = open-ended
@@ -53,6 +59,8 @@ class Clock:
     pauses: list[tuple[int, int | None]] = field(default_factory=list)
     mode: ClockMode = "running"
     elapsed_since: int | None = None  # running: start of the open segment (elapsed counted before it)
+    note: str = ""                    # unknown: why the data cannot place the stop; else what the
+                                      # stop stands for when it is not the metric's own event
 
 
 @dataclass
@@ -111,14 +119,39 @@ def _label(target: Duration | None) -> str:
     return str(target) if target else ""
 
 
+def _unplaced(ticket: Record, events: Sequence[Event], replies: list[int]) -> dict[str, str]:
+    """{metric: why} for the clocks whose stop the data cannot place (whatever the horizon: an
+    instant after it is still a known instant)."""
+    out = {}
+    reported = ticket.get("reported") or {}
+    no_reply_time = ticket.get("first_response_at") is None and not replies
+    if no_reply_time:
+        if (ticket.get("replies") or 0) > 0:
+            out["first_response"] = (f"the export counts {ticket['replies']} replies but gives no time of the "
+                                     "first reply")
+        elif reported.get("first_reply") is not None or reported.get("first_reply_business") is not None:
+            out["first_response"] = "the export reports a first-reply time but not when the reply was sent"
+    closed_untimed = (ticket.get("status") in CLOSED and ticket.get("resolution_at") is None
+                      and not any(kind == "status" and value in CLOSED for _, kind, value in events))
+    if closed_untimed:
+        out["resolution"] = f"the ticket is {ticket['status']} but the export gives no time for it"
+        if no_reply_time:
+            out.setdefault("first_response", f"the ticket is {ticket['status']} with no reply time and no solve time")
+    return out
+
+
 def _clock(calendar: BusinessCalendar, policy: Policy, matched: str, metric: str, cycle: int, target: Duration | None,
-           timeline: Timeline, start: int | None, stop: int | None) -> Clock:
+           timeline: Timeline, start: int | None, stop: int | None, unplaced: str | None = None) -> Clock:
     base: dict[str, Any] = {"metric": metric, "cycle": cycle, "policy": policy.name, "matched": matched,
                             "calendar": calendar.name, "target": _label(target), "started_at": start,
                             "stopped_at": stop}
     if target is None or start is None:
         return Clock(**base, target_seconds=None, due_at=None, risk_at=None, elapsed_business_seconds=0,
                      paused_seconds=0, mode="n/a")
+    if unplaced:
+        return Clock(**{**base, "stopped_at": None}, target_seconds=None if target.business_days else target.seconds,
+                     due_at=None, risk_at=None, elapsed_business_seconds=0, paused_seconds=0, mode="unknown",
+                     note=unplaced)
     stopping = set(policy.pause.get(metric, ())) | set(CLOSED)
     running, paused = _segments(timeline, start, stop, stopping)
     if target.business_days:
@@ -185,10 +218,14 @@ def compute_clocks(ticket: Record, events: Sequence[Event], policy: Policy, matc
             i -= 1
         solved_at = timeline[i][0]
     first_stop = first_reply if first_reply is not None else solved_at
-    clocks = [_clock(calendar, policy, matched, "first_response", 0, targets.get("first_response"), timeline,
-                     created, first_stop),
+    unplaced = _unplaced(ticket, events, replies)
+    first = _clock(calendar, policy, matched, "first_response", 0, targets.get("first_response"), timeline,
+                   created, first_stop, unplaced.get("first_response"))
+    if first_reply is None and first.mode == "stopped":  # (a duration KPI takes no first response from it)
+        first.note = NO_REPLY
+    clocks = [first,
               _clock(calendar, policy, matched, "resolution", 0, targets.get("resolution"), timeline, created,
-                     solved_at)]
+                     solved_at, unplaced.get("resolution"))]
     if "next_response" in targets:
         for n, (start, stop) in enumerate(_cycles(events, first_reply, horizon), 1):
             clocks.append(_clock(calendar, policy, matched, "next_response", n, targets["next_response"], timeline,
@@ -198,8 +235,8 @@ def compute_clocks(ticket: Record, events: Sequence[Event], policy: Policy, matc
 
 def evaluate(clock: Clock, calendar: BusinessCalendar, as_of: int) -> Evaluation:
     """The clock's state at `as_of` (which must not precede the data it was computed from)."""
-    if clock.mode == "n/a":
-        return Evaluation("n/a", None, 0)
+    if clock.mode in ("n/a", "unknown"):
+        return Evaluation(clock.mode, None, 0)
     target, due = clock.target_seconds, clock.due_at
     assert target is not None, "only n/a clocks have no target"
     if clock.mode == "stopped":

@@ -44,8 +44,12 @@ def match_policy(policies: tuple[Policy, ...], ticket: Record) -> tuple[Policy, 
     raise ValueError("no SLA policy matches and there is no default policy")
 
 
+CLOCK_RULES = 2  # the version of the clock rules: raising it recomputes every stored clock
+
+
 def policies_fingerprint(policies: tuple[Policy, ...], calendars: Mapping[str, object]) -> str:
     """A stable hash of everything that changes clock results; stored with each clock."""
     import hashlib
 
-    return hashlib.blake2b(repr((policies, sorted(calendars.items()))).encode(), digest_size=10).hexdigest()
+    return hashlib.blake2b(repr((CLOCK_RULES, policies, sorted(calendars.items()))).encode(),
+                           digest_size=10).hexdigest()
