@@ -6,6 +6,7 @@ import gzip
 import json
 import os
 import stat
+import time
 
 import pytest
 from conftest import HEADER, ROWS, TEST_DATA, as_json, imp, rows, write
@@ -180,9 +181,10 @@ def test_missing_required_field_and_column(cli, tmp_path):
 
 
 def test_findings_are_counted_and_flagged(cli, tmp_path):
+    soon = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 60 * 86400))  # after the import
     write(tmp_path / "f.csv", "id,created_at,first_response_at,resolved_at\n"
           "T1,2026-03-02T09:00:00Z,2026-03-02T10:00:00Z,2026-03-02T08:00:00Z\n"
-          "T2,2026-03-02T09:00:00Z,,2099-01-01T00:00:00Z\n")
+          f"T2,2026-03-02T09:00:00Z,,{soon}\n")
     doc = as_json(imp(cli, "tickets", "f.csv", "--preset", "generic", "--format", "json"))
     assert doc["findings"] == {"future_date": 1, "resolved_before_created": 1, "resolved_before_first_response": 1}
     assert rows("t.db", "SELECT id, findings FROM tickets ORDER BY id") == [
@@ -334,3 +336,29 @@ def test_rejects_that_cannot_be_written_after_the_commit_say_the_import_was_comm
     assert result.exit_code == 73
     assert "Import summary" in result.stderr and "the import summarised above was committed" in result.stderr
     assert rows("t.db", "SELECT count(*) FROM tickets") == [(2,)]
+
+
+def test_extreme_dates_are_rejects_and_no_row_can_stop_reporting(cli, tmp_path):
+    write(tmp_path / "t.csv", HEADER + ROWS + "T3,x,low,open,email,9999-12-31T23:30:00Z,,,\n"
+          "T4,y,low,solved,email,2026-03-02T09:00:00Z,,0001-01-01T00:00:00Z,\n")
+    result = imp(cli, "tickets", "t.csv", "--max-rejects", "5", "--format", "json", "--rejects", "r.csv")
+    assert json.loads(result.stdout)["rejected"] == 2
+    rejected = (tmp_path / "r.csv").read_text()
+    assert "created_at='9999-12-31T23:30:00Z': outside the times cstool accepts" in rejected
+    assert "resolved_at='0001-01-01T00:00:00Z': outside the times cstool accepts" in rejected
+    for args in (["sla", "check"], ["kpi"], ["escalations"], ["report"], ["customer", "nobody"]):
+        done = cli("--db", "t.db", *args, "--as-of", "2026-03-05T00:00:00Z")
+        assert done.exit_code in (0, 66) and "internal error" not in done.stderr, (args, done.stderr)
+
+
+def test_a_time_in_another_layout_after_the_sample_is_rejected_not_guessed(cli, tmp_path):
+    body = "".join(f"T{i},s,low,open,email,2026-03-02T09:00:00Z,,,\n" for i in range(600))
+    write(tmp_path / "t.csv", HEADER + body + "T600,late,low,open,email,03/04/2026,,,\nT601,t,low,open,email,10:00,,,\n")
+    result = imp(cli, "tickets", "t.csv", "--max-rejects", "5", "--format", "json", "--rejects", "r.csv")
+    doc = json.loads(result.stdout)
+    assert (doc["inserted"], doc["rejected"]) == (600, 2)
+    rejected = (tmp_path / "r.csv").read_text()
+    assert "created_at='03/04/2026': expected the column's time layout, iso8601" in rejected
+    assert "created_at='10:00': expected the column's time layout, iso8601" in rejected
+    again = json.loads(imp(cli, "tickets", "t.csv", "--max-rejects", "5", "--format", "json").stdout)
+    assert (again["unchanged"], again["rejected"]) == (600, 2)  # (nothing read differently on another day)

@@ -83,7 +83,7 @@ def compile_ticket_fast_path(parser: RowParser, no_creation_finding: str) -> Fas
     for name, positions in binding.fields.items():
         out[name] = f"v_{name}"
         body += _field_code(parser, name, types[name], positions[0], env)
-    body += ["    except ValueError:", "        raise SlowPath from None"]
+    body += ["    except (ValueError, OverflowError):", "        raise SlowPath from None"]
     body += _tags_code(parser, env)
     if "id" in out:
         body += ["    if v_id is None:", "        raise SlowPath"]
@@ -120,7 +120,8 @@ def _field_code(parser: RowParser, name: str, ftype: str, pos: int, env: dict[st
                 f"            kept[{name!r}] = f[{pos}]"]
     if ftype == "time" and parser.times[name].layout == "iso8601":
         # inlined TimeColumn.convert for ISO-8601: empty -> None, naive -> zone, keep naive text
-        env["fromiso"], env["ZONE"] = datetime.fromisoformat, parser.times[name].zone
+        env["fromiso"], env["ZONE"], env["LATEST"] = datetime.fromisoformat, parser.times[name].zone, \
+            parser.times[name].latest
         return [f"        _s = f[{pos}]",
                 "        if not _s:",
                 f"            {var} = None",
@@ -132,7 +133,9 @@ def _field_code(parser: RowParser, name: str, ftype: str, pos: int, env: dict[st
                 "                _d = _d.replace(tzinfo=ZONE)",
                 "                kept = kept or {}",
                 f"                kept[{name!r}] = _s",
-                f"            {var} = int(_d.timestamp())"]
+                f"            {var} = int(_d.timestamp())",
+                f"            if not 0 <= {var} <= LATEST:",
+                "                raise SlowPath"]
     if ftype == "time":
         env[f"T_{name}"] = parser.times[name].convert
         return [f"        {var}, _i = T_{name}(f[{pos}])",

@@ -30,7 +30,7 @@ from cstool.core.ingest.records import (
     Summary,
     TicketTimes,
 )
-from cstool.core.ingest.times import AmbiguousDates, TimeColumn, choose_layout
+from cstool.core.ingest.times import YEAR, AmbiguousDates, TimeColumn, choose_layout
 from cstool.core.ingest.vocab import normalise_channel
 from cstool.core.models import FINDING_NO_CREATED_AT, Record, Row
 
@@ -69,8 +69,8 @@ class RowParser:
             except AmbiguousDates as exc:
                 raise DataError(f"{self.file}: column {self.header[pos]!r}: {exc}; day-first vs "
                                 "month-first is never guessed: pass --dayfirst or --date-format") from None
-            dayfirst = bool(self.options.dayfirst) or layout.startswith("%d")
-            self.times[name] = TimeColumn(layout, parse, self.options.tz, dayfirst)
+            latest = self.options.as_of + YEAR if self.options.as_of is not None else None
+            self.times[name] = TimeColumn(layout, parse, self.options.tz, latest)
             layouts[self.header[pos]] = layout
         self.plan = self._plan()
         return layouts
