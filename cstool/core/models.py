@@ -51,9 +51,9 @@ TICKET_ROW = ("id", "subject", "customer_id", "customer_email", "customer_name",
               "closed_at", "updated_at", "resolution_at", "reopens", "replies", "tags", "reported", "findings",
               "raw", "extra", "row_hash")
 SURVEY_ROW = ("id", "ticket_id", "customer_id", "kind", "score", "scale_min", "scale_max", "label", "comment",
-              "submitted_at", "extra", "row_hash")
+              "submitted_at", "raw", "extra", "row_hash")
 EVENT_ROW = ("ticket_id", "at", "type", "value", "extra")
-CUSTOMER_ROW = ("id", "email", "name", "tier", "signup_at", "churned_at", "revenue", "extra", "row_hash")
+CUSTOMER_ROW = ("id", "email", "name", "tier", "signup_at", "churned_at", "revenue", "raw", "extra", "row_hash")
 ROWS = {"tickets": TICKET_ROW, "surveys": SURVEY_ROW, "events": EVENT_ROW, "customers": CUSTOMER_ROW}
 JSON_FIELDS = frozenset({"tags", "reported", "raw", "extra"})
 

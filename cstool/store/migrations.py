@@ -146,6 +146,10 @@ INSERT INTO store_state VALUES (1, 0)
     (6, "why a clock is unknown (the data cannot place its stop)", """
 ALTER TABLE sla_clocks ADD COLUMN note TEXT
 """),
+    (7, "original text of interpreted survey and customer values (times, numbers), as tickets keep it", """
+ALTER TABLE surveys ADD COLUMN raw TEXT;
+ALTER TABLE customers ADD COLUMN raw TEXT
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -21,22 +21,71 @@ def ident(value: str) -> str | None:
     return value or None
 
 
+MAX_WHOLE = 1_000_000_000       # counts (reopens, replies) above this are typos, not data
+MAX_NUMBER = 1e15               # amounts and scores beyond this are typos, not data
+_WHOLE = re.compile(r"\d+(\.0*)?")
+_PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_GROUPED = {"thousands comma": re.compile(r"[+-]?\d{1,3}(,\d{3})*(\.\d+)?"),
+            "decimal comma": re.compile(r"[+-]?(\d{1,3}(\.\d{3})*|\d+)(,\d+)?")}
+
+
 def whole(value: str) -> int | None:
+    """A whole non-negative count: digits (a `.0` tail allowed), at most MAX_WHOLE."""
     if is_null(value):
         return None
-    number = float(value)
-    if number != int(number) or number < 0:
-        raise ValueError(f"{value!r} is not a whole non-negative number")
-    return int(number)
+    text = value.strip()
+    if not _WHOLE.fullmatch(text) or int(text.split(".")[0]) > MAX_WHOLE:
+        raise ValueError(f"{value!r} is not a whole number from 0 to {MAX_WHOLE:,}")
+    return int(text.split(".")[0])
 
 
-def number(value: str) -> float | None:
-    if is_null(value):
-        return None
-    try:
-        return float(value.replace(",", ".") if value.count(",") == 1 and "." not in value else value)
-    except ValueError:
-        raise ValueError(f"{value!r} is not a number") from None
+def number_layout(sample: list[str]) -> str:
+    """How a number column writes its separators, from its values (never per value):
+    `decimal comma` when some value can only be read that way (`12,5`, `1.234,50`),
+    `thousands comma` when some value can only be read that way (`1,234.50`, `1,000,000`),
+    else `plain` (then `4,900`, which could be either, is rejected)."""
+    decimal = thousands = False
+    for value in sample:
+        text = value.strip().lstrip("+-")
+        if "," not in text:
+            continue
+        if re.fullmatch(r"\d{1,3}(,\d{3})+\.\d+|\d{1,3}(,\d{3}){2,}", text):
+            thousands = True
+        elif re.fullmatch(r"\d{1,3}(\.\d{3})+,\d+|\d+,(\d{1,2}|\d{4,})", text):
+            decimal = True
+    return "decimal comma" if decimal and not thousands else "thousands comma" if thousands and not decimal \
+        else "plain"
+
+
+def number_in(layout: str) -> Callable[[str], float | None]:
+    """The converter of a number column written in `layout`: a plain finite number (within
+    MAX_NUMBER), with the layout's separators; anything else is a ValueError."""
+    grouped = _GROUPED.get(layout)
+
+    def convert(value: str) -> float | None:
+        if is_null(value):
+            return None
+        text = value.strip()
+        if _PLAIN.fullmatch(text) and layout != "decimal comma":
+            result = float(text)
+        elif grouped is not None and grouped.fullmatch(text):
+            result = float(text.replace(",", "") if layout == "thousands comma" else
+                           text.replace(".", "").replace(",", "."))
+        elif layout == "plain" and "," in text:
+            raise ValueError(f"{value!r}: a comma could be a thousands or a decimal separator, and no value of "
+                             "this column shows which: write the number without separators")
+        elif layout != "plain" and re.fullmatch(r"[+-]?[\d.,]+", text):
+            raise ValueError(f"{value!r} does not fit the column's layout ({layout}, shown by its other values)")
+        else:
+            raise ValueError(f"{value!r} is not a number (digits, a sign and a decimal point)")
+        if not -MAX_NUMBER < result < MAX_NUMBER:
+            raise ValueError(f"{value!r} is outside the numbers cstool accepts (±{MAX_NUMBER:.0e})")
+        return result
+
+    return convert
+
+
+number = number_in("plain")
 
 
 def vocabulary(kind: str) -> Callable[[str], str | None]:

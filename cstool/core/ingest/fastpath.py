@@ -53,7 +53,7 @@ def _tags_json(cache: dict[str, str], cell: str) -> str:
 
 
 def _whole(value: str) -> int | None:
-    return int(value) if value.isdigit() else convert.whole(value)
+    return int(value) if value.isdigit() and len(value) < 10 else convert.whole(value)  # (10 digits: maybe > MAX_WHOLE)
 
 
 def compile_ticket_fast_path(parser: RowParser, no_creation_finding: str) -> FastPath | None:
@@ -143,7 +143,7 @@ def _field_code(parser: RowParser, name: str, ftype: str, pos: int, env: dict[st
                 "            kept = kept or {}",
                 f"            kept[{name!r}] = f[{pos}]"]
     if ftype == "whole":
-        return [f"        {var} = int(f[{pos}]) if f[{pos}].isdigit() else _whole(f[{pos}])"]
+        return [f"        {var} = int(f[{pos}]) if f[{pos}].isdigit() and len(f[{pos}]) < 10 else _whole(f[{pos}])"]
     return []  # tags: after the loop
 
 

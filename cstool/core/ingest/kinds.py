@@ -145,7 +145,7 @@ def _survey(parser: RowParser, raw: RawRecord, values: Record, kept: Record, sum
         label = "good" if text.strip().lower().startswith("good") else "bad"
     else:
         try:
-            score = convert.number(text)
+            score = parser.numbers.get("score", convert.number)(text)
         except ValueError as exc:
             problems.append(parser._reject(raw, pos, "CAST", f"score={text!r}: {exc}"))
             return []
@@ -170,6 +170,7 @@ def _survey(parser: RowParser, raw: RawRecord, values: Record, kept: Record, sum
                             "customer_id": values.get("customer_id"),
                             "kind": kind, "score": score, "scale_min": scale[0], "scale_max": scale[1],
                             "label": label, "comment": values.get("comment"), "submitted_at": when,
+                            "raw": {**kept, **({"score": text} if "," in text else {})},
                             "extra": parser.extras(raw)}), (raw.number, raw.line, raw.raw))]
 
 
@@ -200,7 +201,7 @@ def _customer(parser: RowParser, raw: RawRecord, values: Record, kept: Record, s
     if problems:
         return []
     record = {name: values.get(name) for name in FIELD_TYPES["customers"]}
-    record["extra"] = parser.extras(raw)
+    record["raw"], record["extra"] = kept, parser.extras(raw)
     return [Item("record", to_row("customers", record), (raw.number, raw.line, raw.raw))]
 
 

@@ -50,6 +50,7 @@ class RowParser:
         self.header, self.file = header, file
         self.types = FIELD_TYPES[kind]
         self.times: dict[str, TimeColumn] = {}
+        self.numbers: dict[str, Callable[[str], float | None]] = {}
         self.nulls = frozenset(v.lower() for v in preset.null_values)
         lowered = [h.strip().lower() for h in header]
         self.tag_cells = [(pos, preset.tag_separators.get(lowered[pos]))
@@ -72,6 +73,13 @@ class RowParser:
             latest = self.options.as_of + YEAR if self.options.as_of is not None else None
             self.times[name] = TimeColumn(layout, parse, self.options.tz, latest)
             layouts[self.header[pos]] = layout
+        for name, positions in self.binding.fields.items():  # (a survey's score is a number too)
+            if self.types.get(name) == "number" or (self.kind == "surveys" and name == "score"):
+                pos = positions[0]
+                number_layout = convert.number_layout([r.fields[pos] for r in sample if pos < len(r.fields)])
+                self.numbers[name] = convert.number_in(number_layout)
+                if number_layout != "plain":
+                    layouts[self.header[pos]] = number_layout
         self.plan = self._plan()
         return layouts
 
@@ -108,6 +116,8 @@ class RowParser:
                 continue
             if ftype == "time":
                 plan.append((name, positions[0], self.times[name].convert, "time"))
+            elif ftype == "number":
+                plan.append((name, positions[0], self.numbers[name], "number"))
             else:
                 plan.append((name, positions[0], _SIMPLE[ftype], "vocab" if ftype in _VOCAB else "plain"))
         return plan
@@ -130,8 +140,9 @@ class RowParser:
                         kept[name] = value  # a naive time or another layout: keep what we read
                 else:
                     result = convert_value(value)
-                    if kind == "vocab" and result is not None and value != result:
-                        kept[name] = value
+                    if (kind == "vocab" and result is not None and value != result) or (
+                            kind == "number" and "," in value):
+                        kept[name] = value  # (a normalised value, or a number read with separators)
             except ValueError as exc:
                 problems.append(self._reject(raw, pos, "CAST", f"{self.header[pos]}={value!r}: {exc}"))
                 continue
