@@ -1,0 +1,79 @@
+"""Values an import must not guess: times outside the column's layout or a sane range,
+numbers with separators the column does not explain, counts out of range (docs/semantics.md#import-guarantees)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import HEADER, ROWS, imp, rows, write
+
+
+def test_extreme_dates_are_rejects_and_no_row_can_stop_reporting(cli, tmp_path):
+    write(tmp_path / "t.csv", HEADER + ROWS + "T3,x,low,open,email,9999-12-31T23:30:00Z,,,\n"
+          "T4,y,low,solved,email,2026-03-02T09:00:00Z,,0001-01-01T00:00:00Z,\n")
+    result = imp(cli, "tickets", "t.csv", "--max-rejects", "5", "--format", "json", "--rejects", "r.csv")
+    assert json.loads(result.stdout)["rejected"] == 2
+    rejected = (tmp_path / "r.csv").read_text()
+    assert "created_at='9999-12-31T23:30:00Z': outside the times cstool accepts" in rejected
+    assert "resolved_at='0001-01-01T00:00:00Z': outside the times cstool accepts" in rejected
+    for args in (["sla", "check"], ["kpi"], ["escalations"], ["report"], ["customer", "nobody"]):
+        done = cli("--db", "t.db", *args, "--as-of", "2026-03-05T00:00:00Z")
+        assert done.exit_code in (0, 66) and "internal error" not in done.stderr, (args, done.stderr)
+
+
+def test_a_time_in_another_layout_after_the_sample_is_rejected_not_guessed(cli, tmp_path):
+    body = "".join(f"T{i},s,low,open,email,2026-03-02T09:00:00Z,,,\n" for i in range(600))
+    write(tmp_path / "t.csv", HEADER + body + "T600,late,low,open,email,03/04/2026,,,\nT601,t,low,open,email,10:00,,,\n")
+    result = imp(cli, "tickets", "t.csv", "--max-rejects", "5", "--format", "json", "--rejects", "r.csv")
+    doc = json.loads(result.stdout)
+    assert (doc["inserted"], doc["rejected"]) == (600, 2)
+    rejected = (tmp_path / "r.csv").read_text()
+    assert "created_at='03/04/2026': expected the column's time layout, iso8601" in rejected
+    assert "created_at='10:00': expected the column's time layout, iso8601" in rejected
+    again = json.loads(imp(cli, "tickets", "t.csv", "--max-rejects", "5", "--format", "json").stdout)
+    assert (again["unchanged"], again["rejected"]) == (600, 2)  # (nothing read differently on another day)
+
+
+CUSTOMERS = "id,email,name,tier,signup_at,churned_at,revenue\n"
+
+
+@pytest.mark.parametrize("cells, expected", [
+    (["4,900", "1,000"], None),                       # a comma no value of the column explains: rejects
+    (["12,5", "4,900"], [12.5, 4.9]),                 # a decimal-comma column
+    (["1,234.50", "4,900"], [1234.5, 4900.0]),        # a thousands-comma column
+    (["4900", "12.5"], [4900.0, 12.5]),
+])
+def test_a_thousands_separator_is_read_only_when_the_column_shows_it(cli, tmp_path, cells, expected):
+    write(tmp_path / "c.csv", CUSTOMERS + "".join(f'C{i},c{i}@x.org,C,vip,,,"{v}"\n' for i, v in enumerate(cells)))
+    result = imp(cli, "customers", "c.csv", "--max-rejects", "5", "--format", "json", "--rejects", "r.csv")
+    if expected is None:
+        assert json.loads(result.stdout)["rejected"] == 2
+        assert "a comma could be a thousands or a decimal separator" in (tmp_path / "r.csv").read_text()
+        return
+    assert [r for (r,) in rows("t.db", "SELECT revenue FROM customers ORDER BY id")] == expected
+    raw = [json.loads(r or "{}").get("revenue") for (r,) in rows("t.db", "SELECT raw FROM customers ORDER BY id")]
+    assert raw == [v if "," in v else None for v in cells]   # (the text read with separators is kept)
+
+
+@pytest.mark.parametrize("value", ["nan", "1e309", "inf", "-inf", "Infinity", "1e20"])
+def test_a_number_that_is_not_plain_and_finite_is_a_reject(cli, tmp_path, value):
+    write(tmp_path / "c.csv", CUSTOMERS + f"C1,c@x.org,C,vip,,,{value}\n")
+    result = imp(cli, "customers", "c.csv")
+    assert result.exit_code == 65 and "CAST in 'revenue'" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["1e309", "inf", "99999999999999999999", "-1", "2.5"])
+def test_a_count_that_is_not_a_whole_number_in_range_is_a_reject(cli, tmp_path, value):
+    write(tmp_path / "t.csv", "id,subject,priority,status,created_at,reopens\n"
+          f"T1,s,low,open,2026-03-02T09:00:00Z,{value}\n")
+    result = imp(cli, "tickets", "t.csv")
+    assert result.exit_code == 65 and "CAST in 'reopens'" in result.stderr and "internal error" not in result.stderr
+
+
+def test_a_survey_score_with_a_comma_the_column_does_not_explain_is_a_reject(cli, tmp_path):
+    write(tmp_path / "s.csv", "id,kind,score,submitted_at\nS1,nps,\"1,000\",2026-03-02 09:00\n"
+          "S2,nps,9,2026-03-02 10:00\n")
+    result = imp(cli, "surveys", "s.csv", "--max-rejects", "5", "--format", "json")
+    assert json.loads(result.stdout)["rejected"] == 1
+    assert rows("t.db", "SELECT id, score, raw FROM surveys") == [("S2", 9.0, '{"submitted_at": "2026-03-02 10:00"}')]
