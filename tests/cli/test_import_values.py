@@ -77,3 +77,39 @@ def test_a_survey_score_with_a_comma_the_column_does_not_explain_is_a_reject(cli
     result = imp(cli, "surveys", "s.csv", "--max-rejects", "5", "--format", "json")
     assert json.loads(result.stdout)["rejected"] == 1
     assert rows("t.db", "SELECT id, score, raw FROM surveys") == [("S2", 9.0, '{"submitted_at": "2026-03-02 10:00"}')]
+
+
+def test_ids_lose_ascii_white_space_only_and_keep_what_they_had(cli, tmp_path):
+    write(tmp_path / "t.csv", "id,subject,priority,status,created_at\n"
+          "T1,a,low,open,2026-03-02T09:00:00Z\n\u00a0T1,b,low,open,2026-03-02T09:00:00Z\n"
+          " T2 ,  ,low,open,2026-03-02T09:00:00Z\n")
+    assert imp(cli, "tickets", "t.csv").exit_code == 0
+    assert rows("t.db", "SELECT id, subject, raw FROM tickets ORDER BY id") == [
+        ("T1", "a", None), ("T2", None, '{"id": " T2 ", "subject": "  "}'), ("\u00a0T1", "b", None)]
+    write(tmp_path / "dup.csv", "id,subject,priority,status,created_at\n"
+          "T5,a,low,open,2026-03-02T09:00:00Z\nT5 ,b,low,open,2026-03-02T09:00:00Z\n")
+    result = imp(cli, "tickets", "dup.csv")
+    assert result.exit_code == 65 and "DUPLICATE KEY IN FILE in 'id': id 'T5' appears earlier" in result.stderr
+
+
+@pytest.mark.parametrize("kind, header, row, column", [
+    ("tickets", "id,subject,subject,priority,status,created_at", "T1,one,other,low,open,2026-03-02T09:00:00Z",
+     "subject"),
+    ("tickets", "id,subject,priority,status,status,created_at", "T1,s,low,open,closed,2026-03-02T09:00:00Z",
+     "status"),
+    ("surveys", "id,ticket_id,ticket_id,kind,score,submitted_at", "S1,T1,T2,nps,9,2026-03-02T09:00:00Z",
+     "ticket_id"),
+    ("customers", "id,email,email,name", "C1,a@x.org,b@x.org,Ann", "email"),
+])
+def test_a_repeated_header_with_two_values_in_a_row_is_a_reject_naming_both(cli, tmp_path, kind, header, row, column):
+    write(tmp_path / "f.csv", f"{header}\n{row}\n")
+    result = imp(cli, kind, "f.csv")
+    assert result.exit_code == 65, result.stderr
+    assert f"CAST in '{column}': repeated header '{column}': column " in result.stderr
+
+
+def test_a_repeated_header_whose_cells_agree_or_leave_one_empty_is_read(cli, tmp_path):
+    write(tmp_path / "f.csv", "id,subject,subject,priority,status,created_at\n"
+          "T1,same,same,low,open,2026-03-02T09:00:00Z\nT2,,second,low,open,2026-03-02T09:00:00Z\n")
+    assert imp(cli, "tickets", "f.csv").exit_code == 0
+    assert rows("t.db", "SELECT id, subject FROM tickets ORDER BY id") == [("T1", "same"), ("T2", "second")]

@@ -12,12 +12,17 @@ from cstool.core.ingest.vocab import PRIORITY, STATUS, normalise
 _HMS = re.compile(r"^(\d+):([0-5]\d):([0-5]\d)$")
 
 
+ASCII_SPACE = " \t\r\n\f\v"  # the only characters trimmed (a no-break space is part of a value)
+
+
 def text(value: str) -> str | None:
-    return None if value is None or not value.strip() else value
+    """Text as written; None when it is empty or only ASCII white space."""
+    return None if value is None or not value.strip(ASCII_SPACE) else value
 
 
 def ident(value: str) -> str | None:
-    value = value.strip() if value is not None else None
+    """An id with ASCII white space trimmed at both ends (nothing else changed); None when empty."""
+    value = value.strip(ASCII_SPACE) if value is not None else None
     return value or None
 
 

@@ -64,7 +64,7 @@ def compile_ticket_fast_path(parser: RowParser, no_creation_finding: str) -> Fas
     binding = parser.binding
     if parser.kind != "tickets" or binding.reported or binding.csat is not None or parser.nulls:
         return None
-    if len(set(binding.extra.values())) != len(binding.extra):
+    if len(set(binding.extra.values())) != len(binding.extra) or parser.repeats:
         return None
     types = parser.types
     if any(types.get(name) not in SUPPORTED for name in binding.fields):
@@ -106,10 +106,13 @@ def compile_ticket_fast_path(parser: RowParser, no_creation_finding: str) -> Fas
 def _field_code(parser: RowParser, name: str, ftype: str, pos: int, env: dict[str, Any]) -> list[str]:
     """The lines that convert field `name` from cell `pos` into `v_<name>` (inside the try)."""
     var = f"v_{name}"
-    if ftype == "ident":
-        return [f"        {var} = f[{pos}].strip() or None"]
-    if ftype == "text":
-        return [f"        {var} = f[{pos}] if f[{pos}] and not f[{pos}].isspace() else None"]
+    if ftype in ("ident", "text"):  # (the rule of convert.ident / convert.text; what they change is kept)
+        read = f"f[{pos}].strip(WS) or None" if ftype == "ident" else f"f[{pos}] if f[{pos}].strip(WS) else None"
+        env["WS"] = convert.ASCII_SPACE
+        return [f"        {var} = {read}",
+                f"        if {var} != f[{pos}] and f[{pos}]:",
+                "            kept = kept or {}",
+                f"            kept[{name!r}] = f[{pos}]"]
     if ftype in ("channel", "priority", "status"):
         env[f"C_{name}"], env[f"M_{name}"] = convert.vocabulary(ftype) if ftype != "channel" else _channel, {}
         return [f"        {var} = M_{name}.get(f[{pos}], _MISS)",

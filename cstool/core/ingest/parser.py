@@ -51,6 +51,9 @@ class RowParser:
         self.types = FIELD_TYPES[kind]
         self.times: dict[str, TimeColumn] = {}
         self.numbers: dict[str, Callable[[str], float | None]] = {}
+        # fields bound to a repeated header: every cell must agree (docs/semantics.md#import-guarantees)
+        self.repeats = {name: positions for name, positions in binding.fields.items()
+                        if len(positions) > 1 and name != "tags"}
         self.nulls = frozenset(v.lower() for v in preset.null_values)
         lowered = [h.strip().lower() for h in header]
         self.tag_cells = [(pos, preset.tag_separators.get(lowered[pos]))
@@ -119,7 +122,8 @@ class RowParser:
             elif ftype == "number":
                 plan.append((name, positions[0], self.numbers[name], "number"))
             else:
-                plan.append((name, positions[0], _SIMPLE[ftype], "vocab" if ftype in _VOCAB else "plain"))
+                plan.append((name, positions[0], _SIMPLE[ftype], "vocab" if ftype in _VOCAB else
+                             "text" if ftype in ("ident", "text") else "plain"))
         return plan
 
     def values(self, raw: RawRecord) -> tuple[Record, Record, list[Reject]]:
@@ -131,6 +135,11 @@ class RowParser:
         nulls = self.nulls
         for name, pos, convert_value, kind in self.plan:
             value = fields[pos]
+            if name in self.repeats:
+                value, problem = self._agreed(raw, self.repeats[name])
+                if problem is not None:
+                    problems.append(problem)
+                    continue
             if nulls and value.strip().lower() in nulls:
                 value = ""
             try:
@@ -140,9 +149,9 @@ class RowParser:
                         kept[name] = value  # a naive time or another layout: keep what we read
                 else:
                     result = convert_value(value)
-                    if (kind == "vocab" and result is not None and value != result) or (
+                    if (kind in ("vocab", "text") and value and result != value) or (
                             kind == "number" and "," in value):
-                        kept[name] = value  # (a normalised value, or a number read with separators)
+                        kept[name] = value  # (a normalised or trimmed value, a number read with separators)
             except ValueError as exc:
                 problems.append(self._reject(raw, pos, "CAST", f"{self.header[pos]}={value!r}: {exc}"))
                 continue
@@ -150,6 +159,16 @@ class RowParser:
         if self.tag_cells:
             out["tags"] = convert.split_tags([(fields[p], sep) for p, sep in self.tag_cells])
         return out, kept, problems
+
+    def _agreed(self, raw: RawRecord, positions: list[int]) -> tuple[str, Reject | None]:
+        """The one value of cells under a repeated header: the non-empty one they agree on, or
+        a reject naming the columns and values that differ."""
+        cells = [(p, raw.fields[p]) for p in positions if raw.fields[p].strip(convert.ASCII_SPACE)]
+        if len({value for _, value in cells}) > 1:
+            (a, x), (b, y) = cells[0], next(c for c in cells if c[1] != cells[0][1])
+            return "", self._reject(raw, b, "CAST", f"repeated header {self.header[a]!r}: column {a + 1} holds "
+                                                   f"{x!r} and column {b + 1} holds {y!r}")
+        return (cells[0][1] if cells else raw.fields[positions[0]]), None
 
     def extras(self, raw: RawRecord) -> Record:
         extra: Record = {}
