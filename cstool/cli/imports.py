@@ -244,8 +244,12 @@ def _run(kind: str, files: list[str], *, mapping, tz, dayfirst, date_format, enc
     _forget_unused(created, summaries)
     _finish(summaries, all_rejects, rejects_fd, fmt, len(files))
     if failed is not None:
+        shown = failed.rejects[:LISTED_REJECTS]
         problems = "\n".join(f"  record {r.record} (line {r.line}) {r.error_type}"
-                             f"{' in ' + repr(r.column) if r.column else ''}: {r.message}" for r in failed.rejects)
+                             f"{' in ' + repr(r.column) if r.column else ''}: {r.message}" for r in shown)
+        more = len(failed.rejects) - len(shown)
+        if more:
+            problems += f"\n  … and {more:,} more ({'listed in ' + str(rejects) if rejects else 'all of them with --rejects FILE'})"
         raise DataError(f"{failed.file}: {failed.summary.rejected} rows rejected, nothing written "
                         f"(--max-rejects {max_rejects}):\n{problems}")
 
@@ -257,6 +261,9 @@ def _forget_unused(created: bool, summaries: list[dict]) -> None:
         from cstool.store.connection import remove_store_files
 
         remove_store_files(state().settings().db_path)
+
+
+LISTED_REJECTS = 20  # reject lines on stderr; --rejects FILE has every one
 
 
 def _finish(summaries: list[dict], rejects: list[dict], rejects_fd: int | None, fmt: Format, files: int,

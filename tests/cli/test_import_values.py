@@ -3,6 +3,7 @@ numbers with separators the column does not explain, counts out of range (docs/s
 
 from __future__ import annotations
 
+import csv
 import json
 
 import pytest
@@ -113,3 +114,30 @@ def test_a_repeated_header_whose_cells_agree_or_leave_one_empty_is_read(cli, tmp
           "T1,same,same,low,open,2026-03-02T09:00:00Z\nT2,,second,low,open,2026-03-02T09:00:00Z\n")
     assert imp(cli, "tickets", "f.csv").exit_code == 0
     assert rows("t.db", "SELECT id, subject FROM tickets ORDER BY id") == [("T1", "same"), ("T2", "second")]
+
+
+def test_a_file_of_another_kind_is_one_error_naming_the_right_command(cli, tmp_path):
+    from conftest import ROOT
+
+    tickets = ROOT / "sample_data" / "tickets.csv"
+    for kind in ("surveys", "customers", "events"):
+        result = imp(cli, kind, tickets)
+        assert result.exit_code == 65 and result.stderr.count("\n") == 1, result.stderr
+        assert f"MISSING COLUMNS: this looks like a tickets file (it has id, created_at, status, priority), not {kind}; " \
+               f"import it with `cstool import tickets {tickets}`" in result.stderr
+    result = imp(cli, "surveys", tickets, "--kind", "csat")
+    assert result.exit_code == 65 and "MISSING COLUMNS" in result.stderr
+    write(tmp_path / "s.csv", "id,ticket_id,comment\nS1,T1,fine\n")           # no score column at all
+    result = imp(cli, "surveys", "s.csv", "--kind", "csat")
+    assert result.exit_code == 65 and "no column for required field(s) score" in result.stderr
+
+
+def test_reject_listings_on_stderr_stop_after_twenty_lines_and_the_file_has_them_all(cli, tmp_path):
+    write(tmp_path / "t.csv", HEADER + "".join(f"T{i},s,nonsense,open,email,2026-03-02T09:00:00Z,,,\n"
+                                               for i in range(50)))
+    result = imp(cli, "tickets", "t.csv", "--rejects", "r.csv")
+    listed = [line for line in result.stderr.splitlines() if line.startswith("  record ")]
+    assert result.exit_code == 65 and len(listed) == 20
+    assert "  … and 30 more (listed in r.csv)" in result.stderr
+    with (tmp_path / "r.csv").open(newline="") as fh:
+        assert len(list(csv.DictReader(fh))) == 50

@@ -66,7 +66,8 @@ def test_nps_survey_in_cp1252(cli, shared_data):
 
 
 def test_nps_without_encoding_names_line_and_offset(cli, shared_data):
-    result = cli("--db", "r.db", "import", "surveys", shared_data / "nps_survey_retail_cp1252.csv", "--kind", "nps")
+    result = cli("--db", "r.db", "import", "surveys", shared_data / "nps_survey_retail_cp1252.csv", "--kind", "nps",
+                 "--map", "score=nps")
     assert result.exit_code == 65
     assert "line 3, byte offset 142: cannot decode byte 0xe8 as utf-8 (try --encoding cp1252)" in result.stderr
 

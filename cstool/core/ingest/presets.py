@@ -152,7 +152,7 @@ GENERIC_SURVEYS = Preset(
     "generic", "surveys",
     _c(id=("id", "survey_id"), ticket_id="ticket_id", customer_id="customer_id", kind="kind",
        score="score", comment="comment", submitted_at="submitted_at"),
-    signature=("score",), required=(),
+    signature=("score",), required=("score",),
 )
 GENERIC_EVENTS = Preset(
     "generic", "events", _c(ticket_id="ticket_id", at="at", type="type", value="value"),
@@ -186,8 +186,31 @@ def detect_preset(header: list[str]) -> tuple[Preset | None, list[str]]:
     return best[0], [p.name for p in matches]
 
 
+def looks_like(header: list[str]) -> tuple[str, tuple[str, ...]] | None:
+    """(the kind of file whose signature the header holds, that signature): ticket exports
+    first, then events, surveys and customers; None when it holds none."""
+    preset, candidates = detect_preset(header)
+    if preset is not None or candidates:
+        return "tickets", preset.signature if preset else TICKET_PRESETS[candidates[0]].signature
+    names = {h.strip().lower() for h in header}
+    for kind, signature in _LOOKS.items():
+        if all(s in names for s in signature):
+            return kind, signature
+    return None
+
+
+# What makes a header plainly one of the other kinds (an `id` alone says nothing).
+_LOOKS = {"events": GENERIC_EVENTS.signature, "surveys": GENERIC_SURVEYS.signature, "customers": ("id", "email")}
+
+
 def choose_preset(kind: str, requested: str, header: list[str], file: str) -> tuple[Preset, str]:
-    """(preset, why) for this file; `auto` detects ticket presets by header signature."""
+    """(preset, why) for this file; `auto` detects ticket presets by header signature. A file
+    that is plainly another kind (a ticket export given to `import customers`) is refused."""
+    seems = looks_like(header)
+    if seems is not None and seems[0] != kind:
+        other, signature = seems
+        raise DataError(f"{file}: MISSING COLUMNS: this looks like a {other} file (it has "
+                        f"{', '.join(signature)}), not {kind}; import it with `cstool import {other} {file}`")
     if kind != "tickets":
         if requested not in ("auto", "generic"):
             raise UsageError(f"--preset {requested}: {kind} imports take the generic format only")
