@@ -8,14 +8,19 @@ from cstool.store.connection import Store
 
 def followup_candidates(store: Store, since: int, until: int) -> list[Record]:
     """Detractors (NPS 0-6) and CSAT of 2 or less (or Bad) answered in [since, until) and not
-    followed up, with their ticket and customer."""
+    followed up, with their ticket and customer: one row per answer, whatever the number of
+    sources a customer was imported under (the survey's own source first, else the latest import)."""
     cur = store.conn.execute(
         "SELECT s.source, s.id AS survey_id, s.kind, s.score, s.label, s.comment, s.submitted_at, s.ticket_id, "
         "coalesce(s.customer_id, t.customer_id) AS customer_id, c.name AS customer_name, "
         "coalesce(c.email, t.customer_email) AS customer_email, coalesce(c.tier, t.customer_tier) AS customer_tier, "
         "t.subject, t.assignee, t.team FROM surveys s "
         "LEFT JOIN tickets t ON t.source = s.source AND t.id = s.ticket_id "
-        "LEFT JOIN customers c ON c.id = coalesce(s.customer_id, t.customer_id) "
+        "LEFT JOIN customers c ON c.rowid = coalesce("
+        "(SELECT c2.rowid FROM customers c2 WHERE c2.id = coalesce(s.customer_id, t.customer_id) "
+        "AND c2.source = s.source), "
+        "(SELECT c2.rowid FROM customers c2 WHERE c2.id = coalesce(s.customer_id, t.customer_id) "
+        "ORDER BY c2.import_id DESC LIMIT 1)) "
         "LEFT JOIN followups f ON f.source = s.source AND f.survey_id = s.id "
         "WHERE f.survey_id IS NULL AND s.submitted_at >= ? AND s.submitted_at < ? AND ("
         "(s.kind = 'nps' AND s.score <= 6) OR (s.kind = 'csat' AND (s.score <= 2 OR s.label = 'bad'))) "
