@@ -58,7 +58,7 @@ class _Sink:
     """Buffers rows of one table and flushes them with executemany, counting changes."""
 
     def __init__(self, conn: sqlite3.Connection, kind: str, source: str, import_id: int, key_name: str | None,
-                 fresh: bool = False):
+                 fresh: bool = False, unique_events: bool = False):
         self.conn, self.kind, self.table = conn, kind, TABLES[kind]
         self.columns = ROWS[kind]
         self.keyed = "id" in self.columns
@@ -70,6 +70,8 @@ class _Sink:
         self.statements: dict[tuple[int, ...], tuple[str, Callable]] = {}
         self.count = self.changes = 0
         self.rejects: list[Reject] = []
+        # an events file: one row per event (ticket, instant, type, value), the first one wins
+        self.event_keys: set[tuple] | None = set() if unique_events else None
         if self.keyed and not self.fresh:  # the ids this file has had so far (one B-tree, no rowids)
             conn.execute(f"DROP TABLE IF EXISTS temp.keys_{kind}")
             conn.execute(f"CREATE TEMP TABLE keys_{kind} (id TEXT PRIMARY KEY) WITHOUT ROWID")
@@ -101,8 +103,9 @@ class _Sink:
                 theirs = ", ".join(f"excluded.{c}" for c in stored)
                 sql += (f" ON CONFLICT(source, id) DO UPDATE SET {', '.join(sets)}, import_id = excluded.import_id"
                         f" WHERE ({mine}) IS NOT ({theirs})")
-            elif not self.keyed:
-                sql = sql.replace("INSERT", "INSERT OR IGNORE", 1)
+            elif not self.keyed:  # events: a known event takes its new extra columns, as a ticket would
+                sql += (" ON CONFLICT(source, ticket_id, at, type, value) DO UPDATE SET extra = excluded.extra, "
+                        f"import_id = excluded.import_id WHERE {self.table}.extra IS NOT excluded.extra")
             getter = operator.itemgetter(*present) if len(present) > 1 else (lambda r, i=present[0]: (r[i],))
             self.statements[present] = (sql, getter)
         return self.statements[present]
@@ -165,8 +168,28 @@ class _Sink:
         else:
             if self.keyed:
                 self._claim_keys()
+            elif self.event_keys is not None:
+                self._reject_repeated_events()
             self._execute()
         self.rows, self.origins = [], []
+
+    def _reject_repeated_events(self) -> None:
+        """An event (ticket, instant, type, value) a second time in one file is a reject."""
+        seen = self.event_keys
+        assert seen is not None
+        kept_rows, kept_origins = [], []
+        for row, origin in zip(self.rows, self.origins):
+            key = row[:4]
+            if key not in seen:
+                seen.add(key)
+                kept_rows.append(row)
+                kept_origins.append(origin)
+                continue
+            number, line, raw = origin or (0, 0, "")
+            self.rejects.append(Reject(number, line, None, "DUPLICATE KEY IN FILE",
+                                       f"event {row[2]!r} of ticket {row[0]!r} at the same instant, with the same "
+                                       "value, appears earlier in this file", raw))
+        self.rows, self.origins = kept_rows, kept_origins
 
     def _execute(self) -> None:
         if not self.rows:
@@ -240,7 +263,8 @@ def write_import(store: Store, result: ImportResult, items: Iterable[Item], *, s
             import_id = cur.lastrowid
             deferred = _defer_indexes(conn, table)
             empty = conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is None
-            main = _Sink(conn, result.kind, source, import_id, key_name, fresh=empty)
+            main = _Sink(conn, result.kind, source, import_id, key_name, fresh=empty,
+                         unique_events=result.kind == "events")
             surveys = _Sink(conn, "surveys", source, import_id, key_name) if result.kind == "tickets" else None
             events = _Sink(conn, "events", source, import_id, None) if result.kind == "tickets" else None
             before = _count(conn, table)
@@ -273,12 +297,9 @@ def write_import(store: Store, result: ImportResult, items: Iterable[Item], *, s
 
 def _record_import(conn, result: ImportResult, main: _Sink, added: Callable[[], int], done: dict) -> None:
     """Count inserted/updated/unchanged and write them, the summary and the rejects to the store."""
-    if result.kind == "events":
-        result.inserted, result.unchanged = main.changes, main.count - main.changes
-    else:
-        result.inserted = added()
-        result.updated = main.changes - result.inserted
-        result.unchanged = main.count - main.changes
+    result.inserted = added()
+    result.updated = main.changes - result.inserted
+    result.unchanged = main.count - main.changes
     s = result.summary
     conn.execute(
         "UPDATE imports SET finished_at = ?, sha256 = ?, rows_read = ?, inserted = ?, updated = ?, "

@@ -141,3 +141,22 @@ def test_reject_listings_on_stderr_stop_after_twenty_lines_and_the_file_has_them
     assert "  … and 30 more (listed in r.csv)" in result.stderr
     with (tmp_path / "r.csv").open(newline="") as fh:
         assert len(list(csv.DictReader(fh))) == 50
+
+
+def test_events_are_inserted_updated_or_unchanged_like_tickets_and_a_repeat_in_a_file_is_a_reject(cli, tmp_path):
+    head = "ticket_id,at,type,value,author\n"
+    write(tmp_path / "e1.csv", head + "T1,2026-03-02T09:00:00Z,note,first,ann\n")
+    write(tmp_path / "e2.csv", head + "T1,2026-03-02T09:00:00Z,note,first,bob\n")
+    write(tmp_path / "e3.csv", head + "T1,2026-03-02T10:00:00Z,note,x,ann\nT1,2026-03-02T10:00:00Z,note,x,bob\n")
+
+    def counts(name, *extra):
+        doc = json.loads(imp(cli, "events", name, "--format", "json", *extra).stdout)
+        return tuple(doc[k] for k in ("rows_read", "inserted", "updated", "unchanged", "rejected"))
+
+    assert counts("e1.csv") == (1, 1, 0, 0, 0)
+    assert counts("e1.csv") == (1, 0, 0, 1, 0)
+    assert counts("e2.csv") == (1, 0, 1, 0, 0)                        # the corrected extra column is taken
+    assert rows("t.db", "SELECT extra FROM ticket_events WHERE value = 'first'") == [('{"author": "bob"}',)]
+    result = imp(cli, "events", "e3.csv")
+    assert result.exit_code == 65 and "DUPLICATE KEY IN FILE" in result.stderr and "line 3" in result.stderr
+    assert counts("e3.csv", "--max-rejects", "1") == (2, 1, 0, 0, 1)  # (the first one wins, nothing lost silently)

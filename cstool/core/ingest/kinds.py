@@ -192,7 +192,8 @@ def _event(parser: RowParser, raw: RawRecord, values: Record, kept: Record, summ
     if problems:
         return []
     return [Item("record", to_row("events", {"ticket_id": values["ticket_id"], "at": values["at"], "type": etype,
-                                             "value": value, "extra": parser.extras(raw)}))]
+                                             "value": value, "extra": parser.extras(raw)}),
+                 (raw.number, raw.line, raw.raw))]
 
 
 def _customer(parser: RowParser, raw: RawRecord, values: Record, kept: Record, summary: Summary,
