@@ -33,7 +33,7 @@ def test_the_demo_command_prints_the_summary(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "cstool", "demo"], capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "cstool summary as of 2026-03-31 18:00 (Europe/Berlin)" in proc.stdout
-    assert "Backlog at 2026-03-31 18:00" in proc.stdout
+    assert "Open now (2026-03-31 18:00): 79 tickets" in proc.stdout
     assert (tmp_path / "cstool.db").exists() and (tmp_path / "cstool.toml").exists()
     again = subprocess.run([sys.executable, "-m", "cstool", "demo"], capture_output=True, text=True, cwd=tmp_path)
     assert again.returncode == 0, "rebuilding over a demo store must work"

@@ -61,7 +61,7 @@ def demo(
 
     with open_store(path, create=True, busy_timeout=config.busy_timeout, now=now()) as store:
         import_samples(store, samples, config, as_of, done)
-        summary = nightly_summary(store, as_of=as_of, engine=SlaEngine(config))
+        summary = nightly_summary(store, as_of=as_of, tz=config.timezone, engine=SlaEngine(config))
     render_summary(out_console(), summary, config.timezone)
     if not app_state.quiet:
         print(f"cstool: demo store at {path}; explore it with --as-of {REFERENCE}", file=sys.stderr)

@@ -12,6 +12,7 @@ import typer
 
 from cstool.cli.common import AsOfOpt, command, now, parse_instant, state
 from cstool.config import Config
+from cstool.core import periods
 from cstool.core.errors import ConfigError, UsageError
 from cstool.core.models import ReportDocument
 from cstool.render import Format
@@ -37,7 +38,7 @@ def smtp_password() -> str | None:
 
 @command(app, "report")
 def report(
-    period: Annotated[str, typer.Option("--period", help="The report's period (see cstool kpi).")] = "last-7d",
+    period: Annotated[str, typer.Option("--period", help="The report's period (see cstool kpi).")] = periods.NIGHTLY,
     as_of: AsOfOpt = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="text, markdown or html.", case_sensitive=False)]
     = Format.text,
@@ -51,7 +52,7 @@ def report(
 
     Example (crontab): 0 7 * * *  cstool --quiet report --email
     """
-    from cstool.core import periods
+
     from cstool.render.report import render_html, render_markdown, render_text
     from cstool.services.report import nightly_report
     from cstool.services.sla import SlaEngine

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 
+NIGHTLY = "last-7d"  # the period of the nightly summary: `cstool report` by default, and `cstool demo`
 NAMED = ("yesterday", "last-7d", "last-week", "mtd", "last-month", "qtd", "ytd", "all")
 STEPS = {"day": relativedelta(days=1), "week": relativedelta(weeks=1), "month": relativedelta(months=1)}
 

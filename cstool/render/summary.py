@@ -56,7 +56,9 @@ def render_summary(console: Console, summary: dict, tz: str) -> None:
         backlog.add_row(*cells)
     rows = summary["store"]["rows"]
     parts: list[RenderableType] = [
-        head, "", f"Backlog at {local_time(summary['as_of'], tz)}: {cur['backlog']:,} open tickets", backlog, "",
+        head, "", f"Backlog at the period's end ({local_time(summary['until'], tz)}): {cur['backlog']:,} tickets",
+        f"Open now ({local_time(summary['as_of'], tz)}): {sum(r['count'] for r in summary['backlog_by_status']):,} "
+        "tickets", backlog, "",
         f"Store: {rows.get('tickets', 0):,} tickets, {rows.get('ticket_events', 0):,} events, "
         f"{rows.get('surveys', 0):,} surveys, {rows.get('customers', 0):,} customers ({summary['store']['path']})"]
     if "sla" in summary:

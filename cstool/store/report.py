@@ -11,16 +11,6 @@ from cstool.store.tickets import open_at
 OPEN_AT = open_at(":until")  # the backlog at :until
 
 
-def ticket_counts(store: Store, since: int, until: int) -> dict[str, int]:
-    """created / resolved in [since, until), backlog at `until` (not yet resolved then)."""
-    q = store.conn.execute
-    created = q("SELECT count(*) FROM tickets WHERE created_at >= ? AND created_at < ?", (since, until)).fetchone()[0]
-    resolved = q("SELECT count(*) FROM tickets WHERE resolution_at >= ? AND resolution_at < ?",
-                 (since, until)).fetchone()[0]
-    backlog = q(f"SELECT count(*) FROM tickets WHERE {OPEN_AT}", {"until": until}).fetchone()[0]
-    return {"created": created, "resolved": resolved, "backlog": backlog}
-
-
 def backlog_by(store: Store, column: str, until: int) -> list[Record]:
     if column not in ("status", "priority", "team", "channel"):
         raise ValueError(column)
@@ -28,12 +18,6 @@ def backlog_by(store: Store, column: str, until: int) -> list[Record]:
         f"SELECT {column}, count(*) FROM tickets WHERE {OPEN_AT} GROUP BY {column} ORDER BY count(*) DESC",
         {"until": until})
     return [{"key": key or "(none)", "count": n} for key, n in rows]
-
-
-def surveys_between(store: Store, since: int, until: int) -> list[Record]:
-    rows = store.conn.execute("SELECT kind, score, label, scale_min, scale_max FROM surveys "
-                              "WHERE submitted_at >= ? AND submitted_at < ?", (since, until))
-    return [{"kind": k, "score": s, "label": lab, "scale_min": lo, "scale_max": hi} for k, s, lab, lo, hi in rows]
 
 
 def recent_findings(store: Store, limit: int = 20) -> dict[str, int]:
