@@ -39,11 +39,15 @@ class SlaEngine:
         return compute_clocks(ticket, events, policy, matched, self.calendars[policy.calendar], horizon)
 
 
-_FRESH: frozenset[tuple[str, str]] = frozenset()
+class _Fresh:
+    """The stored clocks are current (a sentinel: an empty set of stale tickets is not)."""
+
+
+_FRESH = _Fresh()
 SNAPSHOT_ATTEMPTS = 5  # refresh-then-read rounds before a store that keeps changing is given up on
 
 
-def _stale(store: Store, engine: SlaEngine) -> set[tuple[str, str]] | frozenset | None:
+def _stale(store: Store, engine: SlaEngine) -> set[tuple[str, str]] | _Fresh | None:
     """The tickets whose stored clocks are out of date: `_FRESH` when the clocks are current, a
     set (possibly empty: an import touched no ticket, only the marker moves), or None (all)."""
     meta = sla_store.sla_meta(store)
@@ -67,9 +71,10 @@ def refresh_clocks(store: Store, engine: SlaEngine) -> int:
         return 0
     done = 0
     with store.write():  # (what is stale is read again under the write lock: an import may have landed)
-        keys, last = _stale(store, engine), sla_store.last_import_id(store)
-        if keys is _FRESH:
+        stale, last = _stale(store, engine), sla_store.last_import_id(store)
+        if isinstance(stale, _Fresh):
             return 0
+        keys = stale
         sla_store.delete_clocks(store, keys)
         batch: list[tuple] = []
         for ticket, events in sla_store.tickets_with_events(store, keys):
