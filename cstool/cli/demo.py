@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cstool.cli.common import command, now, parse_instant, state, warn
+from cstool.cli.common import command, now, parse_instant, snapshot, state, warn
 from cstool.cli.console import out_console
 from cstool.config import load_config
 from cstool.core.errors import CannotCreate
@@ -55,13 +55,16 @@ def demo(
         local_config.write_text((samples / "cstool.toml").read_text(encoding="utf-8"), encoding="utf-8")
         warn("wrote ./cstool.toml (the sample configuration) so later commands use its calendars and policies")
     as_of = parse_instant(REFERENCE, "UTC")
+
     def done(kind: str, name: str, result) -> None:
         if not app_state.quiet:
             warn(f"imported {result.inserted:,} {kind} from sample_data/{name}")
 
     with open_store(path, create=True, busy_timeout=config.busy_timeout, now=now()) as store:
         import_samples(store, samples, config, as_of, done)
-        summary = nightly_summary(store, as_of=as_of, tz=config.timezone, engine=SlaEngine(config))
+        engine = SlaEngine(config)
+        with snapshot(store, engine):
+            summary = nightly_summary(store, as_of=as_of, tz=config.timezone, engine=engine)
     render_summary(out_console(), summary, config.timezone)
     if not app_state.quiet:
         print(f"cstool: demo store at {path}; explore it with --as-of {REFERENCE}", file=sys.stderr)
