@@ -52,3 +52,15 @@ def test_every_command_help_has_an_example(cli, path):
     assert result.exit_code == 0
     assert re.search(r"Example", result.stdout), f"`cstool {path} --help` has no example"
     assert "cstool " in result.stdout.split("Example", 1)[1], "the example shows a cstool command line"
+
+
+@pytest.mark.parametrize("path", sorted({" ".join(p) for p, c in COMMANDS if not hasattr(c, "commands")}))
+def test_every_command_takes_dash_h_and_its_help_hides_nothing(cli, path):
+    """-h as well as --help; plain help text: no markup eats `[mail]`, no `<bool>` beside a flag."""
+    short, long = cli(*path.split(), "-h"), cli(*path.split(), "--help")
+    assert short.exit_code == 0 and short.stdout == long.stdout
+    assert "<bool>" not in short.stdout
+
+
+def test_the_report_help_keeps_its_config_table_names(cli):
+    assert "[mail]" in cli("report", "--help").stdout

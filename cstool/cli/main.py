@@ -31,6 +31,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: rich markup would eat "[mail]" and print <bool> beside every flag
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
