@@ -29,7 +29,7 @@ app = typer.Typer(
     help="Support-operations toolkit: import helpdesk exports, check SLAs on business-hours "
          "calendars, report KPIs, escalate.\n\nStart with `cstool demo`, then see `cstool COMMAND --help`.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,   # --install-completion / --show-completion (Typer's own)
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: rich markup would eat "[mail]" and print <bool> beside every flag
     context_settings={"help_option_names": ["-h", "--help"]},
