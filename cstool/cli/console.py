@@ -1,7 +1,8 @@
 """Rich consoles for stdout (data) and stderr (diagnostics).
 
 No ANSI at all (colour or style) when the stream is not a terminal, with NO_COLOR, or with
-TERM=dumb. A piped table is laid out wide (COLUMNS, else 200) so nothing is folded at 80.
+TERM=dumb; FORCE_COLOR or CLICOLOR_FORCE (not 0) colour a piped stream too (NO_COLOR still
+wins). A piped table is laid out wide (COLUMNS, else 200) so nothing is folded at 80.
 """
 
 from __future__ import annotations
@@ -21,10 +22,13 @@ def _console(stream) -> Console:
     width = None
     if not is_tty:
         width = int(os.environ.get("COLUMNS", "0") or 0) or 200
-    plain = bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb" or not is_tty
+    env = os.environ
+    forced = bool(env.get("FORCE_COLOR")) or env.get("CLICOLOR_FORCE", "0") not in ("", "0")
+    plain = bool(env.get("NO_COLOR")) or env.get("TERM") == "dumb" or not (is_tty or forced)
     if plain:
         return Console(file=stream, width=width, highlight=False, soft_wrap=False, emoji=False, color_system=None)
-    return Console(file=stream, width=width, highlight=False, soft_wrap=False, emoji=False)
+    return Console(file=stream, width=width, highlight=False, soft_wrap=False, emoji=False,
+                   force_terminal=True if forced else None)
 
 
 def out_console() -> Console:

@@ -1,9 +1,12 @@
-"""The `cstool` app itself: version, usage errors, no ANSI when piped or with NO_COLOR, a closed pipe, `python -m cstool`."""
+"""The `cstool` app itself: version, usage errors, no ANSI when piped or with NO_COLOR (colour with FORCE_COLOR), a closed pipe, `python -m cstool`."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+
+import pytest
 
 from cstool import __version__
 
@@ -74,3 +77,14 @@ def test_closed_pipe_is_quiet(tmp_path):
 def test_python_dash_m_runs_the_cli():
     proc = subprocess.run([sys.executable, "-m", "cstool", "--version"], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.strip() == f"cstool {__version__}"
+
+
+@pytest.mark.parametrize("env, ansi", [({"FORCE_COLOR": "1"}, True), ({"CLICOLOR_FORCE": "1"}, True),
+                                       ({"CLICOLOR_FORCE": "0"}, False), ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),
+                                       ({}, False)])
+def test_force_color_colours_a_pipe_and_no_color_still_wins(tmp_path, env, ansi):
+    clean = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "CLICOLOR_FORCE", "NO_COLOR")}
+    out = subprocess.run([sys.executable, "-m", "cstool", "config", "show"], capture_output=True, text=True,
+                         cwd=tmp_path, env={**clean, **env}).stdout
+    assert "defaults.timezone" in out
+    assert ("\x1b[" in out) is ansi
