@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
 AsOfOpt = Annotated[Optional[str], typer.Option(
-    "--as-of", help="Evaluate as of this ISO-8601 instant instead of now (naive = config time zone).")]
+    "--as-of", help="Evaluate as of this instant instead of now: ISO-8601 (naive = config time zone) or relative (yesterday, -2h, 7d ago, last monday).")]
 
 
 @dataclass
@@ -81,10 +81,22 @@ def now() -> int:
 
 
 def parse_instant(text: str | None, tz: str, option: str = "--as-of") -> int:
-    """ISO-8601 -> epoch seconds; naive values are read in `tz`; None means now."""
+    """ISO-8601 or a relative time (`yesterday`, `-2h`, `7d ago`, `last monday`: core.periods)
+    -> epoch seconds; naive values are read in `tz`; None means now. A relative time is echoed
+    once on stderr as the absolute instant it stands for."""
     if text is None:
         return now()
-    return instant_argument(text, tz, option, "an ISO-8601 instant such as 2026-03-31T16:00:00Z")
+    from cstool.core.periods import relative_instant
+
+    relative = relative_instant(text, now(), tz)
+    if relative is not None:
+        if not state().quiet:
+            from cstool.core.formats import iso_instant
+
+            warn(f"{option} {text} = {iso_instant(relative, tz)}")
+        return relative
+    return instant_argument(text, tz, option, "an ISO-8601 instant such as 2026-03-31T16:00:00Z, or now, today, "
+                                              "yesterday, -2h, 7d ago, last monday")
 
 
 def instant_argument(text: str, tz: str | ZoneInfo, what: str, expected: str) -> int:

@@ -38,6 +38,8 @@ def escalations(
     app_state = state()
     config = app_state.settings().config
     when = parse_instant(as_of, config.timezone)
+    if new_since is not None and new_since.strip().upper() == "LAST":
+        new_since = "LAST"
     since = new_since if new_since in (None, "LAST") else parse_instant(new_since, config.timezone, "--new-since")
     tier = choice("--tier", tier, [t.name for t in config.tiers])
     if fmt not in (Format.table, Format.json, Format.csv):

@@ -22,7 +22,6 @@ TREND_DAYS = 120  # the table view draws daily sparklines for periods up to this
 
 def _period(since, until, period, as_of: int, tz: str, first) -> tuple[int, int]:
     from cstool.core import periods
-    from cstool.core.formats import parse_iso
 
     if (since is None) != (until is None):
         raise UsageError("--since and --until go together (or use --period)")
@@ -30,9 +29,10 @@ def _period(since, until, period, as_of: int, tz: str, first) -> tuple[int, int]
         if period:
             raise UsageError("give --since/--until or --period, not both")
         try:
-            lo, hi = parse_iso(since, tz), parse_iso(until, tz)
-        except ValueError:
-            raise UsageError("--since/--until: expected dates such as 2026-03-01 or ISO instants") from None
+            lo, hi = parse_instant(since, tz, "--since"), parse_instant(until, tz, "--until")
+        except UsageError:
+            raise UsageError("--since/--until: expected dates such as 2026-03-01, ISO instants, or relative "
+                             "times such as yesterday, 7d ago, last monday") from None
         if hi <= lo:
             raise UsageError("--until must be after --since")
         return lo, hi

@@ -17,6 +17,35 @@ NAMED = ("yesterday", "last-7d", "last-week", "mtd", "last-month", "qtd", "ytd",
 STEPS = {"day": relativedelta(days=1), "week": relativedelta(weeks=1), "month": relativedelta(months=1)}
 
 
+_UNITS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600,
+          "d": 86400, "day": 86400, "w": 604800, "week": 604800}
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def relative_instant(text: str, now: int, tz: str) -> int | None:
+    """`now`, `today`, `yesterday` (local midnights), `-2h`, `7d ago`, `3 days ago`, `last
+    monday` (the midnight of the latest Monday before today), case-insensitive, as epoch
+    seconds; None when `text` is none of these (an absolute instant, then)."""
+    import re
+
+    zone = ZoneInfo(tz)
+    word = " ".join(text.strip().lower().split())
+    today = datetime.fromtimestamp(now, zone).date()
+    if word == "now":
+        return now
+    if word in ("today", "yesterday"):
+        return _midnight(today - timedelta(days=word == "yesterday"), zone)
+    match = re.fullmatch(r"-\s*(\d+)\s*([a-z]+)|(\d+)\s*([a-z]+)\s+ago", word)
+    if match:
+        amount, unit = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+        seconds = _UNITS.get(unit.removesuffix("s") if unit not in _UNITS else unit)
+        return None if seconds is None else now - int(amount) * seconds
+    if word.startswith("last ") and word[5:] in _WEEKDAYS:
+        back = (today.weekday() - _WEEKDAYS.index(word[5:]) - 1) % 7 + 1
+        return _midnight(today - timedelta(days=back), zone)
+    return None
+
+
 def _midnight(d: date, zone: ZoneInfo) -> int:
     return int(datetime(d.year, d.month, d.day, tzinfo=zone).timestamp())
 

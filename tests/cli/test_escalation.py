@@ -17,6 +17,8 @@ def test_queues_json_and_new_since_across_runs(cli, queue_store):
     later = as_json(cli("escalations", "--as-of", "2026-03-02T10:05:00Z", "--new-since", "LAST", "--format", "json"))
     # A moved up to Lead (first response breached); B stayed in Lead: only A is new
     assert [(e["ticket_id"], e["tier"]) for e in later] == [("A", "Lead")]
+    lower = as_json(cli("escalations", "--as-of", "2026-03-02T10:05:00Z", "--new-since", "last", "--format", "json"))
+    assert lower == later  # (keywords are case-insensitive)
     since = as_json(cli("escalations", "--as-of", "2026-03-02T10:05:00Z", "--new-since", "2026-03-02T09:35:00Z",
                         "--format", "json"))
     assert [e["ticket_id"] for e in since] == ["A"]

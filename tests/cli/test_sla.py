@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -345,3 +346,11 @@ def test_the_headline_counts_follow_the_filters(cli, demo_db):
     assert every == "SLA CRITICAL - 15 breached, 6 at risk of 79 open tickets"
     assert billing == "SLA CRITICAL - 5 breached, 3 at risk of 25 open tickets"
     assert urgent == "SLA CRITICAL - 1 breached, 0 at risk of 2 open tickets"
+
+
+def test_a_relative_as_of_is_echoed_as_the_instant_it_stands_for(cli, demo_db):
+    result = cli("--db", demo_db, "--config", SAMPLE_CONFIG, "sla", "check", "--as-of", "yesterday", "-f", "json")
+    assert result.exit_code == 0
+    assert re.search(r"cstool: --as-of yesterday = \d{4}-\d\d-\d\dT00:00:00\+0[12]:00", result.stderr)
+    quiet = cli("--db", demo_db, "--config", SAMPLE_CONFIG, "--quiet", "sla", "check", "--as-of", "-2h", "-f", "json")
+    assert quiet.exit_code == 0 and "--as-of" not in quiet.stderr
