@@ -24,7 +24,50 @@ from cstool.cli import (
 from cstool.cli import config as config_commands
 from cstool.cli.common import reset_state, state
 
+GLOBAL_VALUED = ("--db", "--config")       # global options that take a value
+GLOBAL_FLAGS = ("--quiet", "-q", "--debug")
+
+
+def hoist_globals(group, args: list[str]) -> list[str]:
+    """`cstool sla check --db x.db -q` as `cstool --db x.db -q sla check`: global options given
+    after the command move before it, unless that command has an option of the same name
+    (`demo --db`). Nothing after `--` moves."""
+    i, command = 0, group
+    while i < len(args) and args[i].startswith("-"):  # the global options already in front
+        i += 2 if args[i] in GLOBAL_VALUED else 1
+    while i < len(args) and hasattr(command, "commands") and args[i] in command.commands:  # (typer's own click)
+        command, i = command.commands[args[i]], i + 1
+    if command is group:
+        return args
+    own = {name for p in command.params for name in getattr(p, "opts", [])}
+    moved: list[str] = []
+    rest: list[str] = []
+    j = i
+    while j < len(args):
+        token = args[j]
+        name = token.split("=", 1)[0]
+        if token == "--":
+            rest += args[j:]
+            break
+        if name in GLOBAL_VALUED and name not in own:
+            taken = 1 if "=" in token else 2
+            moved += args[j:j + taken]
+            j += taken
+            continue
+        (moved if token in GLOBAL_FLAGS and token not in own else rest).append(token)
+        j += 1
+    return moved + args[:i] + rest if moved else args
+
+
+class _Root(typer.core.TyperGroup):
+    """The root group: global options are accepted after the command too (hoist_globals)."""
+
+    def parse_args(self, ctx, args):
+        return super().parse_args(ctx, hoist_globals(self, list(args)))
+
+
 app = typer.Typer(
+    cls=_Root,
     name="cstool",
     help="Support-operations toolkit: import helpdesk exports, check SLAs on business-hours "
          "calendars, report KPIs, escalate.\n\nStart with `cstool demo`, then see `cstool COMMAND --help`.",

@@ -88,3 +88,27 @@ def test_force_color_colours_a_pipe_and_no_color_still_wins(tmp_path, env, ansi)
                          cwd=tmp_path, env={**clean, **env}).stdout
     assert "defaults.timezone" in out
     assert ("\x1b[" in out) is ansi
+
+
+def test_global_options_are_accepted_after_the_command(cli, demo_db, tmp_path):
+    from conftest import REFERENCE, SAMPLE_CONFIG
+
+    before = cli("--db", demo_db, "--config", SAMPLE_CONFIG, "sla", "check", "--as-of", REFERENCE, "-f", "json")
+    after = cli("sla", "check", "--as-of", REFERENCE, "--db", demo_db, f"--config={SAMPLE_CONFIG}", "-q", "-f", "json")
+    assert after.exit_code == 0 and after.stdout == before.stdout
+    assert cli("db", "info", "--db", tmp_path / "missing.db").exit_code == 66  # (the hoisted --db is the one used)
+    built = cli("demo", "--db", tmp_path / "d.db", "-q")                    # demo's own --db stays demo's
+    assert built.exit_code == 0 and (tmp_path / "d.db").exists()
+
+
+def test_hoisting_stops_at_a_double_dash_and_leaves_a_command_s_own_options():
+    import typer
+
+    from cstool.cli.main import app, hoist_globals
+
+    root = typer.main.get_command(app)
+    assert hoist_globals(root, ["sla", "check", "--db", "x.db", "--debug"]) == ["--db", "x.db", "--debug", "sla",
+                                                                                  "check"]
+    assert hoist_globals(root, ["--quiet", "kpi", "--db=y.db"]) == ["--db=y.db", "--quiet", "kpi"]
+    assert hoist_globals(root, ["demo", "--db", "d.db"]) == ["demo", "--db", "d.db"]
+    assert hoist_globals(root, ["sla", "show", "--", "--db"]) == ["sla", "show", "--", "--db"]
