@@ -20,6 +20,7 @@ from cstool.core.ingest.presets import TICKET_PRESETS
 from cstool.render import Column, Format
 from cstool.render.machine import write_csv, write_json
 from cstool.render.table import print_table
+from cstool.render.values import many
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -250,7 +251,7 @@ def _run(kind: str, files: list[str], *, mapping, tz, dayfirst, date_format, enc
         more = len(failed.rejects) - len(shown)
         if more:
             problems += f"\n  … and {more:,} more ({'listed in ' + str(rejects) if rejects else 'all of them with --rejects FILE'})"
-        raise DataError(f"{failed.file}: {failed.summary.rejected} rows rejected, nothing written "
+        raise DataError(f"{failed.file}: {many(failed.summary.rejected, 'row')} rejected, nothing written "
                         f"(--max-rejects {max_rejects}):\n{problems}")
 
 
@@ -276,7 +277,8 @@ def _finish(summaries: list[dict], rejects: list[dict], rejects_fd: int | None, 
     elif summaries and not quiet:
         print_table(err_console(), summaries, SUMMARY_COLUMNS, title="Import summary")
     if summaries and after_error:
-        warn(f"the {len(summaries)} file(s) in the summary were imported before the error below")
+        warn(f"the {many(len(summaries), 'file')} in the summary {'was' if len(summaries) == 1 else 'were'} "
+             "imported before the error below")
     if rejects_fd is not None:
         try:
             _write_rejects(rejects_fd, rejects)

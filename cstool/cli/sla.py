@@ -14,6 +14,7 @@ from cstool.render import Format
 from cstool.render import sla as view
 from cstool.render.machine import write_json
 from cstool.render.nagios import UNKNOWN, nagios_status, nagios_unknown
+from cstool.render.values import many
 
 app = typer.Typer(help="SLA clocks on business-hours calendars: what is breached or at risk, and why.",
                   no_args_is_help=True)
@@ -88,7 +89,7 @@ def _check(as_of, team, assignee, priority, policy, include, fail_on, limit, fmt
     if fmt is Format.table:
         total = counts["breached"] + counts["at_risk"]
         if limit and len(findings) == limit and not extra:
-            print(f"cstool: showing the {limit} most urgent clocks of {total} tickets breached or at risk; "
+            print(f"cstool: showing the {limit} most urgent clocks of {many(total, 'ticket')} breached or at risk; "
                   "use --limit 0 or --format csv for all", file=sys.stderr)
     states = {f["state"] for f in findings}
     if (fail_on == "breach" and "breached" in states) or (fail_on == "at-risk" and states & {"breached", "at_risk"}):

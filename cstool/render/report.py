@@ -8,7 +8,7 @@ from cstool.core.kpi import HEADLINE
 from cstool.core.models import ReportDocument
 from cstool.render.kpi import LOW_SAMPLE_NOTE, figure_rows, issue_cells
 from cstool.render.plain import html_table, markdown_table, mask_email, md_cell, text_table
-from cstool.render.values import change, data_age_lines, figure_kind, local_time
+from cstool.render.values import change, data_age_lines, figure_kind, local_time, many
 
 
 def _sections(report: ReportDocument, tz: str, show_pii: bool) -> list[tuple[str, list[str], list[list[str]], str]]:
@@ -25,7 +25,8 @@ def _sections(report: ReportDocument, tz: str, show_pii: bool) -> list[tuple[str
     return [
         ("Headline (vs the previous period)", ["figure", "value", "n", "previous", "change"], headline,
          LOW_SAMPLE_NOTE),
-        (f"SLA: {sla['breached']} tickets breached, {sla['at_risk']} at risk, {sla['open']} open — worst five",
+        (f"SLA: {many(sla['breached'], 'ticket')} breached, {sla['at_risk']:,} at risk, {sla['open']:,} open — "
+         "worst five",
          ["ticket", "subject", "team", "assignee", "metric", "state", "due", "customer", "e-mail"], worst, ""),
         ("Escalation queues", ["tier", "tickets"], tiers, ""),
         ("Top issues (tags by volume)", ["tag", "tickets", "change", "reopened", "SLA breached"], issues, ""),

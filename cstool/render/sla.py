@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from cstool.core.models import Record, SlaCounts, SlaFinding
 from cstool.render import Column
 from cstool.render.table import print_table
-from cstool.render.values import format_seconds, iso_instant, local_time, time_left
+from cstool.render.values import format_seconds, iso_instant, local_time, many, time_left
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -43,8 +43,9 @@ def check_records(findings: list[SlaFinding], tz: str) -> list[dict[str, Any]]:
 
 def print_check(console: Console, findings: list[SlaFinding], counts: SlaCounts, tz: str) -> None:
     print_table(console, [{**f, "left": left(f)} for f in findings], CHECK_COLUMNS, tz=tz,
-                title=f"SLA: {counts['breached']} tickets breached, {counts['at_risk']} at risk, "
-                      f"{counts['open']} open", empty=f"No SLA breached or at risk ({counts['open']} open tickets).")
+                title=f"SLA: {many(counts['breached'], 'ticket')} breached, {counts['at_risk']:,} at risk, "
+                      f"{counts['open']:,} open",
+                empty=f"No SLA breached or at risk ({many(counts['open'], 'open ticket')}).")
 
 
 def show_document(clocks: list[Record], tz: str) -> list[Record]:

@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from cstool.render.kpi import LOW_SAMPLE_NOTE, change_style
-from cstool.render.values import change, figure, local_time
+from cstool.render.values import change, figure, local_time, many
 
 # (summary key, label, the KPI key whose direction decides the colour, how the value reads)
 SUMMARY_ROWS = [("created", "Tickets created", "tickets_created", "number"),
@@ -63,7 +63,7 @@ def render_summary(console: Console, summary: dict, tz: str) -> None:
         f"{rows.get('surveys', 0):,} surveys, {rows.get('customers', 0):,} customers ({summary['store']['path']})"]
     if "sla" in summary:
         sla = summary["sla"]
-        parts.append(f"SLA: {sla['breached']:,} tickets breached, {sla['at_risk']:,} at risk "
+        parts.append(f"SLA: {many(sla['breached'], 'ticket')} breached, {sla['at_risk']:,} at risk "
                      f"(cstool sla check)")
         parts.append("Escalations: " + ", ".join(f"{tier} {n:,}" for tier, n in summary["escalations"].items())
                      + " (cstool escalations)")

@@ -9,7 +9,7 @@ from cstool.core.formats import format_seconds, iso_instant, local_time
 from cstool.core.models import DataAge
 
 __all__ = ["change", "data_age_json", "data_age_lines", "figure", "figure_kind", "format_seconds", "human",
-           "iso_instant", "local_time", "time_left"]
+           "iso_instant", "local_time", "many", "time_left"]
 
 
 def human(value, kind: str, tz: str = "UTC") -> str:
@@ -84,3 +84,8 @@ def data_age_json(age: DataAge, tz: str) -> dict[str, Any]:
     """The data age with its instants in ISO-8601."""
     return {**age, "newest_ticket_at": iso_instant(age["newest_ticket_at"], tz),
             "newest_import_at": iso_instant(age["newest_import_at"], tz)}
+
+
+def many(n: int, word: str, plural: str | None = None) -> str:
+    """`1 ticket`, `2 tickets`, `1,234 tickets` (`plural` for irregular words)."""
+    return f"{n:,} {word if n == 1 else plural or word + 's'}"

@@ -319,7 +319,7 @@ def test_what_was_committed_is_told_when_a_later_file_fails(cli, tmp_path, fmt):
     (tmp_path / "later.csv").write_bytes(b"%PDF-1.7\n" + bytes(50))
     result = imp(cli, "tickets", "t.csv", "later.csv", "--max-rejects", "5", "--rejects", "r.csv", "--format", fmt)
     assert result.exit_code == 65 and "later.csv" in result.stderr and "PDF" in result.stderr
-    assert "the 1 file(s) in the summary were imported before the error below" in result.stderr
+    assert "the 1 file in the summary was imported before the error below" in result.stderr
     if fmt == "json":
         assert [s["inserted"] for s in json.loads(result.stdout)] == [2]
     else:

@@ -167,12 +167,12 @@ def test_fail_on_breach_exits_1(cli, store):
 def test_nagios_golden_lines(cli, store):
     ok = cli("sla", "check", "--as-of", "2026-03-02T10:00:00Z", "--format", "nagios")
     assert ok.exit_code == 0
-    assert ok.stdout == ("SLA OK - no SLA breached or at risk in 1 open tickets | "
+    assert ok.stdout == ("SLA OK - no SLA breached or at risk in 1 open ticket | "
                          "breached=0;;1;0 at_risk=0;1;;0 open=1;;;0 oldest_overdue=0s;;;0 data_age=7200s;93600;;0\n")
     warn = cli("sla", "check", "--as-of", "2026-03-02T10:50:00Z", "--format", "nagios")
     assert warn.exit_code == 1
     assert warn.stdout.splitlines() == [
-        "SLA WARNING - 0 breached, 1 at risk of 1 open tickets | "
+        "SLA WARNING - 0 breached, 1 at risk of 1 open ticket | "
         "breached=0;;1;0 at_risk=1;1;;0 open=1;;;0 oldest_overdue=0s;;;0 data_age=10200s;93600;;0",
         "F2 first_response at risk (10m left; Frappe)"]
     crit = cli("sla", "check", "--as-of", "2026-03-02T14:30:00Z", "--format", "nagios")

@@ -37,3 +37,10 @@ def test_time_left():
     assert time_left(60, None, "overdue by") == "overdue by 1m"
     assert time_left(None, 11400) == "3h 10m left"
     assert time_left(None, None) == ""
+
+
+def test_counts_in_words_agree_with_their_number():
+    from cstool.render.values import many
+
+    assert (many(0, "ticket"), many(1, "ticket"), many(1234, "ticket")) == ("0 tickets", "1 ticket", "1,234 tickets")
+    assert many(1, "open ticket") == "1 open ticket" and many(2, "query", "queries") == "2 queries"
