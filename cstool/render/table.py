@@ -13,6 +13,8 @@ from cstool.render import Column, cell_values
 from cstool.render.values import human
 
 _NUMERIC = {"number", "pct", "duration"}
+# SLA states in colour on a terminal (the word stays: colour is never the only signal)
+STATE_STYLES = {"breached": "red", "at_risk": "yellow", "at risk": "yellow", "met": "green"}
 
 
 def build_table(records: Iterable[dict], columns: list[Column], *, title: str | None = None,
@@ -25,7 +27,8 @@ def build_table(records: Iterable[dict], columns: list[Column], *, title: str | 
         table.add_column(c.header, justify="right" if c.kind in _NUMERIC else "left", overflow="fold",
                          no_wrap=c.kind == "time", min_width=len(c.header) if c.kind != "text" else None)
     for record in records:  # data is never rich markup: every cell is a Text
-        table.add_row(*(Text(human(value, c.kind, tz)) for c, value in cell_values(record, columns, ", ")))
+        table.add_row(*(Text(human(value, c.kind, tz), style=STATE_STYLES.get(str(value), "") if c.key == "state"
+                             else "") for c, value in cell_values(record, columns, ", ")))
     return table
 
 

@@ -44,3 +44,15 @@ def test_counts_in_words_agree_with_their_number():
 
     assert (many(0, "ticket"), many(1, "ticket"), many(1234, "ticket")) == ("0 tickets", "1 ticket", "1,234 tickets")
     assert many(1, "open ticket") == "1 open ticket" and many(2, "query", "queries") == "2 queries"
+
+
+def test_sla_states_are_coloured_in_tables_and_keep_their_word():
+    from cstool.render import Column
+    from cstool.render.table import build_table
+
+    records = [{"ticket_id": "T1", "state": s} for s in ("breached", "at_risk", "met", "running")]
+    table = build_table(records, [Column("ticket_id", "Ticket", "id"), Column("state", "State")])
+    cells = table.columns[1]._cells
+    assert [(c.plain, str(c.style)) for c in cells] == [("breached", "red"), ("at_risk", "yellow"), ("met", "green"),
+                                                         ("running", "")]
+    assert all(str(c.style) == "" for c in table.columns[0]._cells)
