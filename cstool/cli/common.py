@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
 AsOfOpt = Annotated[Optional[str], typer.Option(
-    "--as-of", help="Evaluate as of this instant instead of now: ISO-8601 (naive = config time zone) or relative (yesterday, -2h, 7d ago, last monday).")]
+    "--as-of", metavar="TIME", help="Evaluate as of this instant instead of now: ISO-8601 (naive = config time zone) or relative (yesterday, -2h, 7d ago, last monday).")]
 
 
 @dataclass

@@ -87,9 +87,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    db: Annotated[Optional[str], typer.Option("--db", help="SQLite store path (env CSTOOL_DB; default "
+    db: Annotated[Optional[str], typer.Option("--db", metavar="PATH", help="SQLite store path (env CSTOOL_DB; default "
                                               "from config, else ./cstool.db).", show_default=False)] = None,
-    config: Annotated[Optional[str], typer.Option("--config", help="Config file (env CSTOOL_CONFIG; "
+    config: Annotated[Optional[str], typer.Option("--config", metavar="PATH", help="Config file (env CSTOOL_CONFIG; "
                                                   "default ./cstool.toml, then the user config dir).")] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
