@@ -23,10 +23,10 @@ CalendarOpt = Annotated[str, typer.Option("--calendar", "-c", help="Calendar nam
 
 
 def _calendar(name: str) -> BusinessCalendar:
+    from cstool.core.filters import choice
+
     calendars = state().settings().config.calendars
-    if name not in calendars:
-        raise UsageError(f"--calendar {name!r}: no such calendar; known: {', '.join(sorted(calendars))}")
-    return BusinessCalendar(calendars[name])
+    return BusinessCalendar(calendars[choice("--calendar", name, sorted(calendars)) or name])
 
 
 def _instant(text: str, calendar: BusinessCalendar, what: str) -> int:
@@ -49,7 +49,7 @@ def _shift(start: str, duration: str, calendar: str, fmt: Format, backwards: boo
     moved = cal.subtract_duration(begin, parsed) if backwards else cal.add_duration(begin, parsed)
     tz = cal.spec.timezone
     key, header = ("result", "Result") if backwards else ("due", "Due")
-    record = {"calendar": calendar, "start": iso_instant(begin, tz),
+    record = {"calendar": cal.name, "start": iso_instant(begin, tz),
               "duration_seconds": None if parsed.business_days else parsed.seconds, key: iso_instant(moved, tz)}
     _emit(record, [Column("calendar", "Calendar"), Column("start", "Start"), Column("duration_seconds", "Seconds"),
                    Column(key, header)], fmt, tz)
@@ -85,7 +85,7 @@ def between(start: StartArg, end: Annotated[str, typer.Argument(help="ISO-8601 e
     a, b = _instant(start, cal, "START"), _instant(end, cal, "END")
     tz = cal.spec.timezone
     seconds = cal.between(a, b)
-    record = {"calendar": calendar, "start": iso_instant(a, tz), "end": iso_instant(b, tz), "business_seconds": seconds}
+    record = {"calendar": cal.name, "start": iso_instant(a, tz), "end": iso_instant(b, tz), "business_seconds": seconds}
     if fmt is Format.table:
         record["business_time"] = format_seconds(seconds, compact=True)
     _emit(record, [Column("calendar", "Calendar"), Column("start", "Start"), Column("end", "End"),

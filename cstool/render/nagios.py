@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from cstool.core.formats import format_seconds
 from cstool.core.models import DataAge, SlaCounts, SlaFinding
 from cstool.render.sla import left
+from cstool.render.values import format_seconds, many
 
 OK, WARNING, CRITICAL, UNKNOWN = 0, 1, 2, 3
 LABELS = {OK: "OK", WARNING: "WARNING", CRITICAL: "CRITICAL", UNKNOWN: "UNKNOWN"}
@@ -15,9 +15,9 @@ def nagios_status(counts: SlaCounts, findings: list[SlaFinding], age: DataAge | 
     """(exit code, text): CRITICAL when anything is breached, WARNING when at risk or when the
     data is stale (older than [store] max_data_age: a broken import is not a quiet day), else OK."""
     code = CRITICAL if counts["breached"] else WARNING if counts["at_risk"] else OK
-    summary = (f"{counts['breached']} breached, {counts['at_risk']} at risk of {counts['open']} open "
-               f"ticket{'' if counts['open'] == 1 else 's'}" if code != OK else
-               f"no SLA breached or at risk in {counts['open']} open ticket{'' if counts['open'] == 1 else 's'}")
+    open_tickets = many(counts["open"], "open ticket")
+    summary = (f"{counts['breached']:,} breached, {counts['at_risk']:,} at risk of {open_tickets}" if code != OK
+               else f"no SLA breached or at risk in {open_tickets}")
     perf = (f"breached={counts['breached']};;1;0 at_risk={counts['at_risk']};1;;0 open={counts['open']};;;0 "
             f"oldest_overdue={counts['oldest_overdue_seconds']}s;;;0")
     if age is not None:

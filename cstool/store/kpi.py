@@ -231,13 +231,14 @@ def gather(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] =
         return passes[name](on, windows, dims)
 
     with store.snapshot():
-        readers = [store.reader(), store.reader()]
+        opened = [store.reader(), store.reader()]
+        readers = [reader for reader in opened if reader is not None]
         try:
-            if None in readers:
+            if len(readers) < len(opened):
                 return {name: run(store, name) for name in passes}
             idle: SimpleQueue[Store] = SimpleQueue()
             for reader in readers:
-                idle.put(reader)  # type: ignore[arg-type]
+                idle.put(reader)
 
             def task(name: str) -> list[tuple]:
                 reader = idle.get()
@@ -251,5 +252,4 @@ def gather(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] =
                 return {name: future.result() for name, future in futures.items()}
         finally:
             for reader in readers:
-                if reader is not None:
-                    reader.close()
+                reader.close()

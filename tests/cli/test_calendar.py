@@ -180,6 +180,10 @@ def test_unknown_calendar_and_bad_duration_are_usage_errors(cli, tmp_path):
     assert cli("calendar", "add", "2026-03-02T11:00", "1h", "--calendar", "nope").exit_code == 2
     result = cli("calendar", "add", "2026-03-02T11:00", "4 hours", "--calendar", "frappe")
     assert result.exit_code == 2 and "expected a duration such as" in result.stderr
+    typo = cli("calendar", "add", "2026-03-02T11:00", "1h", "--calendar", "frape")
+    assert typo.exit_code == 2 and "did you mean 'frappe'?" in typo.stderr and "valid values: 24x7, " in typo.stderr
+    upper = cli("calendar", "add", "2026-03-02T11:00", "1h", "--calendar", "FRAPPE", "-f", "json")
+    assert json.loads(upper.stdout)["calendar"] == "frappe"  # (a config name, without regard to case)
 
 
 def test_subtract_json_names_the_result(calc):
