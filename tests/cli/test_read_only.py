@@ -4,12 +4,11 @@ readers answer from what is stored and say when the SLA clocks could not be refr
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 
 import pytest
-from conftest import REFERENCE, ROOT, SAMPLE_CONFIG
+from conftest import REFERENCE, ROOT, SAMPLE_CONFIG, steady
 
 from cstool.core.errors import CannotCreate
 from cstool.store import connection, open_store
@@ -48,12 +47,6 @@ def _store(tmp_path, cli, *, refreshed: bool):
     return db
 
 
-def _steady(text: str) -> str:
-    """The output without the age of the last import, which the wall clock moves between runs."""
-    text = re.sub(r"last import [^\n]*? ago", "last import … ago", text)
-    return re.sub(r'"import_age_seconds": \d+', '"import_age_seconds": …', text)
-
-
 READERS = [("sla", "check", "--format", "json"), ("sla", "check", "--format", "nagios"), ("sla", "show", "T00001"),
            ("kpi", "--format", "json"), ("escalations", "--format", "json"), ("report",), ("customer", "C0544"),
            ("followups", "--format", "json"), ("db", "info", "--format", "json")]
@@ -67,7 +60,7 @@ def test_readers_answer_from_a_read_only_store_as_from_a_writable_one(tmp_path, 
     result = cli("--db", ro, "--config", SAMPLE_CONFIG, *args, *(["--as-of", REFERENCE] if args[0] != "db" else []))
     assert "internal error" not in result.stderr and "could not be refreshed" not in result.stderr
     if expected is not None:
-        assert (result.exit_code, _steady(result.stdout)) == (expected.exit_code, _steady(expected.stdout))
+        assert (result.exit_code, steady(result.stdout)) == (expected.exit_code, steady(expected.stdout))
     else:
         assert result.exit_code == 0 and '"schema_version"' in result.stdout
     if args[0] == "escalations":
