@@ -34,8 +34,10 @@ def _instant(text: str, calendar: BusinessCalendar, what: str) -> int:
                             "ISO-8601 such as 2026-03-02T09:00 (naive = the calendar's time zone)")
 
 
-def _emit(record: dict, columns: list[Column], fmt: Format, tz: str) -> None:
-    emit(fmt, columns, table=lambda console: print_table(console, [record], columns, tz=tz),
+def _emit(record: dict, columns: list[Column], fmt: Format, tz: str, shown: dict | None = None,
+          table_columns: list[Column] | None = None) -> None:
+    """`record` for machines; `shown` under `table_columns` (default: the same) for people."""
+    emit(fmt, columns, table=lambda console: print_table(console, [shown or record], table_columns or columns, tz=tz),
          document=lambda: record, csv_rows=lambda: [record])
 
 
@@ -51,8 +53,11 @@ def _shift(start: str, duration: str, calendar: str, fmt: Format, backwards: boo
     key, header = ("result", "Result") if backwards else ("due", "Due")
     record = {"calendar": cal.name, "start": iso_instant(begin, tz),
               "duration_seconds": None if parsed.business_days else parsed.seconds, key: iso_instant(moved, tz)}
+    shown = {"calendar": cal.name, "start": begin, "duration": duration, key: moved}
     _emit(record, [Column("calendar", "Calendar"), Column("start", "Start"), Column("duration_seconds", "Seconds"),
-                   Column(key, header)], fmt, tz)
+                   Column(key, header)], fmt, tz, shown,
+          [Column("calendar", "Calendar"), Column("start", "Start", "time"), Column("duration", "Duration"),
+           Column(key, header, "time")])
 
 
 @command(app, "add")
@@ -86,8 +91,8 @@ def between(start: StartArg, end: Annotated[str, typer.Argument(help="ISO-8601 e
     tz = cal.spec.timezone
     seconds = cal.between(a, b)
     record = {"calendar": cal.name, "start": iso_instant(a, tz), "end": iso_instant(b, tz), "business_seconds": seconds}
-    if fmt is Format.table:
-        record["business_time"] = format_seconds(seconds, compact=True)
+    shown = {"calendar": cal.name, "start": a, "end": b, "business_time": format_seconds(seconds, compact=True)}
     _emit(record, [Column("calendar", "Calendar"), Column("start", "Start"), Column("end", "End"),
-                   Column("business_seconds", "Seconds", "number")]
-          + ([Column("business_time", "Business time")] if fmt is Format.table else []), fmt, tz)
+                   Column("business_seconds", "Seconds", "number")], fmt, tz, shown,
+          [Column("calendar", "Calendar"), Column("start", "Start", "time"), Column("end", "End", "time"),
+           Column("business_time", "Business time")])

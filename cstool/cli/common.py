@@ -37,6 +37,7 @@ class AppState:
     flag_config: str | None = None
     debug: bool = False
     quiet: bool = False
+    wide: bool = False                   # tables show every column, whatever the width
     exit_reported: bool = False          # a command chose its exit code itself (e.g. Nagios 2)
     _settings: Settings | None = None
 
@@ -156,6 +157,19 @@ def report_error(exc: CstoolError, debug: bool) -> int:
     return exc.exit_code
 
 
+@contextmanager
+def fitted_tables() -> Iterator[None]:
+    """The tables of one command fitted to the terminal (render.table), then one note on stderr
+    naming the columns hidden for width."""
+    from cstool.render.table import hidden_note, layout
+
+    with layout(wide=state().wide) as fitted:
+        yield
+    note = hidden_note(fitted.hidden)
+    if note and not state().quiet:
+        warn(note)
+
+
 def command(group: typer.Typer, *args, **kwargs):
     """Register a command whose CstoolErrors become one stderr line and their exit code."""
 
@@ -163,7 +177,8 @@ def command(group: typer.Typer, *args, **kwargs):
         @functools.wraps(fn)
         def wrapper(*a, **k):
             try:
-                return fn(*a, **k)
+                with fitted_tables():
+                    return fn(*a, **k)
             except CstoolError as exc:
                 raise typer.Exit(report_error(exc, state().debug)) from None
             except Exception as exc:  # noqa: BLE001 - the last line of defence

@@ -11,6 +11,7 @@ import typer
 from cstool.cli.common import FormatOpt, command, emit, state
 from cstool.render import Column, Format
 from cstool.render.table import print_table
+from cstool.render.values import human
 from cstool.store import backup_store, store_info
 
 app = typer.Typer(help="Inspect and back up the SQLite store.", no_args_is_help=True)
@@ -28,7 +29,8 @@ def info(fmt: FormatOpt = Format.table) -> None:
             {"key": "size_bytes", "value": data["size_bytes"]}]
     rows += [{"key": f"rows.{table}", "value": count} for table, count in data["rows"].items()]
     columns = [Column("key", "Key"), Column("value", "Value", "id")]
-    emit(fmt, columns, table=lambda console: print_table(console, rows, columns, title="cstool store"),
+    shown = [{**r, "value": human(r["value"], "number")} for r in rows]  # (1,234 for people, 1234 in csv)
+    emit(fmt, columns, table=lambda console: print_table(console, shown, columns, title="cstool store"),
          document=lambda: data, csv_rows=lambda: rows)
 
 

@@ -36,11 +36,11 @@ PROGRESS_BYTES = 20 << 20
 SCALES = {"1-5": (1, 5), "0-10": (0, 10), "1-10": (1, 10), "1-7": (1, 7)}
 REJECT_COLUMNS = [Column("record", "record"), Column("line", "line"), Column("column", "column"),
                   Column("error_type", "error_type"), Column("message", "message"), Column("raw", "raw")]
-SUMMARY_COLUMNS = [Column("file", "File", "id"), Column("preset", "Preset"), Column("rows_read", "Read", "number"),
-                   Column("inserted", "Inserted", "number"), Column("updated", "Updated", "number"),
-                   Column("unchanged", "Unchanged", "number"), Column("skipped", "Skipped", "number"),
-                   Column("rejected", "Rejected", "number"), Column("findings", "Findings"),
-                   Column("import_id", "Import", "number")]
+SUMMARY_COLUMNS = [Column("file", "File", "id"), Column("preset", "Preset", rank=3),
+                   Column("rows_read", "Read", "number"), Column("inserted", "Inserted", "number"),
+                   Column("updated", "Updated", "number", rank=1), Column("unchanged", "Unchanged", "number", rank=1),
+                   Column("skipped", "Skipped", "number", rank=2), Column("rejected", "Rejected", "number"),
+                   Column("findings", "Findings", wrap=True), Column("import_id", "Import", "number", rank=4)]
 
 
 def _param(name: str, annotation, default) -> inspect.Parameter:

@@ -25,7 +25,7 @@ from cstool.cli import config as config_commands
 from cstool.cli.common import reset_state, state
 
 GLOBAL_VALUED = ("--db", "--config")       # global options that take a value
-GLOBAL_FLAGS = ("--quiet", "-q", "--debug")
+GLOBAL_FLAGS = ("--quiet", "-q", "--debug", "--wide")
 
 
 def hoist_globals(group, args: list[str]) -> list[str]:
@@ -95,8 +95,10 @@ def main(
                                           help="Print the version and exit.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = False,
+    wide: Annotated[bool, typer.Option("--wide", help="Tables show every column, however wide the terminal "
+                                       "(by default a narrow table hides its least important columns).")] = False,
 ) -> None:
-    reset_state(flag_db=db, flag_config=config, debug=debug, quiet=quiet)
+    reset_state(flag_db=db, flag_config=config, debug=debug, quiet=quiet, wide=wide)
 
 
 app.add_typer(demo.app)

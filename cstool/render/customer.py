@@ -12,8 +12,8 @@ from cstool.render.values import iso_instant, local_time
 if TYPE_CHECKING:
     from rich.console import Console
 
-TIMELINE_COLUMNS = [Column("at", "When", "time"), Column("channel", "Channel"), Column("kind", "What"),
-                    Column("ticket_id", "Ticket", "id"), Column("text", "Detail")]
+TIMELINE_COLUMNS = [Column("at", "When", "time"), Column("channel", "Channel", rank=1), Column("kind", "What"),
+                    Column("ticket_id", "Ticket", "id"), Column("text", "Detail", wrap=True)]
 
 
 def customer_document(view: CustomerView, tz: str) -> dict[str, Any]:

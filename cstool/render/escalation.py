@@ -12,10 +12,10 @@ from cstool.render.values import iso_instant, time_left
 if TYPE_CHECKING:
     from rich.console import Console
 
-ESCALATION_COLUMNS = [Column("ticket_id", "Ticket", "id"), Column("customer", "Customer (tier)", "id"),
-                      Column("priority", "Priority"), Column("team", "Team"), Column("assignee", "Assignee"),
-                      Column("age_seconds", "Age", "duration"), Column("clock", "SLA clock"),
-                      Column("reason_text", "Reasons")]
+ESCALATION_COLUMNS = [Column("ticket_id", "Ticket", "id"), Column("customer", "Customer (tier)", "id", rank=3),
+                      Column("priority", "Priority", rank=2), Column("team", "Team", rank=4),
+                      Column("assignee", "Assignee", rank=5), Column("age_seconds", "Age", "duration", rank=1),
+                      Column("clock", "SLA clock"), Column("reason_text", "Reasons", wrap=True)]
 ESCALATION_MACHINE = [Column(k, k) for k in ("tier", "source", "ticket_id", "subject", "customer_id", "customer_tier",
                                               "priority", "team", "assignee", "age_seconds", "metric", "due_at",
                                               "remaining_seconds", "overdue_seconds", "reasons")]
@@ -44,7 +44,9 @@ def csv_records(queue: list[QueueEntry], tz: str) -> list[dict[str, Any]]:
 def print_queues(console: Console, queue: list[QueueEntry], tiers: list[str], tz: str, limit: int,
                  new_only: bool) -> None:
     """One table per tier (highest first), at most `limit` rows each (0 = all)."""
-    for name in tiers:
+    for n, name in enumerate(tiers):
+        if n:
+            console.print("")
         entries = [e for e in queue if e["tier"] == name]
         rows = [{**e, "customer": f"{e['customer_id'] or '?'} ({e['customer_tier'] or '-'})",
                  "clock": clock_text(e), "reason_text": "; ".join(r["text"] for r in e["reasons"])}

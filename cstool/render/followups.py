@@ -8,8 +8,9 @@ from cstool.render.table import print_table
 from cstool.render.values import iso_instant
 
 FOLLOWUP_COLUMNS = [Column("survey_id", "Survey", "id"), Column("submitted_at", "Answered", "time"),
-                    Column("kind", "Kind"), Column("score", "Score"), Column("customer", "Customer", "id"),
-                    Column("ticket_id", "Ticket", "id"), Column("owner", "Owner"), Column("comment", "Comment")]
+                    Column("kind", "Kind"), Column("score", "Score"), Column("customer", "Customer", "id", rank=2),
+                    Column("ticket_id", "Ticket", "id", rank=1), Column("owner", "Owner", rank=3),
+                    Column("comment", "Comment", wrap=True)]
 FOLLOWUP_MACHINE = [Column(k, k) for k in ("source", "survey_id", "kind", "score", "comment", "submitted_at",
                                             "ticket_id", "customer_id", "customer_name", "customer_email",
                                             "customer_tier", "owner")]

@@ -10,18 +10,46 @@ from cstool.core.kpi import HEADLINE, better
 from cstool.core.models import FigureDoc, KpiDocument, TopIssue
 from cstool.render import Column
 from cstool.render.plain import md_cell
+from cstool.render.table import print_table
 from cstool.render.values import change, data_age_json, data_age_lines, figure, figure_kind, iso_instant
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from rich.console import Console
-    from rich.table import Table
 
 CSV_COLUMNS = [Column(k, k) for k in ("group", "metric", "value", "n", "low_sample", "previous", "delta")]
 SPARKS = "▁▂▃▄▅▆▇█"
-GROUP_COLUMNS = ("tickets_created", "tickets_resolved", "backlog", "first_response_median_s", "sla_resolution_pct",
-                 "csat_pct", "fcr_pct", "reopen_pct")
+# the figures of the groups table: (key, short header, rank on a narrow terminal)
+GROUP_FIGURES = (("tickets_created", "Created", 0), ("tickets_resolved", "Resolved", 3), ("backlog", "Backlog", 2),
+                 ("first_response_median_s", "1st response", 4), ("sla_resolution_pct", "SLA resol.", 1),
+                 ("csat_pct", "CSAT", 1), ("fcr_pct", "FCR", 5), ("reopen_pct", "Reopened", 6))
+GROUP_COLUMNS = tuple(key for key, _, _ in GROUP_FIGURES)
+# Figures as people read them; the machine formats keep the keys (docs/semantics.md#kpi-formulas).
+LABELS = {"tickets_created": "Tickets created", "tickets_resolved": "Tickets resolved",
+          "backlog": "Backlog (open at the end)", "fcr_pct": "First-contact resolution", "reopen_pct": "Reopened",
+          "sla_first_response_pct": "SLA first response", "sla_resolution_pct": "SLA resolution", "csat_pct": "CSAT",
+          "csat_avg": "CSAT average (1-5)", "csat_responses": "CSAT answers", "nps": "NPS",
+          "promoters_pct": "NPS promoters", "passives_pct": "NPS passives", "detractors_pct": "NPS detractors",
+          "nps_responses": "NPS answers", "ces_avg": "CES average (1-7)", "ces_easy_pct": "CES easy (5-7)",
+          "ces_responses": "CES answers", "churn_pct": "Customer churn", "clv": "Customer lifetime value"}
+_DURATION_LABELS = {"first_response": "First response", "resolution": "Resolution"}
+
+
+def label(key: str) -> str:
+    """`first_response_business_median_s` reads "First response median (business)"; a key with
+    no label reads as itself, underscores as spaces."""
+    if key in LABELS:
+        return LABELS[key]
+    if key.startswith("backlog_age_"):
+        return f"Backlog aged {key.removeprefix('backlog_age_')}"
+    for base, text in _DURATION_LABELS.items():
+        for stat in ("median", "p90", "mean"):
+            if key == f"{base}_{stat}_s":
+                return f"{text} {stat}"
+            if key == f"{base}_business_{stat}_s":
+                return f"{text} {stat} (business)"
+    return key.replace("_", " ")
 LOW_SAMPLE_NOTE = "* fewer than 30 observations"
 TABLE = "<table border=\"1\" cellpadding=\"4\" cellspacing=\"0\">"
 
@@ -132,54 +160,52 @@ def print_kpis(console: Console, doc: KpiDocument, title: str, trend: dict[str, 
     from rich.table import Table
     from rich.text import Text
 
-    def changed(key: str, delta) -> Text:
-        return Text(change(delta, figure_kind(key)), style=change_style(key, delta) if delta is not None else "")
-
     head = Table(box=None, header_style="bold")
     for name in ("Headline", "Value", "n", "Previous", "Change", "Daily trend"):
         head.add_column(name, justify="left" if name in ("Headline", "Daily trend") else "right")
     for key, value, n, before, delta in figure_rows(doc, HEADLINE):
-        head.add_row(key, value, f"{n:,}", before, changed(key, delta),
+        head.add_row(label(key), value, f"{n:,}", before,
+                     Text(change(delta, figure_kind(key)), style=change_style(key, delta) if delta is not None else ""),
                      sparkline(trend[key]) if trend and key in trend else "")
     console.print(Panel(head, title=title, title_align="left", expand=False))
     for line in _age(doc):
         console.print(Text(line, style="bold red" if line.startswith("STALE") else "dim"))
-    detail = Table(title="All figures", title_justify="left", header_style="bold")
-    for name in ("Metric", "Value", "n", "Previous", "Change"):
-        detail.add_column(name, justify="left" if name == "Metric" else "right")
-    for key, value, n, before, delta in figure_rows(doc):
-        detail.add_row(key, value, f"{n:,}", before, changed(key, delta))
-    console.print(detail)
+    console.print("")
+    figures = [{"metric": label(key), "value": value, "n": n, "previous": before,
+                "change": change(delta, figure_kind(key))} for key, value, n, before, delta in figure_rows(doc)]
+    print_table(console, figures, FIGURE_COLUMNS, title="All figures")
     if doc["groups"]:
-        groups = Table(title="Groups (by volume)", title_justify="left", header_style="bold")
-        groups.add_column("Group", overflow="fold")
-        for key in GROUP_COLUMNS:
-            groups.add_column(key, justify="right")
-        for g in doc["groups"]:
-            groups.add_row(Text(group_label(g["key"])), *(marked(k, g["metrics"][k]) for k in GROUP_COLUMNS))
-        console.print(groups)
+        console.print("")
+        print_table(console, group_records(doc), group_columns(doc), title="Groups (by volume)")
     if issues:
-        console.print(top_issues_table(issues))
+        console.print("")
+        print_table(console, [dict(zip(("tag", "tickets", "change", "reopen", "breach"), issue_cells(i)))
+                              for i in issues], ISSUE_COLUMNS,
+                    title="Top issues (tags by volume, change vs the previous period)")
     if doc["metrics"]["churn_pct"]["value"] is None and doc["metrics"]["churn_pct"]["n"] == 0:
         console.print("churn_pct and clv are n/a: import customers (cstool import customers) to get them", markup=False)
     console.print(LOW_SAMPLE_NOTE, markup=False)
+
+
+FIGURE_COLUMNS = [Column("metric", "Figure"), Column("value", "Value", "number"), Column("n", "n", "number"),
+                  Column("previous", "Previous", "number", rank=1), Column("change", "Change", "number")]
+ISSUE_COLUMNS = [Column("tag", "Tag", "id"), Column("tickets", "Tickets", "number"),
+                 Column("change", "Change", "number"), Column("reopen", "Reopened", "number", rank=1),
+                 Column("breach", "SLA breached", "number", rank=2)]
+def group_columns(doc: KpiDocument) -> list[Column]:
+    """One column per `--by` dimension (always shown), then the group figures by rank."""
+    dims = list(doc["groups"][0]["key"]) if doc["groups"] else []
+    return ([Column(f"by:{d}", d.replace("_", " ").capitalize(), "id") for d in dims] +
+            [Column(key, header, "number", rank=rank) for key, header, rank in GROUP_FIGURES])
+
+
+def group_records(doc: KpiDocument) -> list[dict[str, Any]]:
+    """The groups as table rows: dimension values and marked figures."""
+    return [{**{f"by:{d}": v for d, v in g["key"].items()}, **{k: marked(k, g["metrics"][k]) for k in GROUP_COLUMNS}}
+            for g in doc["groups"]]
 
 
 def issue_cells(issue: TopIssue) -> list[str]:
     """tag, tickets, change, reopened %, SLA breached % of one top issue."""
     return [issue["tag"], f"{issue['tickets']:,}", f"{issue['change']:+d}", show("reopen_pct", issue["reopen_pct"]),
             show("breach_pct", issue["breach_pct"])]
-
-
-def top_issues_table(issues: list[TopIssue]) -> Table:
-    from rich.table import Table
-    from rich.text import Text
-
-    top = Table(title="Top issues (tags by volume, change vs the previous period)", title_justify="left",
-                header_style="bold")
-    for name in ("Tag", "Tickets", "Change", "Reopened", "SLA breached"):
-        top.add_column(name, justify="left" if name == "Tag" else "right")
-    for issue in issues:
-        tag, *rest = issue_cells(issue)
-        top.add_row(Text(tag), *rest)
-    return top

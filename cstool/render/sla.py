@@ -6,16 +6,18 @@ from typing import TYPE_CHECKING, Any
 
 from cstool.core.models import Record, SlaCounts, SlaFinding
 from cstool.render import Column
-from cstool.render.table import print_table
-from cstool.render.values import format_seconds, iso_instant, local_time, many, time_left
+from cstool.render.table import STATE_STYLES, fits, print_table
+from cstool.render.values import format_seconds, human, iso_instant, local_time, many, time_left
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-CHECK_COLUMNS = [Column("ticket_id", "Ticket", "id"), Column("subject", "Subject"), Column("priority", "Priority"),
-                 Column("team", "Team"), Column("assignee", "Assignee"), Column("metric", "Metric"),
+# Ids, state, due and time left always show; the subject moves below the row on a narrow terminal.
+CHECK_COLUMNS = [Column("ticket_id", "Ticket", "id"), Column("subject", "Subject", wrap=True),
+                 Column("priority", "Priority", rank=3), Column("team", "Team", rank=2),
+                 Column("assignee", "Assignee", rank=4), Column("metric", "Metric", rank=1),
                  Column("state", "State"), Column("due_at", "Due", "time"), Column("left", "Left / overdue"),
-                 Column("policy", "Policy")]
+                 Column("policy", "Policy", rank=5)]
 MACHINE_COLUMNS = [Column(k, k) for k in ("source", "ticket_id", "subject", "priority", "team", "assignee",
                                            "metric", "cycle", "state", "due_at", "remaining_seconds",
                                            "overdue_seconds", "policy", "calendar")]
@@ -25,7 +27,7 @@ SHOW_COLUMNS = [Column("metric", "Metric"), Column("state", "State"), Column("ta
                 Column("started", "Started", "time"), Column("due", "Due", "time"),
                 Column("stopped", "Stopped", "time"),
                 Column("elapsed", "Elapsed (business)"), Column("paused", "Paused"),
-                Column("remaining", "Left (business)"), Column("pauses", "Pause intervals")]
+                Column("remaining", "Left (business)"), Column("pauses", "Pause intervals", wrap=True)]
 
 
 def left(finding: SlaFinding, overdue_word: str = "overdue", unknown: int | None = None) -> str:
@@ -72,16 +74,39 @@ def _clock_row(c: Record, tz: str) -> Record:
             "pauses": pauses}
 
 
+def print_blocks(console: Console, rows: list[Record], columns: list[Column], tz: str) -> None:
+    """Each row as a block: its first column as a bold heading, then one `label  value` line per
+    other column that has a value (long values wrapped on word boundaries under the value)."""
+    import textwrap
+
+    label = max(len(c.header) for c in columns[1:])
+    for row in rows:
+        console.print("")
+        console.print(f"{row[columns[0].key]}", style="bold", markup=False, highlight=False)
+        for c in columns[1:]:
+            text = human(row.get(c.key), c.kind, tz)
+            if text:
+                lines = textwrap.wrap(text, max(console.width - label - 4, 20), break_long_words=False,
+                                      break_on_hyphens=False)
+                for i, line in enumerate(lines):
+                    console.print(f"  {c.header if i == 0 else '':<{label}}  {line}", markup=False, highlight=False,
+                                  style=STATE_STYLES.get(text, "") if c.key == "state" else "")
+
+
 def print_clocks(console, ticket: dict, clocks: list[dict], tz: str, as_of: int) -> None:
     """The ticket, its policy and why it applies, then one row per clock."""
     console.print(f"Ticket {ticket['source']}:{ticket['id']} — {ticket.get('subject') or ''}\n"
                   f"priority {ticket.get('priority')}, status {ticket.get('status')}, team {ticket.get('team')}, "
-                  f"assignee {ticket.get('assignee') or '(none)'}, created {local_time(ticket.get('created_at'), tz)} "
-                  f"— as of {local_time(as_of, tz)} ({tz})", markup=False)
+                  f"assignee {ticket.get('assignee') or '(none)'}\ncreated {local_time(ticket.get('created_at'), tz)}, "
+                  f"as of {local_time(as_of, tz)} ({tz})", markup=False)
     if clocks:
         console.print(f"Policy {clocks[0]['policy']!r}: {clocks[0]['matched']}; calendar {clocks[0]['calendar']}",
                       markup=False)
-    print_table(console, [_clock_row(c, tz) for c in clocks], SHOW_COLUMNS, tz=tz)
+    rows = [_clock_row(c, tz) for c in clocks]
+    if fits(rows, SHOW_COLUMNS, console.width, tz) or not rows:
+        print_table(console, rows, SHOW_COLUMNS, tz=tz)
+    else:  # a narrow terminal: one block of `label  value` lines per clock
+        print_blocks(console, rows, SHOW_COLUMNS, tz)
     for c in clocks:  # (why a clock is unknown, or what its stop stands for)
         if c.get("note"):
             console.print(f"{c['metric']}: {c['state']}: {c['note']}", markup=False)

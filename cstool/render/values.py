@@ -14,9 +14,16 @@ __all__ = ["change", "data_age_json", "data_age_lines", "figure", "figure_kind",
 
 def human(value, kind: str, tz: str = "UTC") -> str:
     """One cell: local times, `2h 15m` durations, `91.2%`, `1,234`, scores to one decimal; ''
-    for None. Kinds: text | id | time | duration | number | pct | score."""
+    for None; never a Python repr (`{'a_b': 2}` reads `a b 2`, True `yes`). Kinds: text | id |
+    time | duration | number | pct | score."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return ", ".join(f"{str(k).replace('_', ' ')} {human(v, 'number', tz)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(human(v, kind, tz) for v in value)
     if kind == "time":
         return local_time(value, tz)
     if kind == "duration":

@@ -77,5 +77,5 @@ def test_top_issues_on_the_sample_data(cli, demo_db):
     config = SAMPLE_CONFIG
     out = cli("--db", demo_db, "--config", config, "kpi", "--as-of", REFERENCE).stdout
     assert "Top issues (tags by volume, change vs the previous" in out
-    row = next(line for line in out.splitlines() if line.startswith("│ import "))
-    assert [cell.strip() for cell in row.strip("│").split("│")] == ["import", "43", "+14", "10.3%", "9.5%"]
+    row = next(line for line in out.splitlines() if line.startswith("import "))
+    assert row.split() == ["import", "43", "+14", "10.3%", "9.5%"]

@@ -48,11 +48,12 @@ def test_counts_in_words_agree_with_their_number():
 
 def test_sla_states_are_coloured_in_tables_and_keep_their_word():
     from cstool.render import Column
-    from cstool.render.table import build_table
+    from cstool.render.table import table_lines
 
     records = [{"ticket_id": "T1", "state": s} for s in ("breached", "at_risk", "met", "running")]
-    table = build_table(records, [Column("ticket_id", "Ticket", "id"), Column("state", "State")])
-    cells = table.columns[1]._cells
-    assert [(c.plain, str(c.style)) for c in cells] == [("breached", "red"), ("at_risk", "yellow"), ("met", "green"),
-                                                         ("running", "")]
-    assert all(str(c.style) == "" for c in table.columns[0]._cells)
+    lines, hidden = table_lines(records, [Column("ticket_id", "Ticket", "id"), Column("state", "State")], 80)
+    assert [line.plain for line in lines] == ["Ticket  State", "T1      breached", "T1      at_risk", "T1      met",
+                                              "T1      running"]
+    styled = [[(line.plain[s.start:s.end], str(s.style)) for s in line.spans] for line in lines[1:]]
+    assert styled == [[("breached", "red")], [("at_risk", "yellow")], [("met", "green")], []]
+    assert hidden == []
