@@ -64,9 +64,11 @@ def show(fmt: FormatOpt = Format.table) -> None:
     settings = state().settings()
     rows = effective_values(settings, password_set=bool(os.environ.get("CSTOOL_SMTP_PASSWORD")
                                                         or os.environ.get("CSTOOL_SMTP_PASSWORD_FILE")))
-    columns = [Column("key", "Key", "id"), Column("value", "Value"), Column("source", "Source")]
+    columns = [Column("key", "Key", "id"), Column("value", "Value"), Column("source", "Source", rank=1)]
+    in_file = f"file {settings.config_path}"
+    shown = [{**r, "source": "file" if r["source"] == in_file else r["source"]} for r in rows]  # (the title names it)
     emit(fmt, columns, document=lambda: rows,
-         table=lambda console: print_table(console, rows, columns, title=f"Configuration ({settings.origins['config']})"))
+         table=lambda console: print_table(console, shown, columns, title=f"Configuration ({settings.origins['config']})"))
 
 
 @command(app, "check")

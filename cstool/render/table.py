@@ -4,7 +4,8 @@ ever cut or split.
 A table that does not fit first moves its free-text columns (`Column.wrap`: subjects, reasons)
 to lines of their own below each row, wrapped on word boundaries; then drops its columns by rank
 (highest first, never rank 0) and says so once on stderr (`--wide` shows them all); a table still
-too wide wraps its widest text column inside the cell, on word boundaries. Columns are separated
+too wide wraps its widest text column inside the cell, on word boundaries (only a single word
+longer than the whole column, such as a long path, is broken). Columns are separated
 by two spaces, numbers right-aligned, the header bold, SLA states in colour (the word stays).
 """
 
@@ -80,6 +81,7 @@ class Fitted:
     below: list[Column]
     hidden: list[Column]
     widths: dict[str, int]
+    wrapped: str | None = None   # the column wrapped inside its cells (a word longer than it is broken)
 
     def total(self) -> int:
         return sum(self.widths[c.key] for c in self.inline) + GAP * max(len(self.inline) - 1, 0)
@@ -104,16 +106,16 @@ def fit(columns: list[Column], cells: list[dict[str, str]], width: int, wide: bo
     texts = [c for c in fitted.inline if c.kind in ("text", "id")]
     if fitted.total() > width and texts:  # the last resort: wrap the widest text inside its cell
         widest = max(texts, key=lambda c: natural[c.key])
-        words = max([_width(widest.header), *(_width(w) for row in cells for w in row[widest.key].split())])
-        fitted.widths[widest.key] = max(words, natural[widest.key] - (fitted.total() - width))
+        fitted.widths[widest.key] = max(_width(widest.header), natural[widest.key] - (fitted.total() - width), 12)
+        fitted.wrapped = widest.key
     return fitted
 
 
 def _row_lines(row: dict[str, str], fitted: Fitted, style: str) -> list:
     from rich.text import Text
 
-    wrapped = {c.key: textwrap.wrap(row[c.key], fitted.widths[c.key], break_long_words=False, break_on_hyphens=False)
-               or [""] for c in fitted.inline}
+    wrapped = {c.key: textwrap.wrap(row[c.key], fitted.widths[c.key], break_long_words=c.key == fitted.wrapped,
+                                    break_on_hyphens=False) or [""] for c in fitted.inline}
     lines = []
     for i in range(max(len(v) for v in wrapped.values()) if wrapped else 0):
         line = Text()
