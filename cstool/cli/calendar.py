@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cstool.cli.common import FormatOpt, command, emit, instant_argument, state
+from cstool.cli.common import FieldsOpt, RecordFormat, command, emit, instant_argument, state
 from cstool.core.errors import UsageError
 from cstool.core.formats import format_seconds
 from cstool.core.sla.calendar import BusinessCalendar
@@ -34,14 +34,17 @@ def _instant(text: str, calendar: BusinessCalendar, what: str) -> int:
                             "ISO-8601 such as 2026-03-02T09:00 (naive = the calendar's time zone)")
 
 
-def _emit(record: dict, columns: list[Column], fmt: Format, tz: str, shown: dict | None = None,
-          table_columns: list[Column] | None = None) -> None:
-    """`record` for machines; `shown` under `table_columns` (default: the same) for people."""
-    emit(fmt, columns, table=lambda console: print_table(console, [shown or record], table_columns or columns, tz=tz),
-         document=lambda: record, csv_rows=lambda: [record])
+def _emit(record: dict, columns: list[Column], fmt: Format, tz: str, fields: str | None, shown: dict,
+          table_columns: list[Column]) -> None:
+    """`record` for machines; `shown` (with the record's fields) under `table_columns` for people."""
+    from cstool.render.listing import parse_fields
+
+    picked = parse_fields(fields, [c.key for c in columns])
+    emit(fmt, columns, table=lambda console: print_table(console, [{**record, **shown}], table_columns, tz=tz),
+         document=lambda: record, csv_rows=lambda: [record], fields=picked)
 
 
-def _shift(start: str, duration: str, calendar: str, fmt: Format, backwards: bool) -> None:
+def _shift(start: str, duration: str, calendar: str, fmt: Format, fields: str | None, backwards: bool) -> None:
     cal = _calendar(calendar)
     try:
         parsed = parse_duration(duration)
@@ -55,33 +58,34 @@ def _shift(start: str, duration: str, calendar: str, fmt: Format, backwards: boo
               "duration_seconds": None if parsed.business_days else parsed.seconds, key: iso_instant(moved, tz)}
     shown = {"calendar": cal.name, "start": begin, "duration": duration, key: moved}
     _emit(record, [Column("calendar", "Calendar"), Column("start", "Start"), Column("duration_seconds", "Seconds"),
-                   Column(key, header)], fmt, tz, shown,
+                   Column(key, header)], fmt, tz, fields, shown,
           [Column("calendar", "Calendar"), Column("start", "Start", "time"), Column("duration", "Duration"),
            Column(key, header, "time")])
 
 
 @command(app, "add")
-def add(start: StartArg, duration: DurationArg, calendar: CalendarOpt = "24x7", fmt: FormatOpt = Format.table) -> None:
+def add(start: StartArg, duration: DurationArg, calendar: CalendarOpt = "24x7", fmt: RecordFormat = Format.table,
+        fields: FieldsOpt = None) -> None:
     """When `DURATION` of business time starting at `START` is used up.
 
     Example: cstool calendar add 2026-03-06T17:00 2h --calendar support
     """
-    _shift(start, duration, calendar, fmt, backwards=False)
+    _shift(start, duration, calendar, fmt, fields, backwards=False)
 
 
 @command(app, "subtract")
 def subtract(start: StartArg, duration: DurationArg, calendar: CalendarOpt = "24x7",
-             fmt: FormatOpt = Format.table) -> None:
+             fmt: RecordFormat = Format.table, fields: FieldsOpt = None) -> None:
     """The instant that lies `DURATION` of business time before `START` (landing exactly on an opening gives that opening; `3bd` is the same clock time three business days earlier).
 
     Example: cstool calendar subtract 2026-03-09T11:00 2h --calendar support
     """
-    _shift(start, duration, calendar, fmt, backwards=True)
+    _shift(start, duration, calendar, fmt, fields, backwards=True)
 
 
 @command(app, "between")
 def between(start: StartArg, end: Annotated[str, typer.Argument(help="ISO-8601 end.")],
-            calendar: CalendarOpt = "24x7", fmt: FormatOpt = Format.table) -> None:
+            calendar: CalendarOpt = "24x7", fmt: RecordFormat = Format.table, fields: FieldsOpt = None) -> None:
     """Business time between two instants; negative when END is before START (the time between END and START).
 
     Example: cstool calendar between 2026-03-02T11:30 2026-03-03T09:30 --calendar support
@@ -93,6 +97,6 @@ def between(start: StartArg, end: Annotated[str, typer.Argument(help="ISO-8601 e
     record = {"calendar": cal.name, "start": iso_instant(a, tz), "end": iso_instant(b, tz), "business_seconds": seconds}
     shown = {"calendar": cal.name, "start": a, "end": b, "business_time": format_seconds(seconds, compact=True)}
     _emit(record, [Column("calendar", "Calendar"), Column("start", "Start"), Column("end", "End"),
-                   Column("business_seconds", "Seconds", "number")], fmt, tz, shown,
+                   Column("business_seconds", "Seconds", "number")], fmt, tz, fields, shown,
           [Column("calendar", "Calendar"), Column("start", "Start", "time"), Column("end", "End", "time"),
            Column("business_time", "Business time")])

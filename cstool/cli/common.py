@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from cstool.services.sla import SlaEngine
     from cstool.store import Store
 
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
 AsOfOpt = Annotated[Optional[str], typer.Option(
     "--as-of", metavar="TIME", help="Evaluate as of this instant instead of now: ISO-8601 (naive = config time zone) or relative (yesterday, -2h, 7d ago, last monday).")]
 
@@ -111,19 +110,89 @@ def instant_argument(text: str, tz: str | ZoneInfo, what: str, expected: str) ->
 
 
 def emit(fmt: Format, columns: list[Column], *, table: Callable[[Console], None], document: Callable[[], Any],
-         csv_rows: Callable[[], list[dict[str, Any]]] | None = None) -> None:
-    """Write one result in `fmt` on stdout: json `document()`, csv `csv_rows()` (default: the
-    document's records) under `columns`, any other format through `table(console)`. Only the
-    form asked for is built."""
+         csv_rows: Callable[[], list[dict[str, Any]]] | None = None, fields: list[str] | None = None) -> None:
+    """Write one result in `fmt` on stdout: json `document()`, jsonl/csv/tsv `csv_rows()` (default:
+    the document's records) under `columns`, any other format through `table(console)`; with
+    `fields` (--fields), only those fields, in that order, in every format. Only the form asked
+    for is built."""
     from cstool.cli.console import out_console
-    from cstool.render.machine import write_csv, write_json
+    from cstool.render.listing import pick, pick_columns
+    from cstool.render.machine import write_csv, write_json, write_jsonl
+    from cstool.render.table import fields_shown
 
     if fmt is Format.json:
-        write_json(document(), sys.stdout)
-    elif fmt is Format.csv:
-        write_csv((csv_rows or document)(), columns, sys.stdout)
+        doc = document()
+        write_json([pick(r, fields) for r in doc] if isinstance(doc, list) else pick(doc, fields), sys.stdout)
+    elif fmt is Format.jsonl:
+        rows = (csv_rows or document)()
+        write_jsonl((pick(r, fields) for r in (rows if isinstance(rows, list) else [rows])), sys.stdout)
+    elif fmt in (Format.csv, Format.tsv):
+        rows = (csv_rows or document)()
+        write_csv(rows if isinstance(rows, list) else [rows], pick_columns(columns, fields), sys.stdout,
+                  "\t" if fmt is Format.tsv else ",")
     else:
-        table(out_console())
+        with fields_shown(fields):
+            table(out_console())
+
+
+def format_option(*choices: str, help: str = "Output format.") -> Any:
+    """`--format/-f` offering only `choices` (case-insensitive), parsed into a Format."""
+
+    def parse(text: str) -> Format:
+        if isinstance(text, Format):
+            return text
+        if text.lower() not in choices:
+            raise typer.BadParameter(f"{text!r}: this command prints {', '.join(choices)}")
+        return Format(text.lower())
+
+    return typer.Option("--format", "-f", metavar="|".join(choices), parser=parse, help=help,
+                        autocompletion=lambda incomplete: [c for c in choices if c.startswith(incomplete.lower())])
+
+
+RECORDS = ("table", "json", "jsonl", "csv", "tsv")
+RecordFormat = Annotated[Format, format_option(*RECORDS)]
+FieldsOpt = Annotated[Optional[str], typer.Option(
+    "--fields", metavar="A,B,C", help="Only these fields, in this order, in every format (the json keys / csv "
+    "header; --format csv shows them all).")]
+SortOpt = Annotated[Optional[str], typer.Option(
+    "--sort", metavar="FIELD[:desc]", help="Sort by this field (a json key), ascending or with :desc descending.")]
+
+
+def limit_option(default: int, what: str = "Rows") -> Any:
+    return typer.Option("--limit", min=0, metavar="N", help=f"{what} at most (0 = all); when not given, {default} in "
+                        "the table and all in the other formats.")
+
+
+def rows_wanted(limit: int | None, fmt: Format, default: int) -> int | None:
+    """How many rows to print (None: all): an explicit --limit in every format, else `default`
+    rows in the table and all of them elsewhere."""
+    if limit is None:
+        return default if fmt is Format.table else None
+    return limit or None
+
+
+@dataclass(frozen=True)
+class Listing:
+    """--fields, --sort and --limit of one list command, checked against its machine fields."""
+
+    fields: list[str] | None
+    sort: tuple[str, bool] | None
+    limit: int | None
+
+    @classmethod
+    def of(cls, columns: list[Column], fields: str | None, sort: str | None, limit: int | None, fmt: Format,
+           default: int) -> Listing:
+        from cstool.render.listing import parse_fields, parse_sort
+
+        names = [c.key for c in columns]
+        return cls(parse_fields(fields, names), parse_sort(sort, names), rows_wanted(limit, fmt, default))
+
+    def arrange(self, records: list, value=None, cut: bool = True) -> list:
+        """The records sorted (--sort) and, with `cut`, cut to --limit."""
+        from cstool.render.listing import sort_records
+
+        ordered = sort_records(records, self.sort, value)
+        return ordered[:self.limit] if self.limit and cut else ordered
 
 
 def warn(message: str) -> None:
@@ -191,3 +260,6 @@ def command(group: typer.Typer, *args, **kwargs):
         return group.command(*args, **kwargs)(wrapper)
 
     return decorate
+
+
+EVERY_ROW = Listing(None, None, None)   # no --fields, --sort or --limit

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import tomli_w
 import typer
 
-from cstool.cli.common import FormatOpt, command, emit, state
+from cstool.cli.common import FieldsOpt, RecordFormat, command, emit, state
 from cstool.config import CONFIG_NAME, default_config_dict, effective_values
 from cstool.core.errors import CannotCreate
 from cstool.render import Column, Format
@@ -56,7 +56,7 @@ def init(
 
 
 @command(app, "show")
-def show(fmt: FormatOpt = Format.table) -> None:
+def show(fmt: RecordFormat = Format.table, fields: FieldsOpt = None) -> None:
     """The resolved configuration and where each value came from (flag, env, file, default).
 
     Example: cstool config show --format json
@@ -67,7 +67,9 @@ def show(fmt: FormatOpt = Format.table) -> None:
     columns = [Column("key", "Key", "id"), Column("value", "Value"), Column("source", "Source", rank=1)]
     in_file = f"file {settings.config_path}"
     shown = [{**r, "source": "file" if r["source"] == in_file else r["source"]} for r in rows]  # (the title names it)
-    emit(fmt, columns, document=lambda: rows,
+    from cstool.render.listing import parse_fields
+
+    emit(fmt, columns, document=lambda: rows, fields=parse_fields(fields, [c.key for c in columns]),
          table=lambda console: print_table(console, shown, columns, title=f"Configuration ({settings.origins['config']})"))
 
 

@@ -7,9 +7,8 @@ from typing import Annotated
 
 import typer
 
-from cstool.cli.common import AsOfOpt, FormatOpt, command, parse_instant, state
+from cstool.cli.common import AsOfOpt, command, format_option, parse_instant, state
 from cstool.cli.console import out_console
-from cstool.core.errors import UsageError
 from cstool.render import Format
 from cstool.render import customer as render
 from cstool.render.machine import write_json
@@ -19,7 +18,7 @@ app = typer.Typer()
 
 @command(app, "customer")
 def customer(ref: Annotated[str, typer.Argument(help="Customer id or e-mail (case-insensitive).")],
-             as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
+             as_of: AsOfOpt = None, fmt: Annotated[Format, format_option("table", "json")] = Format.table) -> None:
     """One customer's profile, health and omnichannel timeline (tickets, replies, surveys), newest first.
 
     Example: cstool customer customer0042@example.com --as-of 2026-03-31T16:00:00Z
@@ -37,6 +36,4 @@ def customer(ref: Annotated[str, typer.Argument(help="Customer id or e-mail (cas
     if fmt is Format.json:
         write_json(render.customer_document(view, tz), sys.stdout)
         return
-    if fmt is not Format.table:
-        raise UsageError("--format: customer prints table or json")
     render.print_customer(out_console(), view, tz)

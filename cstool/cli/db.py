@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from cstool.cli.common import FormatOpt, command, emit, state
+from cstool.cli.common import FieldsOpt, RecordFormat, command, emit, state
 from cstool.render import Column, Format
 from cstool.render.table import print_table
 from cstool.render.values import human
@@ -18,7 +18,7 @@ app = typer.Typer(help="Inspect and back up the SQLite store.", no_args_is_help=
 
 
 @command(app, "info")
-def info(fmt: FormatOpt = Format.table) -> None:
+def info(fmt: RecordFormat = Format.table, fields: FieldsOpt = None) -> None:
     """Path, schema version, size and row counts of the store.
 
     Example: cstool --db support.db db info --format json
@@ -30,8 +30,11 @@ def info(fmt: FormatOpt = Format.table) -> None:
     rows += [{"key": f"rows.{table}", "value": count} for table, count in data["rows"].items()]
     columns = [Column("key", "Key"), Column("value", "Value", "id")]
     shown = [{**r, "value": human(r["value"], "number")} for r in rows]  # (1,234 for people, 1234 in csv)
+    from cstool.render.listing import parse_fields
+
+    picked = parse_fields(fields, [c.key for c in columns])
     emit(fmt, columns, table=lambda console: print_table(console, shown, columns, title="cstool store"),
-         document=lambda: data, csv_rows=lambda: rows)
+         document=lambda: rows if picked else data, csv_rows=lambda: rows, fields=picked)
 
 
 @command(app, "backup")

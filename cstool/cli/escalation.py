@@ -6,8 +6,20 @@ from typing import Annotated, Optional
 
 import typer
 
-from cstool.cli.common import AsOfOpt, FormatOpt, command, emit, parse_instant, snapshot, state, warn
-from cstool.core.errors import UsageError
+from cstool.cli.common import (
+    AsOfOpt,
+    FieldsOpt,
+    Listing,
+    RecordFormat,
+    SortOpt,
+    command,
+    emit,
+    limit_option,
+    parse_instant,
+    snapshot,
+    state,
+    warn,
+)
 from cstool.render import Format
 from cstool.render import escalation as view
 
@@ -22,9 +34,10 @@ def escalations(
     new_since: Annotated[Optional[str], typer.Option(
         "--new-since", help="LAST (the previous recorded run) or an ISO instant: only tickets that entered "
         "their tier since then.")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=0, help="Table rows per tier at most (0 = all; "
-                                       "json/csv: all).")] = 20,
-    fmt: FormatOpt = Format.table,
+    limit: Annotated[Optional[int], limit_option(20, "Tickets per tier")] = None,
+    sort: SortOpt = None,
+    fields: FieldsOpt = None,
+    fmt: RecordFormat = Format.table,
 ) -> None:
     """Tiered escalation queues, highest tier first, most urgent first within a tier, with every reason in words. Each run is recorded (once per --as-of) so a nightly run can show what is new.
 
@@ -42,8 +55,7 @@ def escalations(
         new_since = "LAST"
     since = new_since if new_since in (None, "LAST") else parse_instant(new_since, config.timezone, "--new-since")
     tier = choice("--tier", tier, [t.name for t in config.tiers])
-    if fmt not in (Format.table, Format.json, Format.csv):
-        raise UsageError("--format: escalations print table, json or csv")
+    listing = Listing.of(view.ESCALATION_MACHINE, fields, sort, limit, fmt, 20)
     engine = SlaEngine(config)
     with app_state.open_store(create=False) as store:
         with snapshot(store, engine):
@@ -55,6 +67,8 @@ def escalations(
             warn(f"warning: {store.path} is read-only: this run was not recorded in the escalation history")
     tz = config.timezone
     tiers = [t.name for t in reversed(config.tiers) if not tier or t.name.lower() == tier.lower()]
+    queue = listing.arrange(queue, cut=fmt is not Format.table)  # (the table cuts each tier)
     emit(fmt, view.ESCALATION_MACHINE,
-         table=lambda console: view.print_queues(console, queue, tiers, tz, limit, bool(new_since)),
-         document=lambda: view.queue_records(queue, tz), csv_rows=lambda: view.csv_records(queue, tz))
+         table=lambda console: view.print_queues(console, queue, tiers, tz, listing.limit or 0, bool(new_since)),
+         document=lambda: view.queue_records(queue, tz), csv_rows=lambda: view.csv_records(queue, tz),
+         fields=listing.fields)

@@ -7,7 +7,20 @@ from typing import Annotated, Optional
 
 import typer
 
-from cstool.cli.common import AsOfOpt, FormatOpt, command, emit, now, parse_instant, state
+from cstool.cli.common import (
+    EVERY_ROW,
+    AsOfOpt,
+    FieldsOpt,
+    Listing,
+    RecordFormat,
+    SortOpt,
+    command,
+    emit,
+    limit_option,
+    now,
+    parse_instant,
+    state,
+)
 from cstool.render import Format
 from cstool.render import followups as view
 
@@ -19,7 +32,10 @@ def followups(
     ctx: typer.Context,
     days: Annotated[int, typer.Option("--days", min=1, help="Answers of the last N days.")] = 14,
     as_of: AsOfOpt = None,
-    fmt: FormatOpt = Format.table,
+    limit: Annotated[Optional[int], limit_option(0, "Answers")] = None,
+    sort: SortOpt = None,
+    fields: FieldsOpt = None,
+    fmt: RecordFormat = Format.table,
 ) -> None:
     """Detractors (NPS 0-6) and CSAT of 2 or less from the last N days, not yet followed up, with customer, ticket, score, comment and owner (the ticket's assignee, else its team).
 
@@ -27,21 +43,22 @@ def followups(
     """
     if ctx.invoked_subcommand is not None:
         return
-    _list_followups(days, as_of, fmt)
+    _list_followups(days, as_of, fmt, Listing.of(view.FOLLOWUP_MACHINE, fields, sort, limit, fmt, 0))
 
 
 @command(app, "list", hidden=True)
-def _list_followups(days: int = 14, as_of: Optional[str] = None, fmt: Format = Format.table) -> None:
+def _list_followups(days: int = 14, as_of: Optional[str] = None, fmt: Format = Format.table,
+                    listing: Listing = EVERY_ROW) -> None:
     from cstool.services.followups import followup_queue
 
     app_state = state()
     config = app_state.settings().config
     when = parse_instant(as_of, config.timezone)
     with app_state.read_store() as store:
-        rows = followup_queue(store, when, days)
+        rows = listing.arrange(followup_queue(store, when, days))
     tz = config.timezone
     emit(fmt, view.FOLLOWUP_MACHINE, table=lambda console: view.print_followups(console, rows, tz, days),
-         document=lambda: view.machine_records(rows, tz))
+         document=lambda: view.machine_records(rows, tz), fields=listing.fields)
 
 
 @command(app, "done")

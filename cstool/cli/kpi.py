@@ -7,13 +7,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from cstool.cli.common import AsOfOpt, FormatOpt, command, now, parse_instant, state
+from cstool.cli.common import AsOfOpt, SortOpt, command, format_option, limit_option, now, parse_instant, state
 from cstool.cli.console import out_console
 from cstool.core.errors import UsageError
 from cstool.core.formats import DAY_SECONDS
 from cstool.core.models import KpiDocument, TopIssue
 from cstool.render import Format
-from cstool.render.machine import write_csv, write_json
+from cstool.render.machine import write_csv, write_json, write_jsonl
 from cstool.render.values import local_time
 
 app = typer.Typer()
@@ -53,27 +53,35 @@ def kpi(
         "(up to two).")] = None,
     compare: Annotated[Optional[str], typer.Option("--compare", help="previous: add the previous period and "
                                                    "the changes.")] = None,
+    where: Annotated[Optional[list[str]], typer.Option(
+        "--where", metavar="DIM=VALUE", help="Only tickets (and their survey answers) with this channel, priority, "
+        "team, assignee, tag or customer_tier; repeat to combine (all must hold).")] = None,
+    sort: SortOpt = None,
+    limit: Annotated[Optional[int], limit_option(0, "Groups")] = None,
+    layout: Annotated[str, typer.Option("--layout", metavar="long|wide", help="csv/tsv/jsonl: long (one row per "
+                                        "figure, the default) or wide (one row per group, one column per figure).")]
+    = "long",
     as_of: AsOfOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: Annotated[Format, format_option("table", "json", "jsonl", "csv", "tsv", "markdown", "html")] = Format.table,
 ) -> None:
     """KPIs for a period (half-open [since, until) in the config time zone), each with its sample size; figures from fewer than 30 observations are marked.
 
     Example: cstool kpi --period last-week --compare previous --by channel
+
+    Leaderboard: cstool kpi --by assignee --sort csat_pct:desc --limit 10 --where team=Billing
+
+    Spreadsheet: cstool kpi --by team --compare previous -f csv --layout wide > teams.csv
     """
-    from cstool.core.kpi import DIMENSIONS, TIME_DIMS
     from cstool.services.freshness import data_age_of
     from cstool.services.kpi import kpi_report
     from cstool.services.sla import SlaEngine
     from cstool.store.report import time_bounds
 
-    dims = list(by or [])
-    bad = [d for d in dims if d not in DIMENSIONS]
-    if bad or len(dims) > 2 or len([d for d in dims if d in TIME_DIMS]) > 1 or len(set(dims)) != len(dims):
-        raise UsageError(f"--by {dims}: up to two of {', '.join(DIMENSIONS)} (at most one of day/week/month)")
+    dims = _dims(by or [])
     if compare not in (None, "previous"):
         raise UsageError(f"--compare {compare!r}: expected previous")
-    if fmt is Format.nagios or fmt is Format.text:
-        raise UsageError("--format: kpi prints table, json, csv, markdown or html")
+    if layout not in ("long", "wide"):
+        raise UsageError(f"--layout {layout!r}: expected long or wide")
     app_state = state()
     config = app_state.settings().config
     tz = config.timezone
@@ -81,26 +89,65 @@ def kpi(
     engine = SlaEngine(config)
     with app_state.read_store(engine) as store:
         lo, hi = _period(since, until, period, when, tz, time_bounds(store)[0])
-        doc = kpi_report(store, engine, lo, hi, dims, compare == "previous", tz)
+        pairs = _where(store, where or [])
+        doc = kpi_report(store, engine, lo, hi, dims, compare == "previous", tz, pairs)
+        _arrange(doc, sort, limit)
         doc["data"] = data_age_of(store, when, now(), config.max_data_age)
         trend, issues = None, None
         if fmt is Format.table and hi - lo <= TREND_DAYS * DAY_SECONDS:
             from cstool.services.kpi import daily_trend, top_issues
 
-            trend = daily_trend(store, lo, hi, tz)
-            issues = top_issues(store, engine, lo, hi, tz)
-    title = f"KPIs {local_time(lo, tz)} – {local_time(hi, tz)} ({tz})"
-    _emit(doc, fmt, tz, title, trend, issues)
+            trend = daily_trend(store, lo, hi, tz, pairs)
+            issues = top_issues(store, engine, lo, hi, tz, where=pairs)
+    title = f"KPIs {local_time(lo, tz)} – {local_time(hi, tz)} ({tz})" + "".join(f", {d}={v}" for d, v in pairs)
+    _emit(doc, fmt, tz, title, trend, issues, layout)
+
+
+def _dims(dims: list[str]) -> list[str]:
+    from cstool.core.kpi import DIMENSIONS, TIME_DIMS
+
+    bad = [d for d in dims if d not in DIMENSIONS]
+    if bad or len(dims) > 2 or len([d for d in dims if d in TIME_DIMS]) > 1 or len(set(dims)) != len(dims):
+        raise UsageError(f"--by {dims}: up to two of {', '.join(DIMENSIONS)} (at most one of day/week/month)")
+    return dims
+
+
+def _where(store, pairs: list[str]) -> tuple[tuple[str, str], ...]:
+    """--where DIM=VALUE pairs, each value as stored (case-insensitive, nearest name suggested)."""
+    from cstool.core.kpi import TICKET_DIMS
+    from cstool.services.filters import where_pairs
+
+    parsed = []
+    for text in pairs:
+        dim, sep, value = text.partition("=")
+        if not sep or dim.strip() not in TICKET_DIMS or not value.strip():
+            raise UsageError(f"--where {text!r}: expected DIM=VALUE with DIM one of {', '.join(TICKET_DIMS)}")
+        parsed.append((dim.strip(), value.strip()))
+    return where_pairs(store, parsed)
+
+
+def _arrange(doc: KpiDocument, sort: str | None, limit: int | None) -> None:
+    """The groups sorted by a figure or a dimension (--sort) and cut to --limit."""
+    from cstool.render.listing import parse_sort, sort_records
+
+    dims = list(doc["groups"][0]["key"]) if doc["groups"] else []
+    order = parse_sort(sort, [*doc["metrics"], *dims])
+    groups = sort_records(doc["groups"], order, lambda g, name: g["metrics"][name]["value"] if name in g["metrics"]
+                          else g["key"].get(name))
+    doc["groups"] = groups[:limit] if limit else groups
 
 
 def _emit(doc: KpiDocument, fmt: Format, tz: str, title: str, trend: dict[str, list[float | None]] | None,
-          issues: list[TopIssue] | None) -> None:
+          issues: list[TopIssue] | None, layout: str) -> None:
     from cstool.render import kpi as view
 
+    rows, columns = view.wide_rows(doc) if layout == "wide" else (view.csv_rows(doc), view.CSV_COLUMNS)
     if fmt is Format.json:
         write_json(view.json_document(doc, tz), sys.stdout)
-    elif fmt is Format.csv:
-        write_csv(view.csv_rows(doc), view.CSV_COLUMNS, sys.stdout)
+    elif fmt is Format.jsonl:
+        write_jsonl(rows, sys.stdout)
+    elif fmt in (Format.csv, Format.tsv):
+        write_csv(rows, columns, sys.stdout, "\t" if fmt is Format.tsv else ",")
     elif fmt is Format.markdown:
         sys.stdout.write(view.markdown(doc, title))
     elif fmt is Format.html:

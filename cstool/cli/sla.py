@@ -7,13 +7,28 @@ from typing import Annotated, Optional
 
 import typer
 
-from cstool.cli.common import AsOfOpt, FormatOpt, command, emit, now, parse_instant, state, warn
+from cstool.cli.common import (
+    RECORDS,
+    AsOfOpt,
+    FieldsOpt,
+    Listing,
+    RecordFormat,
+    SortOpt,
+    command,
+    emit,
+    format_option,
+    limit_option,
+    now,
+    parse_instant,
+    state,
+    warn,
+)
 from cstool.cli.console import out_console
 from cstool.core.errors import CstoolError, InputMissing, UsageError
 from cstool.render import Format
 from cstool.render import sla as view
-from cstool.render.machine import write_json
 from cstool.render.nagios import UNKNOWN, nagios_status, nagios_unknown
+from cstool.render.table import print_table
 from cstool.render.values import many
 
 app = typer.Typer(help="SLA clocks on business-hours calendars: what is breached or at risk, and why.",
@@ -28,17 +43,22 @@ def check(
     policy: Annotated[Optional[str], typer.Option("--policy", help="Only clocks of this policy.")] = None,
     include: Annotated[Optional[list[str]], typer.Option("--include", help="Also list running (or met) clocks.")] = None,
     fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="breach | at-risk: exit 1 when found.")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=0, help="Table rows at most (0 = all; json/csv: all).")] = 50,
-    fmt: FormatOpt = Format.table,
+    limit: Annotated[Optional[int], limit_option(50, "Clocks")] = None,
+    sort: SortOpt = None,
+    fields: FieldsOpt = None,
+    fmt: Annotated[Format, format_option(*RECORDS, "nagios")] = Format.table,
 ) -> None:
     """Open tickets whose SLA clocks are breached or at risk, most urgent first.
 
     Example: cstool sla check --as-of 2026-03-31T16:00:00Z --team Billing --fail-on breach
 
+    Scripts: cstool sla check -f jsonl --fields ticket_id,state,due_at --sort due_at
+
     Monitoring: cstool sla check --format nagios (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
     """
     try:
-        _check(as_of, team, assignee, priority, policy, include, fail_on, limit, fmt)
+        listing = Listing.of(view.MACHINE_COLUMNS, fields, sort, limit, fmt, 50)
+        _check(as_of, team, assignee, priority, policy, include, fail_on, listing, fmt)
     except CstoolError as exc:
         if fmt is Format.nagios:
             sys.stdout.write(nagios_unknown(str(exc)))
@@ -47,7 +67,7 @@ def check(
         raise
 
 
-def _check(as_of, team, assignee, priority, policy, include, fail_on, limit, fmt) -> None:
+def _check(as_of, team, assignee, priority, policy, include, fail_on, listing: Listing, fmt) -> None:
     from cstool.core.filters import choice
     from cstool.core.ingest.vocab import PRIORITY
     from cstool.core.models import PRIORITIES
@@ -62,8 +82,6 @@ def _check(as_of, team, assignee, priority, policy, include, fail_on, limit, fmt
     extra = set(include or [])
     if extra - {"met", "running"}:
         raise UsageError(f"--include {sorted(extra - {'met', 'running'})}: expected met or running")
-    if fmt not in (Format.table, Format.json, Format.csv, Format.nagios):
-        raise UsageError("--format: sla check prints table, json, csv or nagios")
     when = parse_instant(as_of, config.timezone)
     filters = {"team": team, "assignee": assignee, "priority": choice("--priority", priority, PRIORITIES, PRIORITY),
                "policy": choice("--policy", policy, [p.name for p in config.policies])}
@@ -77,7 +95,8 @@ def _check(as_of, team, assignee, priority, policy, include, fail_on, limit, fmt
         findings, counts = find_breaches(
             store, engine, when, filters,
             extra | ({"paused"} if extra else set()),
-            limit=(limit or None) if fmt is Format.table else (10 if fmt is Format.nagios else None))
+            limit=10 if fmt is Format.nagios else None if listing.sort else listing.limit)
+        findings = findings if fmt is Format.nagios else listing.arrange(findings)
         age = data_age_of(store, when, now(), config.max_data_age) if fmt is Format.nagios else None
     if fmt is Format.nagios:
         code, text = nagios_status(counts, findings, age)
@@ -85,12 +104,12 @@ def _check(as_of, team, assignee, priority, policy, include, fail_on, limit, fmt
         app_state.exit_reported = True
         raise typer.Exit(code)
     emit(fmt, view.MACHINE_COLUMNS, table=lambda console: view.print_check(console, findings, counts, config.timezone),
-         document=lambda: view.check_records(findings, config.timezone))
-    if fmt is Format.table:
-        total = counts["breached"] + counts["at_risk"]
-        if limit and len(findings) == limit and not extra:
-            print(f"cstool: showing the {limit} most urgent clocks of {many(total, 'ticket')} breached or at risk; "
-                  "use --limit 0 or --format csv for all", file=sys.stderr)
+         document=lambda: view.check_records(findings, config.timezone), fields=listing.fields)
+    total = counts["breached"] + counts["at_risk"]
+    if fmt is Format.table and listing.limit and len(findings) == listing.limit and not extra and total > len(findings):
+        order = "first" if listing.sort else "most urgent"
+        print(f"cstool: showing the {listing.limit} {order} clocks of {many(total, 'ticket')} breached or at risk; "
+              "use --limit 0 or --format csv for all", file=sys.stderr)
     states = {f["state"] for f in findings}
     if (fail_on == "breach" and "breached" in states) or (fail_on == "at-risk" and states & {"breached", "at_risk"}):
         raise typer.Exit(1)
@@ -98,7 +117,7 @@ def _check(as_of, team, assignee, priority, policy, include, fail_on, limit, fmt
 
 @command(app, "show")
 def show(ticket: Annotated[str, typer.Argument(help="Ticket id (or SOURCE:ID).")], as_of: AsOfOpt = None,
-         fmt: FormatOpt = Format.table) -> None:
+         fmt: RecordFormat = Format.table, fields: FieldsOpt = None) -> None:
     """Every SLA clock of one ticket and why: policy and matching condition, calendar, target, due, stop, elapsed business time, paused time and the pause intervals.
 
     Example: cstool sla show T02188 --as-of 2026-03-31T16:00:00Z
@@ -112,7 +131,12 @@ def show(ticket: Annotated[str, typer.Argument(help="Ticket id (or SOURCE:ID).")
     with app_state.read_store(engine) as store:
         record, clocks = explain_ticket(store, engine, ticket, when)
     tz = config.timezone
-    if fmt is Format.json:
-        write_json(view.show_document(clocks, tz), sys.stdout)
+    if fmt is Format.table and fields is None:
+        view.print_clocks(out_console(), record, clocks, tz, when)
         return
-    view.print_clocks(out_console(), record, clocks, tz, when)
+    from cstool.render.listing import parse_fields
+
+    doc = view.show_document(clocks, tz)
+    emit(fmt, view.SHOW_MACHINE, table=lambda console: print_table(console, doc, view.SHOW_MACHINE, tz=tz),
+         document=lambda: doc, csv_rows=lambda: view.show_rows(doc),
+         fields=parse_fields(fields, [c.key for c in view.SHOW_MACHINE]))

@@ -68,9 +68,15 @@ class FigureDoc(TypedDict):
     unknown: NotRequired[int]       # SLA percentages: clocks of unknown stop, not counted in n
 
 
+class GroupPrevious(TypedDict):
+    metrics: dict[str, FigureDoc]
+    delta: dict[str, float | None]
+
+
 class KpiGroup(TypedDict):
     key: dict[str, str]
     metrics: dict[str, FigureDoc]
+    previous: NotRequired[GroupPrevious]   # with --compare previous (groups without a time dimension)
 
 
 class KpiPrevious(TypedDict):

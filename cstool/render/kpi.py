@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from cstool.core.kpi import HEADLINE, better
 from cstool.core.models import FigureDoc, KpiDocument, TopIssue
 from cstool.render import Column
-from cstool.render.plain import md_cell
+from cstool.render.plain import html_page, html_table, markdown_table, md_cell
 from cstool.render.table import print_table
 from cstool.render.values import change, data_age_json, data_age_lines, figure, figure_kind, iso_instant
 
@@ -51,7 +51,6 @@ def label(key: str) -> str:
                 return f"{text} {stat} (business)"
     return key.replace("_", " ")
 LOW_SAMPLE_NOTE = "* fewer than 30 observations"
-TABLE = "<table border=\"1\" cellpadding=\"4\" cellspacing=\"0\">"
 
 
 def json_document(doc: KpiDocument, tz: str) -> dict[str, Any]:
@@ -76,8 +75,30 @@ def csv_rows(doc: KpiDocument) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = [
         {"group": "", "metric": k, **v, "previous": prev["metrics"][k]["value"] if prev else None,
          "delta": prev["delta"].get(k) if prev else None} for k, v in doc["metrics"].items()]
-    rows += [{"group": group_label(g["key"]), "metric": k, **v} for g in doc["groups"] for k, v in g["metrics"].items()]
+    for g in doc["groups"]:
+        before = g.get("previous")
+        rows += [{"group": group_label(g["key"]), "metric": k, **v,
+                  "previous": before["metrics"][k]["value"] if before else None,
+                  "delta": before["delta"][k] if before else None} for k, v in g["metrics"].items()]
     return rows
+
+
+def wide_rows(doc: KpiDocument) -> tuple[list[dict[str, Any]], list[Column]]:
+    """One row per group (the period itself when there are none), one column per figure (and,
+    with --compare previous, one `<figure>_delta` column after each): for spreadsheets."""
+    keys = list(doc["metrics"])
+    compared = doc["previous"] is not None
+    dims = list(doc["groups"][0]["key"]) if doc["groups"] else []
+    names = [c for k in keys for c in ([k, f"{k}_delta"] if compared else [k])]
+
+    def row(key: dict[str, str], metrics: dict[str, FigureDoc], delta: dict[str, float | None]) -> dict[str, Any]:
+        return {**key, **{k: f["value"] for k, f in metrics.items()}, **{f"{k}_delta": d for k, d in delta.items()}}
+
+    if doc["groups"]:
+        rows = [row(g["key"], g["metrics"], g["previous"]["delta"] if "previous" in g else {}) for g in doc["groups"]]
+    else:
+        rows = [row({}, doc["metrics"], doc["previous"]["delta"] if doc["previous"] else {})]
+    return rows, [Column(c, c) for c in dims + names]
 
 
 def sparkline(values: list[float | None]) -> str:
@@ -122,35 +143,30 @@ def figure_rows(doc: KpiDocument, keys: Iterable[str] | None = None) -> list[tup
     return rows
 
 
-def markdown(doc: KpiDocument, title: str) -> str:
-    lines = [f"## {md_cell(title)}", "", *(f"{md_cell(line)}  " for line in _age(doc)), "",
-             "| metric | value | n | previous | change |", "|---|---:|---:|---:|---:|"]
-    for key, value, n, before, delta in figure_rows(doc):
-        lines.append(f"| {key} | {value} | {n} | {before} | {'' if delta is None else delta} |")
+def _tables(doc: KpiDocument) -> list[tuple[list[str], list[list[str]]]]:
+    """(headers, rows) of the figures and, with --by, of the groups: labels, not keys."""
+    figures = [[label(key), value, f"{n:,}", before, change(delta, figure_kind(key))]
+               for key, value, n, before, delta in figure_rows(doc)]
+    out = [(["Figure", "Value", "n", "Previous", "Change"], figures)]
     if doc["groups"]:
-        lines += ["", "| group | " + " | ".join(GROUP_COLUMNS) + " |", "|---|" + "---:|" * len(GROUP_COLUMNS)]
-        for g in doc["groups"]:
-            lines.append(f"| {md_cell(group_label(g['key']))} | " +
-                         " | ".join(show(k, g["metrics"][k]["value"]) for k in GROUP_COLUMNS) + " |")
+        columns = group_columns(doc)
+        out.append(([c.header for c in columns], [[r[c.key] for c in columns] for r in group_records(doc)]))
+    return out
+
+
+def markdown(doc: KpiDocument, title: str) -> str:
+    lines = [f"## {md_cell(title)}", "", *(f"{md_cell(line)}  " for line in _age(doc))]
+    for headers, rows in _tables(doc):
+        lines += ["", markdown_table(headers, rows)]
     lines += ["", "\\" + LOW_SAMPLE_NOTE]
     return "\n".join(lines) + "\n"
 
 
 def html_report(doc: KpiDocument, title: str) -> str:
-    esc = html.escape
-    rows = [f"<tr><td>{esc(key)}</td><td>{esc(value)}</td><td>{n}</td><td>{esc(before)}</td></tr>"
-            for key, value, n, before, _ in figure_rows(doc)]
-    out = [f"<h2>{esc(title)}</h2>", *(f"<p>{esc(line)}</p>" for line in _age(doc)),
-           TABLE, "<tr><th>metric</th><th>value</th><th>n</th><th>previous</th></tr>",
-           *rows, "</table>"]
-    if doc["groups"]:
-        out += [TABLE, "<tr><th>group</th>" + "".join(f"<th>{k}</th>" for k in GROUP_COLUMNS) + "</tr>"]
-        for g in doc["groups"]:
-            out.append(f"<tr><td>{esc(group_label(g['key']))}</td>" +
-                       "".join(f"<td>{esc(show(k, g['metrics'][k]['value']))}</td>" for k in GROUP_COLUMNS) + "</tr>")
-        out.append("</table>")
-    out.append(f"<p>{LOW_SAMPLE_NOTE}</p>")
-    return "\n".join(out) + "\n"
+    """One standalone UTF-8 page."""
+    body = [f"<h1>{html.escape(title)}</h1>", *(f"<p>{html.escape(line)}</p>" for line in _age(doc)),
+            *(html_table(headers, rows) for headers, rows in _tables(doc)), f"<p>{html.escape(LOW_SAMPLE_NOTE)}</p>"]
+    return html_page(title, "\n".join(body))
 
 
 def print_kpis(console: Console, doc: KpiDocument, title: str, trend: dict[str, list[float | None]] | None,
@@ -200,8 +216,13 @@ def group_columns(doc: KpiDocument) -> list[Column]:
 
 
 def group_records(doc: KpiDocument) -> list[dict[str, Any]]:
-    """The groups as table rows: dimension values and marked figures."""
-    return [{**{f"by:{d}": v for d, v in g["key"].items()}, **{k: marked(k, g["metrics"][k]) for k in GROUP_COLUMNS}}
+    """The groups as table rows: dimension values and marked figures (with --compare previous,
+    each followed by its change: `85.2% ▲ 3.1`)."""
+    def cell(g, k: str) -> str:
+        delta = g["previous"]["delta"][k] if "previous" in g else None
+        return marked(k, g["metrics"][k]) + (f" {change(delta, figure_kind(k))}" if delta is not None else "")
+
+    return [{**{f"by:{d}": v for d, v in g["key"].items()}, **{k: cell(g, k) for k in GROUP_COLUMNS}}
             for g in doc["groups"]]
 
 

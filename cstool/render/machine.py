@@ -1,9 +1,9 @@
-"""JSON and CSV renderers: exactly one parseable document on the stream.
+"""JSON, JSON Lines, CSV and TSV renderers: exactly one parseable document on the stream.
 
 CSV cells that start with = + - @ tab CR or LF, and every line inside a cell that starts with one
 of them, are neutralised with a leading apostrophe (OWASP CSV injection) unless the value is a
 real number, which stays numeric. Cells holding a delimiter, a quote, CR or LF are quoted (a bare
-CR would start a new row in a spreadsheet)."""
+CR would start a new row in a spreadsheet). TSV is the same with a tab as the delimiter."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from cstool.render import Column, cell_values
 
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _LINE_START = re.compile(r"([\r\n])(?=[=+\-@\t])")   # a formula character opening a line inside a cell
-_QUOTED = re.compile(r'[,"\r\n]')
+_QUOTED = {",": re.compile(r'[,"\r\n]'), "\t": re.compile('[\t"\r\n]')}
 
 
 def write_json(document, out: IO[str]) -> None:
@@ -44,15 +44,23 @@ def safe_cell(value):
     return text
 
 
-def csv_line(cells: Iterable[object]) -> str:
+def csv_line(cells: Iterable[object], delimiter: str = ",") -> str:
     """One CSV record: the csv module's minimal quoting, with a bare CR quoted as well."""
     fields = [cell if isinstance(cell, str) else str(cell) for cell in cells]
     if fields == [""]:
         return '""\n'
-    return ",".join('"' + f.replace('"', '""') + '"' if _QUOTED.search(f) else f for f in fields) + "\n"
+    quoted = _QUOTED[delimiter]
+    return delimiter.join('"' + f.replace('"', '""') + '"' if quoted.search(f) else f for f in fields) + "\n"
 
 
-def write_csv(records: Iterable[dict], columns: list[Column], out: IO[str]) -> None:
-    out.write(csv_line(c.key for c in columns))
+def write_csv(records: Iterable[dict], columns: list[Column], out: IO[str], delimiter: str = ",") -> None:
+    out.write(csv_line((c.key for c in columns), delimiter))
     for record in records:
-        out.write(csv_line(safe_cell(value) for _, value in cell_values(record, columns, ";")))
+        out.write(csv_line((safe_cell(value) for _, value in cell_values(record, columns, ";")), delimiter))
+
+
+def write_jsonl(records: Iterable[dict], out: IO[str]) -> None:
+    """One JSON object per line, written as each record comes (a stream a reader can follow)."""
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False, default=str))
+        out.write("\n")

@@ -34,6 +34,16 @@ def html_table(headers: list[str], rows: list[list[str]]) -> str:
     return f"<table border=\"1\" cellpadding=\"4\" cellspacing=\"0\"><tr>{head}</tr>{body}</table>"
 
 
+def html_page(title: str, body: str) -> str:
+    """A standalone UTF-8 HTML page around `body` (no network, no script)."""
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<title>{html.escape(title)}</title>\n"
+            "<style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}"
+            "td,th{padding:4px 8px}td{text-align:right}td:first-child{text-align:left}</style>\n"
+            f"</head>\n<body>\n{body}\n</body>\n</html>\n")
+
+
 def mask_email(value: str | None) -> str:
     if not value:
         return ""

@@ -23,6 +23,7 @@ MACHINE_COLUMNS = [Column(k, k) for k in ("source", "ticket_id", "subject", "pri
                                            "overdue_seconds", "policy", "calendar")]
 SHOW_KEYS = ("metric", "state", "policy", "calendar", "target_seconds", "started_at", "due_at", "stopped_at",
              "elapsed_business_seconds", "paused_seconds", "remaining_seconds")
+SHOW_MACHINE = [Column(k, k) for k in (*SHOW_KEYS, "cycle", "matched", "note", "pauses")]
 SHOW_COLUMNS = [Column("metric", "Metric"), Column("state", "State"), Column("target", "Target"),
                 Column("started", "Started", "time"), Column("due", "Due", "time"),
                 Column("stopped", "Stopped", "time"),
@@ -61,6 +62,11 @@ def show_document(clocks: list[Record], tz: str) -> list[Record]:
                     pauses=[[iso_instant(s, tz), iso_instant(e, tz)] for s, e in c["pauses"]])
         doc.append(item)
     return doc
+
+
+def show_rows(doc: list[Record]) -> list[Record]:
+    """The clocks as csv rows: each pause as `start/end`, pauses joined by `;`."""
+    return [{**c, "pauses": [f"{s}/{e or ''}" for s, e in c["pauses"]]} for c in doc]
 
 
 def _clock_row(c: Record, tz: str) -> Record:

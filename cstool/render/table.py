@@ -38,6 +38,7 @@ class Layout:
 
     wide: bool = False
     hidden: list[str] = field(default_factory=list)
+    fields: list[str] | None = None   # --fields: the columns to show, in this order
 
 
 _layout: ContextVar[Layout | None] = ContextVar("cstool_table_layout", default=None)
@@ -51,6 +52,19 @@ def layout(wide: bool = False) -> Iterator[Layout]:
     try:
         yield current
     finally:
+        _layout.reset(token)
+
+
+@contextmanager
+def fields_shown(fields: list[str] | None) -> Iterator[None]:
+    """Inside this block the tables show only `fields` (see render.listing.pick_columns)."""
+    current = _layout.get() or Layout()
+    before, current.fields = current.fields, fields
+    token = _layout.set(current)
+    try:
+        yield
+    finally:
+        current.fields = before
         _layout.reset(token)
 
 
@@ -171,8 +185,11 @@ def print_table(console: Console, records, columns, *, title=None, tz="UTC", emp
     if not records and empty:
         console.print(empty, markup=False, highlight=False)
         return
+    from cstool.render.listing import pick_columns
+
     current = _layout.get() or Layout()
-    lines, hidden = table_lines(records, columns, console.width, tz=tz, wide=current.wide)
+    lines, hidden = table_lines(records, pick_columns(columns, current.fields), console.width, tz=tz,
+                                wide=current.wide)
     current.hidden += hidden
     if title:
         console.print(title, style="bold", markup=False, highlight=False, soft_wrap=True)

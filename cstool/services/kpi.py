@@ -23,8 +23,8 @@ def _doc(figures: dict[str, kpi.Figure]) -> dict[str, FigureDoc]:
     return out
 
 
-def window_stats(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] = (), joined_from: int = 0
-                 ) -> tuple[dict[tuple, kpi.Stats], dict[str, list[int]]]:
+def window_stats(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] = (), joined_from: int = 0,
+                 where: kpi_store.Where = ()) -> tuple[dict[tuple, kpi.Stats], dict[str, list[int]]]:
     """({(window index, group key): Stats} for consecutive windows, aggregated by the store;
     without grouping, also SLA [met, breached, unknown] per metric over the windows from `joined_from` on
     taken together: a clock late in one window and stopped in the next counts once there)."""
@@ -35,7 +35,7 @@ def window_stats(store: Store, windows: list[tuple[int, int]], dims: tuple[str, 
             stats[w, key] = kpi.Stats()
         return stats[w, key]
 
-    rows = kpi_store.gather(store, windows, dims, joined_from)
+    rows = kpi_store.gather(store, windows, dims, joined_from, where)
     for w, key, n, vendor, first, first_business in rows["created"]:
         s = at(w, key)
         s.created, s.samples["first_response"], s.samples["first_response_business"] = n, first, first_business
@@ -85,8 +85,10 @@ def window_stats(store: Store, windows: list[tuple[int, int]], dims: tuple[str, 
 
 
 def kpi_report(store: Store, engine: SlaEngine, since: int, until: int, by: list[str], compare: bool,
-               tz: str) -> KpiDocument:
-    """{since, until, timezone, metrics, groups: [{key, metrics}], previous: {since, until, metrics, delta} | None}."""
+               tz: str, where: kpi_store.Where = ()) -> KpiDocument:
+    """{since, until, timezone, metrics, groups: [{key, metrics}], previous: {since, until, metrics, delta} | None}
+    for the tickets (and their survey answers) that meet every `where` pair. With `compare`,
+    each group without a time dimension also gets its `previous` figures and `delta`."""
     refresh_clocks(store, engine)
     customers = kpi_store.kpi_customers(store)
     time_dims = [d for d in by if d in TIME_DIMS]
@@ -97,7 +99,7 @@ def kpi_report(store: Store, engine: SlaEngine, since: int, until: int, by: list
     # the whole period is its own window of an ungrouped pass.
     main = [(s, e) for _, s, e in split] if not cat_dims else [(since, until)]
     first = len(before)
-    overall, sla = window_stats(store, before + main, joined_from=first)
+    overall, sla = window_stats(store, before + main, joined_from=first, where=where)
     if len(main) == 1:
         metrics_stats = overall.get((first, ()), kpi.Stats())
     else:
@@ -106,7 +108,7 @@ def kpi_report(store: Store, engine: SlaEngine, since: int, until: int, by: list
     metrics = kpi.figures(metrics_stats, customers, since, until)
     groups: list[KpiGroup] = []
     if by:
-        grouped = window_stats(store, [(s, e) for _, s, e in split], cat_dims)[0] if cat_dims else {
+        grouped = window_stats(store, [(s, e) for _, s, e in split], cat_dims, where=where)[0] if cat_dims else {
             (w - first, key): st for (w, key), st in overall.items() if w >= first}
         keys = sorted({key for _, key in grouped})
         for w, (label, start, end) in enumerate(split):
@@ -118,6 +120,8 @@ def kpi_report(store: Store, engine: SlaEngine, since: int, until: int, by: list
                 groups.append({"key": group_key, "metrics": _doc(figures)})
         if not time_dims:
             groups.sort(key=lambda g: (-(g["metrics"]["tickets_created"]["value"] or 0), str(g["key"])))
+            if compare:
+                _group_changes(groups, window_stats(store, before, cat_dims, where=where)[0], cat_dims, before[0])
     previous: KpiPrevious | None = None
     if compare:
         p_since, p_until = before[0]
@@ -128,16 +132,26 @@ def kpi_report(store: Store, engine: SlaEngine, since: int, until: int, by: list
             "previous": previous}
 
 
+def _group_changes(groups: list[KpiGroup], stats: dict[tuple, kpi.Stats], dims: tuple[str, ...],
+                   window: tuple[int, int]) -> None:
+    """Each group's figures in the previous period (`stats` of that one window) and the changes."""
+    for group in groups:
+        key = tuple(group["key"][d] for d in dims)
+        prev = kpi.figures(stats.get((0, key), kpi.Stats()), None, *window)
+        group["previous"] = {"metrics": _doc(prev), "delta": {k: _change(group["metrics"][k]["value"], prev[k].value)
+                                                              for k in group["metrics"]}}
+
+
 def _change(now: float | None, before: float | None) -> float | None:
     return None if now is None or before is None else round(now - before, 2)
 
 
-def top_issues(store: Store, engine: SlaEngine, since: int, until: int, tz: str, limit: int = 10
-               ) -> list[TopIssue]:
+def top_issues(store: Store, engine: SlaEngine, since: int, until: int, tz: str, limit: int = 10,
+               where: kpi_store.Where = ()) -> list[TopIssue]:
     """Tags by volume in [since, until) with the change against the previous period and their
     reopen and SLA-breach (resolution) rates: the support lead's root-cause view."""
-    now = kpi_report(store, engine, since, until, ["tag"], False, tz)
-    before = kpi_report(store, engine, *periods.previous(since, until), ["tag"], False, tz)
+    now = kpi_report(store, engine, since, until, ["tag"], False, tz, where)
+    before = kpi_report(store, engine, *periods.previous(since, until), ["tag"], False, tz, where)
     old = {g["key"]["tag"]: g["metrics"]["tickets_created"]["value"] for g in before["groups"]}
     issues: list[TopIssue] = []
     for group in now["groups"][:limit]:
@@ -150,10 +164,11 @@ def top_issues(store: Store, engine: SlaEngine, since: int, until: int, tz: str,
     return issues
 
 
-def daily_trend(store: Store, since: int, until: int, tz: str) -> dict[str, list[float | None]]:
+def daily_trend(store: Store, since: int, until: int, tz: str, where: kpi_store.Where = ()
+                ) -> dict[str, list[float | None]]:
     """Per day of [since, until): tickets created, backlog at the day's end, CSAT % (for sparklines)."""
     days = periods.split(since, until, "day", tz)
-    stats, _ = window_stats(store, [(s, e) for _, s, e in days])
+    stats, _ = window_stats(store, [(s, e) for _, s, e in days], where=where)
     trend: dict[str, list] = {"tickets_created": [], "backlog": [], "csat_pct": []}
     for w in range(len(days)):
         day = stats.get((w, ()), kpi.Stats())

@@ -12,6 +12,7 @@ duration samples as sorted lists.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from cstool.core.models import Record
 from cstool.store.connection import Store
@@ -70,6 +71,24 @@ class Windows:
         return f"{plus}t.{column} >= {self.lo} AND {plus}t.{column} < {self.hi}"
 
 
+Where = tuple[tuple[str, str], ...]   # --where: (dimension, value) pairs, all of which a ticket meets
+
+
+def _where(where: Where) -> str:
+    """` AND …` terms for tickets `t` meeting every (dimension, value) pair (as the groups read
+    them: '(none)' for no value; a tag filter matches any of the ticket's tags)."""
+    terms = []
+    for dim, value in where:
+        quoted = "'" + value.replace("'", "''") + "'"
+        if dim != "tag":
+            terms.append(f"{_KEYS[dim]} = {quoted}")
+        elif value == "(none)":
+            terms.append("coalesce(json_array_length(t.tags), 0) = 0")
+        else:
+            terms.append(f"EXISTS (SELECT 1 FROM json_each(t.tags) WHERE value = {quoted})")
+    return "".join(f" AND {t}" for t in terms)
+
+
 def _keys(dims: tuple[str, ...], first: int = 2) -> tuple[str, str, str]:
     """(select list, join, group-by list) for the grouping dimensions (columns first, first + 1, ...)."""
     return ("".join(f", {_KEYS[d]} AS k{i}" for i, d in enumerate(dims)), _TAGS if "tag" in dims else "",
@@ -93,7 +112,8 @@ def _grouped(store: Store, sql: str, keys: int, samples: int = 0, heads: int = 1
     return out
 
 
-def created_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] = ()) -> list[tuple]:
+def created_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] = (), where: Where = ()
+                 ) -> list[tuple]:
     """By creation time, per window and group: (window, key, created, how many business samples
     are the vendor's, first response samples, first response business samples)."""
     w = Windows(windows)
@@ -102,10 +122,11 @@ def created_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, 
         f"SELECT {w.index('t.created_at')}{keys}, count(*), {_vendor('sla_first_response_s', 'first_reply_business')}, "
         f"group_concat(CASE WHEN {_CLEAN} THEN t.first_response_at - t.created_at END), "
         f"group_concat(CASE WHEN {_CLEAN} THEN {_FR_BUSINESS} END) "
-        f"FROM tickets t{join} WHERE {w.range('created_at', store)} GROUP BY 1{group}"), len(dims), 2)
+        f"FROM tickets t{join} WHERE {w.range('created_at', store)}{_where(where)} GROUP BY 1{group}"), len(dims), 2)
 
 
-def resolved_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] = ()) -> list[tuple]:
+def resolved_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] = (), where: Where = ()
+                  ) -> list[tuple]:
     """By resolution time, per window and group: (window, key, resolved, one-touch, reopened,
     undated, how many business samples are the vendor's, resolution samples, resolution business
     samples, creation times of those created before the window). The last were open at the ends
@@ -120,17 +141,20 @@ def resolved_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str,
         "THEN t.resolution_at - t.created_at - coalesce(t.sla_resolution_paused_s, 0) END), "
         f"group_concat(CASE WHEN {_CLEAN} THEN {_RES_BUSINESS} END), "
         f"group_concat(CASE WHEN t.created_at < {w.start('t.resolution_at')} THEN t.created_at END) "
-        f"FROM tickets t{join} WHERE {w.range('resolution_at', store)} GROUP BY 1{group}"), len(dims), 3)
+        f"FROM tickets t{join} WHERE {w.range('resolution_at', store)}{_where(where)} GROUP BY 1{group}"),
+        len(dims), 3)
 
 
-def still_open_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] = ()) -> list[tuple]:
+def still_open_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] = (), where: Where = ()
+                    ) -> list[tuple]:
     """(created_at, key...) of the tickets open at the last window end: not resolved by then
     (without a resolution time the status decides whether it ever left)."""
     w = Windows(windows)
     keys, join, _ = _keys(dims)
     resolved_later, unresolved = open_at_parts(str(w.hi), "t.")
-    return store.conn.execute(f"SELECT t.created_at{keys} FROM tickets t{join} WHERE {resolved_later} UNION ALL "
-                              f"SELECT t.created_at{keys} FROM tickets t{join} WHERE {unresolved}").fetchall()
+    only = _where(where)
+    select = f"SELECT t.created_at{keys} FROM tickets t{join} WHERE"
+    return store.conn.execute(f"{select} ({resolved_later}){only} UNION ALL {select} ({unresolved}){only}").fetchall()
 
 
 def _count(condition: str) -> str:
@@ -138,11 +162,13 @@ def _count(condition: str) -> str:
     return f"ifnull(sum({condition}), 0)"
 
 
-def survey_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] = ()) -> list[tuple]:
-    """Per window (by submission time) and group: the survey counts of cstool.core.kpi.SURVEY_COUNTS, in order."""
+def survey_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] = (), where: Where = ()
+                ) -> list[tuple]:
+    """Per window (by submission time) and group: the survey counts of cstool.core.kpi.SURVEY_COUNTS, in order
+    (with `where`, only the answers about a ticket that meets it)."""
     w = Windows(windows)
     keys, join, group = _keys(dims)
-    ticket = " LEFT JOIN tickets t ON t.source = s.source AND t.id = s.ticket_id" if dims else ""
+    ticket = " LEFT JOIN tickets t ON t.source = s.source AND t.id = s.ticket_id" if dims or where else ""
     labelled = "coalesce(s.label, '') != ''"
     csat = f"s.kind = 'csat' AND (s.score IS NOT NULL OR {labelled})"
     satisfied = (f"{csat} AND CASE WHEN {labelled} THEN s.label = 'good' "
@@ -154,11 +180,12 @@ def survey_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, .
               f"total(CASE WHEN {ces} THEN s.score END)"]
     return _grouped(store, (
         f"SELECT {w.index('s.submitted_at')}{keys}, {', '.join(counts)} FROM surveys s{ticket}{join} "
-        f"WHERE s.submitted_at >= {w.lo} AND s.submitted_at < {w.hi} GROUP BY 1{group}"), len(dims))
+        f"WHERE s.submitted_at >= {w.lo} AND s.submitted_at < {w.hi}{_where(where) and ' AND t.id IS NOT NULL'}"
+        f"{_where(where)} GROUP BY 1{group}"), len(dims))
 
 
-def sla_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] = (), joined_from: int = 0
-             ) -> list[tuple]:
+def sla_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] = (), joined_from: int = 0,
+             where: Where = ()) -> list[tuple]:
     """First-response and resolution clocks with a deadline: ("stop", window, key, metric, met,
     breached) for those stopped in a window; ("due", window, key, metric, late, late_joined) for
     those not stopped by a deadline in the window: how many did not stop within that window, and
@@ -166,7 +193,7 @@ def sla_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...]
     window, key, metric, count, 0) for the clocks whose stop the data cannot place, by start."""
     w = Windows(windows)
     joined_lo = w.starts[joined_from]
-    if not dims:  # one range scan of a covering index per window and metric: no sorting
+    if not dims and not where:  # one range scan of a covering index per window and metric: no sorting
         out = []
         for i, (start, end) in enumerate(windows):
             for metric in ("first_response", "resolution"):
@@ -191,7 +218,8 @@ def sla_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...]
         return out
     keys, join, group = _keys(dims, first=3)
     base = (f"FROM sla_clocks c JOIN tickets t ON t.source = c.source AND t.id = c.ticket_id{join} "
-            "WHERE c.metric IN ('first_response', 'resolution') AND c.cycle = 0 AND c.due_at IS NOT NULL")
+            f"WHERE c.metric IN ('first_response', 'resolution') AND c.cycle = 0{_where(where)} "
+            "AND c.due_at IS NOT NULL")
     stopped, due = w.index("c.stopped_at"), w.index("c.due_at")
     by = f"GROUP BY 2{group}, {len(dims) + 3}"
     return _grouped(store, (
@@ -213,8 +241,8 @@ def kpi_customers(store: Store) -> list[Record] | None:
     return customers or None
 
 
-def gather(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] = (), joined_from: int = 0
-           ) -> dict[str, list[tuple]]:
+def gather(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] = (), joined_from: int = 0,
+           where: Where = ()) -> dict[str, list[tuple]]:
     """All the passes above for the same windows, {name: rows}, in one snapshot of the store,
     run side by side on two more connections that read the same state (SQLite releases the GIL
     while it works: on two cores this nearly halves the wall time of a large period). Should a
@@ -222,13 +250,15 @@ def gather(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] =
     from concurrent.futures import ThreadPoolExecutor
     from queue import SimpleQueue
 
-    passes = {"resolved": resolved_rows, "created": created_rows, "sla": sla_rows, "surveys": survey_rows,
-              "still_open": still_open_rows}
+    passes: dict[str, Callable[[Store], list[tuple]]] = {
+        "resolved": lambda on: resolved_rows(on, windows, dims, where),
+        "created": lambda on: created_rows(on, windows, dims, where),
+        "sla": lambda on: sla_rows(on, windows, dims, joined_from, where),
+        "surveys": lambda on: survey_rows(on, windows, dims, where),
+        "still_open": lambda on: still_open_rows(on, windows, dims, where)}
 
     def run(on: Store, name: str) -> list[tuple]:
-        if name == "sla":
-            return sla_rows(on, windows, dims, joined_from)
-        return passes[name](on, windows, dims)
+        return passes[name](on)
 
     with store.snapshot():
         opened = [store.reader(), store.reader()]

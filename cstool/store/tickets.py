@@ -43,8 +43,11 @@ def count_open_at(store: Store, at: int, filters: dict[str, str | None] | None =
 
 
 def distinct_values(store: Store, column: str) -> list[str]:
-    """Every value of a ticket column (team, assignee) in the store."""
-    if column not in ("team", "assignee"):
+    """Every value of a ticket column (team, assignee, channel, priority, customer_tier) or tag in
+    the store."""
+    if column == "tag":
+        return [v for (v,) in store.conn.execute("SELECT DISTINCT tg.value FROM tickets t, json_each(t.tags) tg")]
+    if column not in ("team", "assignee", "channel", "priority", "customer_tier"):
         raise ValueError(f"not a filter column: {column}")
     return [v for (v,) in store.conn.execute(f"SELECT DISTINCT {column} FROM tickets WHERE {column} IS NOT NULL")]
 

@@ -43,6 +43,6 @@ def test_a_format_escalations_cannot_print_is_refused_before_a_run_is_recorded(c
     import sqlite3
 
     result = cli("escalations", "--as-of", "2026-03-02T10:00:00Z", "--format", "markdown")
-    assert result.exit_code == 2 and "escalations print table, json or csv" in result.stderr
+    assert result.exit_code == 2 and "this command prints table, json, jsonl, csv, tsv" in result.stderr
     with sqlite3.connect(queue_store / "cstool.db") as conn:
         assert conn.execute("SELECT count(*) FROM escalation_log").fetchone() == (0,)

@@ -51,9 +51,10 @@ def test_kpi_by_week_and_two_dimensions_and_bad_options(cli, tmp_path):
     assert cli("kpi", "--by", "day", "--by", "week").exit_code == 2
     assert cli("kpi", "--since", "2026-03-02").exit_code == 2
     md = cli("kpi", "--since", "2026-03-02", "--until", "2026-03-16", "--format", "markdown").stdout
-    assert "| tickets_created | 2 * | 2 |" in md
+    assert "| Tickets created | 2 * | 2 |  |  |" in md
     html = cli("kpi", "--since", "2026-03-02", "--until", "2026-03-16", "--format", "html").stdout
-    assert "<td>tickets_created</td><td>2 *</td>" in html
+    assert "<td>Tickets created</td><td>2 *</td>" in html
+    assert html.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in html and html.endswith("</html>\n")
 
 
 def test_zendesk_export_kpis(cli, shared_data):
