@@ -37,6 +37,7 @@ class AppState:
     debug: bool = False
     quiet: bool = False
     wide: bool = False                   # tables show every column, whatever the width
+    no_pager: bool = False               # long tables on a terminal are not sent through $PAGER
     exit_reported: bool = False          # a command chose its exit code itself (e.g. Nagios 2)
     _settings: Settings | None = None
 
@@ -115,7 +116,7 @@ def emit(fmt: Format, columns: list[Column], *, table: Callable[[Console], None]
     the document's records) under `columns`, any other format through `table(console)`; with
     `fields` (--fields), only those fields, in that order, in every format. Only the form asked
     for is built."""
-    from cstool.cli.console import out_console
+    from cstool.cli.console import paged
     from cstool.render.listing import pick, pick_columns
     from cstool.render.machine import write_csv, write_json, write_jsonl
     from cstool.render.table import fields_shown
@@ -131,8 +132,8 @@ def emit(fmt: Format, columns: list[Column], *, table: Callable[[Console], None]
         write_csv(rows if isinstance(rows, list) else [rows], pick_columns(columns, fields), sys.stdout,
                   "\t" if fmt is Format.tsv else ",")
     else:
-        with fields_shown(fields):
-            table(out_console())
+        with fields_shown(fields), paged(not state().no_pager) as console:
+            table(console)
 
 
 def format_option(*choices: str, help: str = "Output format.") -> Any:

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -32,8 +35,53 @@ def _console(stream) -> Console:
 
 
 def out_console() -> Console:
-    return _console(sys.stdout)
+    screen = _screen.get()
+    return screen if screen is not None else _console(sys.stdout)
 
 
 def err_console() -> Console:
     return _console(sys.stderr)
+
+
+_screen: ContextVar[Console | None] = ContextVar("cstool_screen", default=None)
+
+
+@contextmanager
+def drawing_on(console: Console) -> Iterator[None]:
+    """Inside this block `out_console()` is `console` (a --watch frame drawn off screen)."""
+    token = _screen.set(console)
+    try:
+        yield
+    finally:
+        _screen.reset(token)
+
+
+@contextmanager
+def paged(enabled: bool = True) -> Iterator[Console]:
+    """The stdout console; on a terminal, what is drawn on it goes through $PAGER (default
+    `less`, with LESS=FRX: it quits at once when the text fits one screen) when it is taller than
+    the screen. Off when piped, inside --watch, with --no-pager (`enabled`), or without a pager."""
+    console = out_console()
+    if not enabled or _screen.get() is not None or not sys.stdout.isatty():
+        yield console
+        return
+    with console.capture() as captured:
+        yield console
+    text = captured.get()
+    if text.count("\n") < console.height - 1 or not _page(text):
+        sys.stdout.write(text)
+
+
+def _page(text: str) -> bool:
+    import shutil
+    import subprocess
+
+    command = os.environ.get("PAGER") or "less"
+    if not command.strip() or not shutil.which(command.split()[0]):
+        return False
+    env = {**os.environ, "LESS": os.environ.get("LESS", "FRX")}
+    try:
+        subprocess.run(command, shell=True, input=text, text=True, env=env, check=False)
+    except OSError:
+        return False
+    return True

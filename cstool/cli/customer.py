@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from cstool.cli.common import AsOfOpt, command, format_option, parse_instant, state
-from cstool.cli.console import out_console
+from cstool.cli.console import paged
 from cstool.render import Format
 from cstool.render import customer as render
 from cstool.render.machine import write_json
@@ -36,4 +36,5 @@ def customer(ref: Annotated[str, typer.Argument(help="Customer id or e-mail (cas
     if fmt is Format.json:
         write_json(render.customer_document(view, tz), sys.stdout)
         return
-    render.print_customer(out_console(), view, tz)
+    with paged(not app_state.no_pager) as console:
+        render.print_customer(console, view, tz)

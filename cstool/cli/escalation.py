@@ -20,6 +20,7 @@ from cstool.cli.common import (
     state,
     warn,
 )
+from cstool.cli.watch import watch_option, watched
 from cstool.render import Format
 from cstool.render import escalation as view
 
@@ -38,12 +39,28 @@ def escalations(
     sort: SortOpt = None,
     fields: FieldsOpt = None,
     fmt: RecordFormat = Format.table,
+    watch: Annotated[Optional[int], watch_option()] = None,
 ) -> None:
     """Tiered escalation queues, highest tier first, most urgent first within a tier, with every reason in words. Each run is recorded (once per --as-of) so a nightly run can show what is new.
 
     Example: cstool escalations --as-of 2026-03-31T16:00:00Z --new-since LAST
+
+    Wallboard: cstool escalations --watch 60 (its refreshes are not recorded as runs)
     """
     from cstool.core.filters import choice
+
+    config = state().settings().config
+    if new_since is not None and new_since.strip().upper() == "LAST":
+        new_since = "LAST"
+    since = new_since if new_since in (None, "LAST") else parse_instant(new_since, config.timezone, "--new-since")
+    tier = choice("--tier", tier, [t.name for t in config.tiers])
+    listing = Listing.of(view.ESCALATION_MACHINE, fields, sort, limit, fmt, 20)
+    filters = {"tier": tier, "team": team, "assignee": assignee}
+    if not watched(watch, fmt, lambda: _queues(as_of, filters, since, listing, fmt, record=False)):
+        _queues(as_of, filters, since, listing, fmt)
+
+
+def _queues(as_of: str | None, filters: dict, since, listing: Listing, fmt: Format, record: bool = True) -> None:
     from cstool.services.escalation import build_escalations, record_and_filter_new
     from cstool.services.filters import unmatched_filters
     from cstool.services.sla import SlaEngine
@@ -51,24 +68,20 @@ def escalations(
     app_state = state()
     config = app_state.settings().config
     when = parse_instant(as_of, config.timezone)
-    if new_since is not None and new_since.strip().upper() == "LAST":
-        new_since = "LAST"
-    since = new_since if new_since in (None, "LAST") else parse_instant(new_since, config.timezone, "--new-since")
-    tier = choice("--tier", tier, [t.name for t in config.tiers])
-    listing = Listing.of(view.ESCALATION_MACHINE, fields, sort, limit, fmt, 20)
+    tier, team, assignee = filters["tier"], filters["team"], filters["assignee"]
     engine = SlaEngine(config)
     with app_state.open_store(create=False) as store:
         with snapshot(store, engine):
             for problem in unmatched_filters(store, {"team": team, "assignee": assignee}):
                 warn(f"warning: {problem}")
-            queue = build_escalations(store, engine, when, {"tier": tier, "team": team, "assignee": assignee})
-        queue = record_and_filter_new(store, queue, when, since)
-        if store.read_only:
+            queue = build_escalations(store, engine, when, filters)
+        queue = record_and_filter_new(store, queue, when, since, record)
+        if store.read_only and record:
             warn(f"warning: {store.path} is read-only: this run was not recorded in the escalation history")
     tz = config.timezone
     tiers = [t.name for t in reversed(config.tiers) if not tier or t.name.lower() == tier.lower()]
     queue = listing.arrange(queue, cut=fmt is not Format.table)  # (the table cuts each tier)
     emit(fmt, view.ESCALATION_MACHINE,
-         table=lambda console: view.print_queues(console, queue, tiers, tz, listing.limit or 0, bool(new_since)),
+         table=lambda console: view.print_queues(console, queue, tiers, tz, listing.limit or 0, since is not None),
          document=lambda: view.queue_records(queue, tz), csv_rows=lambda: view.csv_records(queue, tz),
          fields=listing.fields)

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from cstool.cli.common import AsOfOpt, SortOpt, command, format_option, limit_option, now, parse_instant, state
-from cstool.cli.console import out_console
+from cstool.cli.console import paged
 from cstool.core.errors import UsageError
 from cstool.core.formats import DAY_SECONDS
 from cstool.core.models import KpiDocument, TopIssue
@@ -153,4 +153,5 @@ def _emit(doc: KpiDocument, fmt: Format, tz: str, title: str, trend: dict[str, l
     elif fmt is Format.html:
         sys.stdout.write(view.html_report(doc, title))
     else:
-        view.print_kpis(out_console(), doc, title, trend, issues)
+        with paged(not state().no_pager) as console:
+            view.print_kpis(console, doc, title, trend, issues)

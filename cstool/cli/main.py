@@ -25,7 +25,7 @@ from cstool.cli import config as config_commands
 from cstool.cli.common import reset_state, state
 
 GLOBAL_VALUED = ("--db", "--config")       # global options that take a value
-GLOBAL_FLAGS = ("--quiet", "-q", "--debug", "--wide")
+GLOBAL_FLAGS = ("--quiet", "-q", "--debug", "--wide", "--no-pager")
 
 
 def hoist_globals(group, args: list[str]) -> list[str]:
@@ -97,8 +97,11 @@ def main(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = False,
     wide: Annotated[bool, typer.Option("--wide", help="Tables show every column, however wide the terminal "
                                        "(by default a narrow table hides its least important columns).")] = False,
+    no_pager: Annotated[bool, typer.Option("--no-pager", help="Print long tables straight to the terminal (by "
+                                           "default one taller than the screen goes through $PAGER, or less).")]
+    = False,
 ) -> None:
-    reset_state(flag_db=db, flag_config=config, debug=debug, quiet=quiet, wide=wide)
+    reset_state(flag_db=db, flag_config=config, debug=debug, quiet=quiet, wide=wide, no_pager=no_pager)
 
 
 app.add_typer(demo.app)

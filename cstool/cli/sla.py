@@ -24,6 +24,7 @@ from cstool.cli.common import (
     warn,
 )
 from cstool.cli.console import out_console
+from cstool.cli.watch import watch_option, watched
 from cstool.core.errors import CstoolError, InputMissing, UsageError
 from cstool.render import Format
 from cstool.render import sla as view
@@ -47,6 +48,7 @@ def check(
     sort: SortOpt = None,
     fields: FieldsOpt = None,
     fmt: Annotated[Format, format_option(*RECORDS, "nagios")] = Format.table,
+    watch: Annotated[Optional[int], watch_option()] = None,
 ) -> None:
     """Open tickets whose SLA clocks are breached or at risk, most urgent first.
 
@@ -54,11 +56,15 @@ def check(
 
     Scripts: cstool sla check -f jsonl --fields ticket_id,state,due_at --sort due_at
 
+    Wallboard: cstool sla check --watch 60
+
     Monitoring: cstool sla check --format nagios (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
     """
     try:
         listing = Listing.of(view.MACHINE_COLUMNS, fields, sort, limit, fmt, 50)
-        _check(as_of, team, assignee, priority, policy, include, fail_on, listing, fmt)
+        if not watched(watch, fmt, lambda: _check(as_of, team, assignee, priority, policy, include, fail_on, listing,
+                                                   fmt)):
+            _check(as_of, team, assignee, priority, policy, include, fail_on, listing, fmt)
     except CstoolError as exc:
         if fmt is Format.nagios:
             sys.stdout.write(nagios_unknown(str(exc)))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from cstool.core.models import QueueEntry
 from cstool.render import Column
 from cstool.render.table import print_table
-from cstool.render.values import iso_instant, time_left
+from cstool.render.values import iso_instant, many, time_left
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -51,7 +51,7 @@ def print_queues(console: Console, queue: list[QueueEntry], tiers: list[str], tz
         rows = [{**e, "customer": f"{e['customer_id'] or '?'} ({e['customer_tier'] or '-'})",
                  "clock": clock_text(e), "reason_text": "; ".join(r["text"] for r in e["reasons"])}
                 for e in (entries[:limit] if limit else entries)]
-        print_table(console, rows, ESCALATION_COLUMNS, tz=tz, title=f"{name}: {len(entries)} tickets",
+        print_table(console, rows, ESCALATION_COLUMNS, tz=tz, title=f"{name}: {many(len(entries), 'ticket')}",
                     empty=f"{name}: no tickets" + (" new since the previous run" if new_only else ""))
         if len(rows) < len(entries):
             console.print(f"… {len(entries) - len(rows)} more in {name} (--limit 0 or --format csv for all)",

@@ -70,17 +70,17 @@ def queue_sizes(store: Store, engine: SlaEngine, as_of: int) -> dict[str, int]:
     return {tier.name: sum(1 for e in queue if e["tier"] == tier.name) for tier in reversed(engine.config.tiers)}
 
 
-def record_and_filter_new(store: Store, queue: list[QueueEntry], as_of: int, new_since: int | str | None
-                          ) -> list[QueueEntry]:
-    """Record this run (idempotent per as_of) and, with `new_since`, keep only the tickets that
-    entered their tier (or a higher one) since the previous run ("LAST") or the run at or before
-    an instant."""
+def record_and_filter_new(store: Store, queue: list[QueueEntry], as_of: int, new_since: int | str | None,
+                          record: bool = True) -> list[QueueEntry]:
+    """Record this run (idempotent per as_of; not with `record` False: a wallboard's refreshes)
+    and, with `new_since`, keep only the tickets that entered their tier (or a higher one) since
+    the previous run ("LAST") or the run at or before an instant."""
     if new_since is not None:
         if isinstance(new_since, str):  # "LAST"
             _, before = queue_store.previous_run(store, as_of)
         else:
             _, before = queue_store.previous_run(store, new_since, inclusive=True)
-    if not store.read_only:  # (a read-only store still answers; the caller says the run was not recorded)
+    if record and not store.read_only:  # (a read-only store still answers; the caller says the run was not recorded)
         queue_store.record_escalations(store, as_of, [(e["source"], e["ticket_id"], e["tier"], e["tier_rank"],
                                                        e["reasons"]) for e in queue])
     if new_since is None:

@@ -27,7 +27,7 @@ def test_queues_json_and_new_since_across_runs(cli, queue_store):
 def test_empty_tier_says_so_in_one_line(cli, queue_store):
     out = cli("escalations", "--as-of", "2026-03-02T09:25:00Z").stdout
     assert "Tier 1: no tickets" in out
-    assert "Lead: 1 tickets" in out
+    assert "Lead: 1 ticket\n" in out
 
 
 def test_sample_data_escalates_into_several_tiers_with_varied_reasons(cli, demo_db):
