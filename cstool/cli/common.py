@@ -240,6 +240,16 @@ def fitted_tables() -> Iterator[None]:
         warn(note)
 
 
+class PlainCommand(typer.core.TyperCommand):
+    """A command whose options without a metavar read `--team TEAM` in --help, not `<str>`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if param.param_type_name == "option" and not getattr(param, "is_flag", False) and not param.metavar:
+                param.metavar = max(param.opts, key=len).lstrip("-").upper().replace("-", "_")
+
+
 def command(group: typer.Typer, *args, **kwargs):
     """Register a command whose CstoolErrors become one stderr line and their exit code."""
 
@@ -258,7 +268,7 @@ def command(group: typer.Typer, *args, **kwargs):
                       "traceback)", file=sys.stderr)
                 raise typer.Exit(1) from None
 
-        return group.command(*args, **kwargs)(wrapper)
+        return group.command(*args, cls=kwargs.pop("cls", PlainCommand), **kwargs)(wrapper)
 
     return decorate
 

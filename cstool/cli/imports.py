@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from cstool.cli.common import command, now, parse_instant, state, warn
+from cstool.cli.common import command, format_option, now, parse_instant, state, warn
 from cstool.cli.console import err_console
 from cstool.core.errors import CannotCreate, DataError, InputMissing, UsageError
 from cstool.core.ingest.presets import TICKET_PRESETS
@@ -70,8 +70,8 @@ COMMON = [
     _param("source", Annotated[Optional[str], typer.Option(
         "--source", help="Name of the system the ids belong to (default: the preset name).")], None),
     _param("dry_run", Annotated[bool, typer.Option("--dry-run", help="Validate and report; write nothing.")], False),
-    _param("fmt", Annotated[Format, typer.Option("--format", "-f", help="Summary format: table (stderr) or json (stdout).",
-                                                 case_sensitive=False)], Format.table),
+    _param("fmt", Annotated[Format, format_option("table", "json", help="Summary format: table (stderr) or json "
+                                                  "(stdout).")], Format.table),
 ]
 PRESET = _param("preset", Annotated[str, typer.Option(
     "--preset", help="auto | " + " | ".join(TICKET_PRESETS) + " (auto detects by header and says which).")], "auto")
@@ -196,8 +196,6 @@ def _check_inputs(files: list[str]) -> None:
 
 
 def _check_options(fmt: Format, scale: str | None, kind: str | None, zone: str) -> None:
-    if fmt not in (Format.table, Format.json):
-        raise UsageError("--format: import summaries are table (on stderr) or json (on stdout)")
     if scale is not None and scale not in SCALES:
         raise UsageError(f"--scale {scale!r}: expected one of {', '.join(SCALES)}")
     if kind is not None and kind not in ("csat", "nps", "ces"):

@@ -6,22 +6,22 @@ import html
 
 from cstool.core.kpi import HEADLINE
 from cstool.core.models import ReportDocument
-from cstool.render.kpi import LOW_SAMPLE_NOTE, figure_rows, issue_cells
+from cstool.render.kpi import LOW_SAMPLE_NOTE, figure_rows, issue_cells, label
 from cstool.render.plain import html_table, markdown_table, mask_email, md_cell, text_table
 from cstool.render.values import change, data_age_lines, figure_kind, local_time, many
 
 
 def _sections(report: ReportDocument, tz: str, show_pii: bool) -> list[tuple[str, list[str], list[list[str]], str]]:
-    headline = [[key, value, str(n), before, change(delta, figure_kind(key))]
+    headline = [[label(key), value, f"{n:,}", before, change(delta, figure_kind(key))]
                 for key, value, n, before, delta in figure_rows(report["kpis"], HEADLINE)]
     sla = report["sla"]
     worst = [[f["ticket_id"], f["subject"] or "", f["team"] or "", f["assignee"] or "", f["metric"], f["state"],
               local_time(f["due_at"], tz), f["customer_id"] or "",
               (f["customer_email"] or "") if show_pii else mask_email(f["customer_email"])]
              for f in report["worst"]]
-    tiers = [[tier, str(n)] for tier, n in report["escalations"].items()]
+    tiers = [[tier, f"{n:,}"] for tier, n in report["escalations"].items()]
     issues = [issue_cells(i) for i in report["top_issues"]]
-    findings = [[k.replace("_", " "), str(v)] for k, v in sorted(report["findings"].items()) if v]
+    findings = [[k.replace("_", " "), f"{v:,}"] for k, v in sorted(report["findings"].items()) if v]
     return [
         ("Headline (vs the previous period)", ["figure", "value", "n", "previous", "change"], headline,
          LOW_SAMPLE_NOTE),
