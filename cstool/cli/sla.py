@@ -30,7 +30,6 @@ from cstool.render import Format
 from cstool.render import sla as view
 from cstool.render.nagios import UNKNOWN, nagios_status, nagios_unknown
 from cstool.render.table import print_table
-from cstool.render.values import many
 
 app = typer.Typer(help="SLA clocks on business-hours calendars: what is breached or at risk, and why.",
                   no_args_is_help=True)
@@ -114,8 +113,8 @@ def _check(as_of, team, assignee, priority, policy, include, fail_on, listing: L
     total = counts["breached"] + counts["at_risk"]
     if fmt is Format.table and listing.limit and len(findings) == listing.limit and not extra and total > len(findings):
         order = "first" if listing.sort else "most urgent"
-        print(f"cstool: showing the {listing.limit} {order} clocks of {many(total, 'ticket')} breached or at risk; "
-              "use --limit 0 or --format csv for all", file=sys.stderr)
+        print(f"cstool: {listing.limit} {order} of {total:,} breached or at-risk tickets; --limit 0 for all",
+              file=sys.stderr)
     states = {f["state"] for f in findings}
     if (fail_on == "breach" and "breached" in states) or (fail_on == "at-risk" and states & {"breached", "at_risk"}):
         raise typer.Exit(1)

@@ -69,12 +69,12 @@ def fields_shown(fields: list[str] | None) -> Iterator[None]:
 
 
 def hidden_note(hidden: list[str]) -> str | None:
-    """`3 columns hidden (Team, Assignee, Policy): --wide, or -f csv for all`, None if none."""
+    """`3 columns hidden (Team, Assignee, Policy): --wide shows all`, None if none."""
     names = list(dict.fromkeys(hidden))
     if not names:
         return None
     count = f"{len(names)} column{'s' if len(names) != 1 else ''}"
-    return f"{count} hidden to fit the terminal ({', '.join(names)}): --wide, or -f csv for all"
+    return f"{count} hidden ({', '.join(names)}): --wide shows all"
 
 
 def _width(text: str) -> int:
