@@ -87,6 +87,11 @@ def _cell_text(value, column: Column, tz: str) -> str:
     return " ".join(human(value, column.kind, tz).split()) if column.kind == "text" else human(value, column.kind, tz)
 
 
+def _cells(records: Iterable[dict], columns: list[Column], tz: str) -> list[dict[str, str]]:
+    """Each record's cells as the table prints them."""
+    return [{c.key: _cell_text(v, c, tz) for c, v in cell_values(r, columns, ", ")} for r in records]
+
+
 @dataclass
 class Fitted:
     """Which columns a table shows inline, below each row, and not at all; inline widths."""
@@ -128,8 +133,10 @@ def fit(columns: list[Column], cells: list[dict[str, str]], width: int, wide: bo
 def _row_lines(row: dict[str, str], fitted: Fitted, style: str) -> list:
     from rich.text import Text
 
-    wrapped = {c.key: textwrap.wrap(row[c.key], fitted.widths[c.key], break_long_words=c.key == fitted.wrapped,
-                                    break_on_hyphens=False) or [""] for c in fitted.inline}
+    wrapped = {c.key: [row[c.key]] for c in fitted.inline}  # one line per cell, but in the wrapped column
+    if fitted.wrapped is not None:
+        wrapped[fitted.wrapped] = textwrap.wrap(row[fitted.wrapped], fitted.widths[fitted.wrapped],
+                                                break_on_hyphens=False) or [""]
     lines = []
     for i in range(max(len(v) for v in wrapped.values()) if wrapped else 0):
         line = Text()
@@ -161,7 +168,7 @@ def table_lines(records: Iterable[dict], columns: list[Column], width: int, *, t
     from rich.text import Text
 
     records = list(records)
-    cells = [{c.key: _cell_text(v, c, tz) for c, v in cell_values(r, columns, ", ")} for r in records]
+    cells = _cells(records, columns, tz)
     fitted = fit(columns, cells, width, wide)
     header = {c.key: c.header for c in fitted.inline}
     lines = _row_lines(header, fitted, "")
@@ -175,8 +182,7 @@ def table_lines(records: Iterable[dict], columns: list[Column], width: int, *, t
 
 def fits(records: Iterable[dict], columns: list[Column], width: int, tz: str = "UTC") -> bool:
     """Whether the table fits `width` with every column that has a value inline."""
-    cells = [{c.key: _cell_text(v, c, tz) for c, v in cell_values(r, columns, ", ")} for r in records]
-    return fit(columns, cells, width, wide=True).total() <= width
+    return fit(columns, _cells(records, columns, tz), width, wide=True).total() <= width
 
 
 def print_table(console: Console, records, columns, *, title=None, tz="UTC", empty=None) -> None:
