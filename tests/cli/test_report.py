@@ -197,3 +197,12 @@ def test_cr_or_lf_in_an_address_is_refused_not_injected(cli, tmp_path):
     result = cli("report", "--email", "--dry-run", "--as-of", REFERENCE)
     assert result.exit_code == 78 and "[mail] from" in result.stderr and "without CR or LF" in result.stderr
 
+
+
+def test_report_reads_labels_not_metric_keys(cli, demo_db):
+    from conftest import REFERENCE, SAMPLE_CONFIG
+
+    for fmt in ("text", "markdown", "html"):
+        out = cli("--db", demo_db, "--config", SAMPLE_CONFIG, "report", "--as-of", REFERENCE, "-f", fmt).stdout
+        assert "First response median" in out and "SLA resolution" in out, fmt
+        assert "first_response_median_s" not in out and "sla_resolution_pct" not in out, fmt
