@@ -76,16 +76,11 @@ def refresh_clocks(store: Store, engine: SlaEngine) -> int:
             return 0
         keys = stale
         sla_store.delete_clocks(store, keys)
-        batch: list[tuple] = []
-        for ticket, events in sla_store.tickets_with_events(store, keys):
-            last_event = sla_store.last_event_at(ticket, events)
-            batch += [sla_store.clock_row(ticket["source"], ticket["id"], c, last_event, engine.fingerprint)
-                      for c in engine.clocks(ticket, events)]
+        writer = sla_store.ClockWriter(store, CLOCKS_PER_WRITE)
+        for rowid, ticket, events in sla_store.tickets_with_events(store, keys, rowids=True):
+            writer.add(rowid, engine.clocks(ticket, events), sla_store.last_event_at(ticket, events))
             done += 1
-            if len(batch) >= CLOCKS_PER_WRITE:
-                sla_store.save_clocks(store, batch)
-                batch = []
-        sla_store.save_clocks(store, batch)
+        writer.flush()
         sla_store.copy_clock_times(store, keys)
         sla_store.index_clocks(store)
         sla_store.set_meta(store, fingerprint=engine.fingerprint, import_id=str(last))

@@ -16,8 +16,10 @@ from collections.abc import Callable
 
 from cstool.core.models import Record
 from cstool.store.connection import Store
+from cstool.store.sla import MODE_CODES
 from cstool.store.tickets import open_at_parts
 
+UNKNOWN = MODE_CODES["unknown"]
 # How each grouping dimension reads (a ticket with several tags counts in each tag's group).
 _COLUMN_DIMS = ("channel", "priority", "team", "assignee", "customer_tier")
 _KEYS = {**{d: f"coalesce(nullif(t.{d}, ''), '(none)')" for d in _COLUMN_DIMS}, "tag": "coalesce(tg.value, '(none)')"}
@@ -190,48 +192,27 @@ def sla_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...]
     breached) for those stopped in a window; ("due", window, key, metric, late, late_joined) for
     those not stopped by a deadline in the window: how many did not stop within that window, and
     how many did not stop within the windows from `joined_from` on, taken together; ("unknown",
-    window, key, metric, count, 0) for the clocks whose stop the data cannot place, by start."""
+    window, key, metric, count, 0) for the clocks whose stop the data cannot place, by start.
+    One scan of the compact clock rows per metric (joined to the tickets only to group or filter)."""
     w = Windows(windows)
     joined_lo = w.starts[joined_from]
-    if not dims and not where:  # one range scan of a covering index per window and metric: no sorting
-        out = []
-        for i, (start, end) in enumerate(windows):
-            for metric in ("first_response", "resolution"):
-                args = {"m": metric, "s": start, "e": end, "j": joined_lo, "hi": w.hi}
-                met, breached = store.conn.execute(
-                    "SELECT sum(stopped_at <= due_at), sum(stopped_at > due_at) FROM sla_clocks WHERE metric = :m "
-                    "AND cycle = 0 AND stopped_at >= :s AND stopped_at < :e AND due_at IS NOT NULL", args).fetchone()
-                late, late_joined = store.conn.execute(
-                    "SELECT sum(NOT coalesce(stopped_at >= :s AND stopped_at < :e, 0)), "
-                    "sum(NOT coalesce(stopped_at >= :j AND stopped_at < :hi, 0)) FROM sla_clocks WHERE metric = :m "
-                    "AND cycle = 0 AND due_at >= :s AND due_at < :e AND (stopped_at IS NULL OR stopped_at > due_at)",
-                    args).fetchone()
-                if met is not None:
-                    out.append(("stop", i, (), metric, met, breached))
-                if late is not None:
-                    out.append(("due", i, (), metric, late, late_joined))
-                unknown = store.conn.execute(
-                    "SELECT count(*) FROM sla_clocks WHERE mode = 'unknown' AND metric = :m AND cycle = 0 "
-                    "AND started_at >= :s AND started_at < :e", args).fetchone()[0]
-                if unknown:
-                    out.append(("unknown", i, (), metric, unknown, 0))
-        return out
     keys, join, group = _keys(dims, first=3)
-    base = (f"FROM sla_clocks c JOIN tickets t ON t.source = c.source AND t.id = c.ticket_id{join} "
-            f"WHERE c.metric IN ('first_response', 'resolution') AND c.cycle = 0{_where(where)} "
-            "AND c.due_at IS NOT NULL")
-    stopped, due = w.index("c.stopped_at"), w.index("c.due_at")
-    by = f"GROUP BY 2{group}, {len(dims) + 3}"
-    return _grouped(store, (
-        f"SELECT 'stop', {stopped}{keys}, c.metric, sum(c.stopped_at <= c.due_at), sum(c.stopped_at > c.due_at) "
-        f"{base} AND c.stopped_at >= {w.lo} AND c.stopped_at < {w.hi} {by} UNION ALL "
-        f"SELECT 'due', {due}{keys}, c.metric, sum({stopped} IS NOT {due}), "
-        f"sum(NOT coalesce(c.stopped_at >= {joined_lo} AND c.stopped_at < {w.hi}, 0)) "
-        f"{base} AND c.due_at >= {w.lo} AND c.due_at < {w.hi} AND (c.stopped_at IS NULL OR c.stopped_at > c.due_at) "
-        f"{by} UNION ALL "
-        f"SELECT 'unknown', {w.index('c.started_at')}{keys}, c.metric, count(*), 0 "
-        f"{base.replace('c.due_at IS NOT NULL', 'c.mode = ' + repr('unknown'))} "
-        f"AND c.started_at >= {w.lo} AND c.started_at < {w.hi} {by}"), len(dims), heads=2)
+    tickets = f" JOIN tickets t ON t.rowid = c.ticket{join}" if dims or where else ""
+    selects = []
+    for metric, p in (("first_response", "c.fr_"), ("resolution", "c.res_")):
+        stop, due = f"{p}stopped_at", f"{p}due_at"
+        base = f"FROM clocks c{tickets} WHERE 1{_where(where)}"
+        by = f"GROUP BY 2{group}"
+        stopped, due_in = w.index(stop), w.index(due)
+        selects += [
+            f"SELECT 'stop', {stopped}{keys}, '{metric}', sum({stop} <= {due}), sum({stop} > {due}) {base} "
+            f"AND {due} IS NOT NULL AND {stop} >= {w.lo} AND {stop} < {w.hi} {by}",
+            f"SELECT 'due', {due_in}{keys}, '{metric}', sum({stopped} IS NOT {due_in}), "
+            f"sum(NOT coalesce({stop} >= {joined_lo} AND {stop} < {w.hi}, 0)) {base} AND {due} >= {w.lo} "
+            f"AND {due} < {w.hi} AND ({stop} IS NULL OR {stop} > {due}) {by}",
+            f"SELECT 'unknown', {w.index('c.started_at')}{keys}, '{metric}', count(*), 0 {base} "
+            f"AND {p}mode = {UNKNOWN} AND c.started_at >= {w.lo} AND c.started_at < {w.hi} {by}"]
+    return _grouped(store, " UNION ALL ".join(selects), len(dims), heads=2)
 
 
 def kpi_customers(store: Store) -> list[Record] | None:

@@ -150,6 +150,71 @@ ALTER TABLE sla_clocks ADD COLUMN note TEXT
 ALTER TABLE surveys ADD COLUMN raw TEXT;
 ALTER TABLE customers ADD COLUMN raw TEXT
 """),
+    (8, "compact SLA clocks: one integer-keyed row per ticket, names in a dictionary, no per-row fingerprint", """
+DROP TABLE sla_clocks;
+CREATE TABLE clock_names (
+    id INTEGER PRIMARY KEY,
+    policy TEXT NOT NULL, matched TEXT NOT NULL, calendar TEXT NOT NULL,
+    first_response_target TEXT NOT NULL, resolution_target TEXT NOT NULL, next_response_target TEXT NOT NULL,
+    UNIQUE (policy, matched, calendar, first_response_target, resolution_target, next_response_target)
+);
+-- The first-response (fr_) and resolution (res_) clocks of each ticket. Modes: 0 stopped,
+-- 1 running, 2 paused, 3 n/a, 4 unknown. Pauses: JSON list of [start, end|null], NULL for none.
+CREATE TABLE clocks (
+    ticket INTEGER PRIMARY KEY,    -- rowid of the ticket in tickets
+    names INTEGER NOT NULL,        -- clock_names.id
+    started_at INTEGER,            -- both clocks start at the ticket's creation
+    last_event_at INTEGER,         -- the clocks are valid for any as_of at or after this
+    fr_mode INTEGER, fr_target_seconds INTEGER, fr_stopped_at INTEGER, fr_due_at INTEGER, fr_risk_at INTEGER,
+    fr_elapsed INTEGER, fr_elapsed_since INTEGER, fr_paused_seconds INTEGER, fr_pauses TEXT, fr_note TEXT,
+    res_mode INTEGER, res_target_seconds INTEGER, res_stopped_at INTEGER, res_due_at INTEGER, res_risk_at INTEGER,
+    res_elapsed INTEGER, res_elapsed_since INTEGER, res_paused_seconds INTEGER, res_pauses TEXT, res_note TEXT
+);
+-- Next-response cycles (policies with a next_response target).
+CREATE TABLE clock_cycles (
+    ticket INTEGER NOT NULL, cycle INTEGER NOT NULL,
+    mode INTEGER NOT NULL, target_seconds INTEGER, started_at INTEGER, stopped_at INTEGER, due_at INTEGER,
+    risk_at INTEGER, elapsed INTEGER, elapsed_since INTEGER, paused_seconds INTEGER, pauses TEXT, note TEXT,
+    PRIMARY KEY (ticket, cycle)
+) WITHOUT ROWID;
+CREATE INDEX clocks_fr_open ON clocks(fr_mode, fr_risk_at, fr_due_at) WHERE fr_mode IN (1, 2);
+CREATE INDEX clocks_res_open ON clocks(res_mode, res_risk_at, res_due_at) WHERE res_mode IN (1, 2);
+CREATE INDEX clocks_recent ON clocks(last_event_at);
+CREATE INDEX clock_cycles_open ON clock_cycles(mode, risk_at, due_at) WHERE mode IN (1, 2);
+-- Every clock as one row, under the names of the clock's fields (ad-hoc SQL, colder queries).
+CREATE VIEW sla_clocks AS
+SELECT t.source AS source, t.id AS ticket_id, 'first_response' AS metric, 0 AS cycle, n.policy AS policy,
+    n.matched AS matched, n.calendar AS calendar, n.first_response_target AS target,
+    c.fr_target_seconds AS target_seconds, c.started_at AS started_at, c.fr_stopped_at AS stopped_at,
+    c.fr_due_at AS due_at, c.fr_risk_at AS risk_at, c.fr_elapsed AS elapsed,
+    c.fr_elapsed_since AS elapsed_since, c.fr_paused_seconds AS paused_seconds,
+    coalesce(c.fr_pauses, '[]') AS pauses, CASE c.fr_mode WHEN 0 THEN 'stopped' WHEN 1 THEN 'running'
+    WHEN 2 THEN 'paused' WHEN 3 THEN 'n/a' ELSE 'unknown' END AS mode, c.last_event_at AS last_event_at,
+    c.fr_note AS note
+FROM clocks c JOIN tickets t ON t.rowid = c.ticket JOIN clock_names n ON n.id = c.names
+UNION ALL
+SELECT t.source AS source, t.id AS ticket_id, 'resolution' AS metric, 0 AS cycle, n.policy AS policy,
+    n.matched AS matched, n.calendar AS calendar, n.resolution_target AS target,
+    c.res_target_seconds AS target_seconds, c.started_at AS started_at, c.res_stopped_at AS stopped_at,
+    c.res_due_at AS due_at, c.res_risk_at AS risk_at, c.res_elapsed AS elapsed,
+    c.res_elapsed_since AS elapsed_since, c.res_paused_seconds AS paused_seconds,
+    coalesce(c.res_pauses, '[]') AS pauses, CASE c.res_mode WHEN 0 THEN 'stopped' WHEN 1 THEN 'running'
+    WHEN 2 THEN 'paused' WHEN 3 THEN 'n/a' ELSE 'unknown' END AS mode, c.last_event_at AS last_event_at,
+    c.res_note AS note
+FROM clocks c JOIN tickets t ON t.rowid = c.ticket JOIN clock_names n ON n.id = c.names
+UNION ALL
+SELECT t.source AS source, t.id AS ticket_id, 'next_response' AS metric, y.cycle AS cycle, n.policy AS policy,
+    n.matched AS matched, n.calendar AS calendar, n.next_response_target AS target,
+    y.target_seconds AS target_seconds, y.started_at AS started_at, y.stopped_at AS stopped_at,
+    y.due_at AS due_at, y.risk_at AS risk_at, y.elapsed AS elapsed,
+    y.elapsed_since AS elapsed_since, y.paused_seconds AS paused_seconds,
+    coalesce(y.pauses, '[]') AS pauses, CASE y.mode WHEN 0 THEN 'stopped' WHEN 1 THEN 'running'
+    WHEN 2 THEN 'paused' WHEN 3 THEN 'n/a' ELSE 'unknown' END AS mode, c.last_event_at AS last_event_at,
+    y.note AS note
+FROM clock_cycles y JOIN clocks c ON c.ticket = y.ticket JOIN tickets t ON t.rowid = y.ticket
+    JOIN clock_names n ON n.id = c.names;
+DELETE FROM sla_meta WHERE key IN ('fingerprint', 'import_id')
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

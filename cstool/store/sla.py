@@ -12,9 +12,7 @@ from cstool.store.connection import Store
 TICKET_COLUMNS = ("source", "id", "subject", "customer_id", "customer_email", "customer_name", "customer_tier",
                  "channel", "priority", "status", "team", "assignee", "created_at", "first_response_at",
                  "resolved_at", "closed_at", "updated_at", "resolution_at", "reopens", "replies", "tags", "reported")
-CLOCK_COLUMNS = ("source", "ticket_id", "metric", "cycle", "policy", "matched", "calendar", "target", "target_seconds",
-                 "started_at", "stopped_at", "due_at", "risk_at", "elapsed", "elapsed_since", "paused_seconds",
-                 "pauses", "mode", "last_event_at", "fingerprint", "note")
+
 
 
 def _ticket_record(row) -> Record:
@@ -40,12 +38,13 @@ def stale_tickets(store: Store, since_import: int) -> set[tuple[str, str]]:
     return keys
 
 
-def tickets_with_events(store: Store, keys: Iterable[tuple[str, str]] | None = None,
-                        ) -> Iterator[tuple[dict, list[tuple[int, str, str]]]]:
-    """(ticket, events sorted by instant) for the given keys, or for every ticket (merge join).
-    Tickets come in (source, id) order when more than a few are asked for."""
+def tickets_with_events(store: Store, keys: Iterable[tuple[str, str]] | None = None, rowids: bool = False,
+                        ) -> Iterator[tuple]:
+    """(ticket, events sorted by instant) for the given keys, or for every ticket (merge join);
+    with `rowids`, (rowid, ticket, events). Tickets come in (source, id) order when more than
+    a few are asked for, in rowid order when the store has no events."""
     q = store.conn.execute
-    cols = ", ".join(TICKET_COLUMNS)
+    cols = ", ".join(("rowid",) + TICKET_COLUMNS)
     wanted = ""
     if keys is not None:
         keys = list(keys)
@@ -62,21 +61,25 @@ def tickets_with_events(store: Store, keys: Iterable[tuple[str, str]] | None = N
                 continue
             events = q("SELECT at, type, value FROM ticket_events WHERE source = ? AND ticket_id = ? "
                        "ORDER BY at, rowid", (source, ticket_id)).fetchall()
-            yield _ticket_record(row), events
+            yield (row[0], _ticket_record(row[1:]), events) if rowids else (_ticket_record(row[1:]), events)
+        return
+    if q("SELECT 1 FROM ticket_events LIMIT 1").fetchone() is None:  # no events: the table in its own order
+        for row in q(f"SELECT {cols} FROM tickets" + wanted.format(id="id") + " ORDER BY rowid"):
+            yield (row[0], _ticket_record(row[1:]), []) if rowids else (_ticket_record(row[1:]), [])
         return
     stream = store.conn.cursor().execute(
         "SELECT source, ticket_id, at, type, value FROM ticket_events" + wanted.format(id="ticket_id")
         + " ORDER BY source, ticket_id, at, rowid")
     pending = next(stream, None)
     for row in q(f"SELECT {cols} FROM tickets" + wanted.format(id="id") + " ORDER BY source, id"):
-        key = (row[0], row[1])
+        key = (row[1], row[2])
         while pending is not None and (pending[0], pending[1]) < key:
             pending = next(stream, None)
         mine = []
         while pending is not None and (pending[0], pending[1]) == key:
             mine.append(pending[2:])
             pending = next(stream, None)
-        yield _ticket_record(row), mine
+        yield (row[0], _ticket_record(row[1:]), mine) if rowids else (_ticket_record(row[1:]), mine)
 
 
 def last_event_at(ticket: dict, events: list[tuple[int, str, str]]) -> int | None:
@@ -85,16 +88,95 @@ def last_event_at(ticket: dict, events: list[tuple[int, str, str]]) -> int | Non
     return max(times) if times else None
 
 
-def save_clocks(store: Store, rows: list[tuple]) -> None:
-    marks = ", ".join("?" * len(CLOCK_COLUMNS))
-    store.conn.executemany(f"INSERT OR REPLACE INTO sla_clocks ({', '.join(CLOCK_COLUMNS)}) VALUES ({marks})", rows)
+# The compact clocks (migration 8): one row per ticket in `clocks` (first response fr_,
+# resolution res_), next-response cycles in `clock_cycles`, names in `clock_names`; the view
+# `sla_clocks` reads every clock back as one row for ad-hoc SQL and the colder queries.
+MODES = ("stopped", "running", "paused", "n/a", "unknown")
+MODE_CODES = {mode: code for code, mode in enumerate(MODES)}
+STOPPED, RUNNING, PAUSED = (MODE_CODES[m] for m in ("stopped", "running", "paused"))
+_FIELDS = ("mode", "target_seconds", "stopped_at", "due_at", "risk_at", "elapsed", "elapsed_since", "paused_seconds",
+           "pauses", "note")
+CLOCK_COLUMNS = ("ticket", "names", "started_at", "last_event_at", *(f"fr_{f}" for f in _FIELDS),
+                 *(f"res_{f}" for f in _FIELDS))
+CYCLE_COLUMNS = ("ticket", "cycle", "mode", "target_seconds", "started_at", "stopped_at", "due_at", "risk_at",
+                 "elapsed", "elapsed_since", "paused_seconds", "pauses", "note")
+_MODE_TEXT = " ".join(f"WHEN {code} THEN '{mode}'" for code, mode in enumerate(MODES))
 
 
-def clock_row(source: str, ticket_id: str, clock: Clock, last_event: int | None, fingerprint: str) -> tuple:
-    return (source, ticket_id, clock.metric, clock.cycle, clock.policy, clock.matched, clock.calendar, clock.target,
-            clock.target_seconds, clock.started_at, clock.stopped_at, clock.due_at, clock.risk_at,
-            clock.elapsed_business_seconds, clock.elapsed_since, clock.paused_seconds,
-            json.dumps(clock.pauses) if clock.pauses else "[]", clock.mode, last_event, fingerprint, clock.note or None)
+class Part:
+    """One kind of clock in the compact tables, as SQL: its columns under a Clock's field names."""
+
+    def __init__(self, metric: str, prefix: str, source: str, cycle: str = "0"):
+        self.metric, self.prefix, self.cycle = metric, prefix, cycle
+        self.source = source  # FROM clause: tickets t, names n and the clock's row
+        self.mode = f"{prefix}mode"
+        self.started = "y.started_at" if prefix == "y." else "c.started_at"
+
+    def col(self, name: str) -> str:
+        return f"{self.prefix}{name}"
+
+    def select(self) -> str:
+        p = self.col
+        return (f"t.source AS source, t.id AS ticket_id, '{self.metric}' AS metric, {self.cycle} AS cycle, "
+                f"n.policy AS policy, n.matched AS matched, n.calendar AS calendar, n.{self.metric}_target AS target, "
+                f"{p('target_seconds')} AS target_seconds, {self.started} AS started_at, "
+                f"{p('stopped_at')} AS stopped_at, {p('due_at')} AS due_at, {p('risk_at')} AS risk_at, "
+                f"{p('elapsed')} AS elapsed, {p('elapsed_since')} AS elapsed_since, "
+                f"{p('paused_seconds')} AS paused_seconds, {p('pauses')} AS pauses, "
+                f"CASE {self.mode} {_MODE_TEXT} END AS mode, c.last_event_at AS last_event_at, {p('note')} AS note")
+
+
+_TICKET_CLOCKS = "clocks c JOIN tickets t ON t.rowid = c.ticket JOIN clock_names n ON n.id = c.names"
+PARTS = (Part("first_response", "c.fr_", _TICKET_CLOCKS), Part("resolution", "c.res_", _TICKET_CLOCKS),
+         Part("next_response", "y.", "clock_cycles y JOIN clocks c ON c.ticket = y.ticket JOIN tickets t ON "
+              "t.rowid = y.ticket JOIN clock_names n ON n.id = c.names", "y.cycle"))
+
+
+def _fields(c: Clock) -> tuple:
+    return (MODE_CODES[c.mode], c.target_seconds, c.stopped_at, c.due_at, c.risk_at, c.elapsed_business_seconds,
+            c.elapsed_since, c.paused_seconds, json.dumps(c.pauses) if c.pauses else None, c.note or None)
+
+
+class ClockWriter:
+    """The compact rows of one refresh: each ticket's names get their dictionary id (new ones are
+    added), rows are written in batches with plain INSERTs (the old rows are deleted first)."""
+
+    def __init__(self, store: Store, batch: int = 5000):
+        self.store, self.batch = store, batch
+        self.rows: list[tuple] = []
+        self.cycles: list[tuple] = []
+        self.names = {tuple(r[1:]): r[0] for r in store.conn.execute(
+            "SELECT id, policy, matched, calendar, first_response_target, resolution_target, next_response_target "
+            "FROM clock_names")}
+
+    def _name(self, key: tuple) -> int:
+        found = self.names.get(key)
+        if found is None:
+            self.store.conn.execute("INSERT INTO clock_names (policy, matched, calendar, first_response_target, "
+                                    "resolution_target, next_response_target) VALUES (?, ?, ?, ?, ?, ?)", key)
+            found = self.names[key] = self.store.conn.execute("SELECT last_insert_rowid()").fetchone()[0]
+        return found
+
+    def add(self, ticket: int, clocks: list[Clock], last_event: int | None) -> None:
+        """One ticket's clocks, as `compute_clocks` gives them: first response, resolution, cycles."""
+        first, resolution, *cycles = clocks
+        key = (first.policy, first.matched, first.calendar, first.target, resolution.target,
+               cycles[0].target if cycles else "")
+        self.rows.append((ticket, self._name(key), first.started_at, last_event, *_fields(first),
+                          *_fields(resolution)))
+        for c in cycles:
+            f = _fields(c)
+            self.cycles.append((ticket, c.cycle, *f[:2], c.started_at, *f[2:]))
+        if len(self.rows) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        for table, columns, rows in (("clocks", CLOCK_COLUMNS, self.rows),
+                                     ("clock_cycles", CYCLE_COLUMNS, self.cycles)):
+            if rows:
+                self.store.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+                                            f"({', '.join('?' * len(columns))})", rows)
+        self.rows, self.cycles = [], []
 
 
 def clock_from_row(row: dict) -> Clock:
@@ -106,24 +188,40 @@ def clock_from_row(row: dict) -> Clock:
                  elapsed_since=row["elapsed_since"], note=row["note"] or "")
 
 
-# Covering indexes for the KPI scans (clocks stopped / due in a period, per metric). Dropped
-# while every clock is rewritten and built again after: one sort instead of 2M random inserts.
-KPI_INDEXES = {"sla_clocks_stop": "metric, cycle, stopped_at, due_at",
-               "sla_clocks_due": "metric, cycle, due_at, stopped_at"}
+# Partial indexes on the open clocks (sla check, escalations), and each ticket's last data
+# instant. Dropped while every clock is rewritten and built again after: one sort each.
+_OPEN = f"IN ({RUNNING}, {PAUSED})"
+CLOCK_INDEXES = {**{f"clocks_{p}_open": f"clocks({p}_mode, {p}_risk_at, {p}_due_at) WHERE {p}_mode {_OPEN}"
+                    for p in ("fr", "res")},
+                 "clocks_recent": "clocks(last_event_at)",
+                 "clock_cycles_open": f"clock_cycles(mode, risk_at, due_at) WHERE mode {_OPEN}"}
 
 
 def delete_clocks(store: Store, keys: Iterable[tuple[str, str]] | None) -> None:
+    """The clocks of these tickets, or all (then the indexes go too, built again by `index_clocks`)."""
     if keys is None:
-        for name in KPI_INDEXES:
+        for name in CLOCK_INDEXES:
             store.conn.execute(f"DROP INDEX IF EXISTS {name}")
-        store.conn.execute("DELETE FROM sla_clocks")
-    else:
-        store.conn.executemany("DELETE FROM sla_clocks WHERE source = ? AND ticket_id = ?", list(keys))
+        store.conn.execute("DELETE FROM clocks")
+        store.conn.execute("DELETE FROM clock_cycles")
+        return
+    _keyed(store, keys)
+    rowids = store.conn.execute("SELECT rowid FROM tickets WHERE (source, id) IN "
+                                "(SELECT source, id FROM temp.wanted)").fetchall()
+    store.conn.executemany("DELETE FROM clocks WHERE ticket = ?", rowids)
+    store.conn.executemany("DELETE FROM clock_cycles WHERE ticket = ?", rowids)
+
+
+def _keyed(store: Store, keys: Iterable[tuple[str, str]]) -> None:
+    """The keys into temp.wanted (the table `tickets_with_events` reads too)."""
+    store.conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (source TEXT, id TEXT, PRIMARY KEY (source, id))")
+    store.conn.execute("DELETE FROM temp.wanted")
+    store.conn.executemany("INSERT OR IGNORE INTO temp.wanted VALUES (?, ?)", list(keys))
 
 
 def index_clocks(store: Store) -> None:
-    for name, columns in KPI_INDEXES.items():
-        store.conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON sla_clocks({columns})")
+    for name, spec in CLOCK_INDEXES.items():
+        store.conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {spec}")
 
 
 def copy_clock_times(store: Store, keys: Iterable[tuple[str, str]] | None) -> None:
@@ -131,58 +229,72 @@ def copy_clock_times(store: Store, keys: Iterable[tuple[str, str]] | None) -> No
     (and the resolution's paused seconds) onto its row, NULL when not stopped: the KPI scans
     read them without a join. A first response "stopped" by a solve without a reply (its clock
     has a note) gives no reply time."""
-    def clock(metric: str, column: str) -> str:
-        return (f"(SELECT c.{column} FROM sla_clocks c WHERE c.source = tickets.source AND c.ticket_id = tickets.id "
-                f"AND c.metric = '{metric}' AND c.cycle = 0 AND c.mode = 'stopped' AND c.note IS NULL)")
+    def pick(prefix: str, column: str) -> str:
+        return f"CASE WHEN {prefix}mode = {STOPPED} AND {prefix}note IS NULL THEN {prefix}{column} END"
 
-    sql = (f"UPDATE tickets SET sla_first_response_s = {clock('first_response', 'elapsed')}, "
-           f"sla_resolution_s = {clock('resolution', 'elapsed')}, "
-           f"sla_resolution_paused_s = {clock('resolution', 'paused_seconds')}")
-    if keys is None:
-        store.conn.execute(sql)
-    else:
-        store.conn.executemany(sql + " WHERE source = ? AND id = ?", list(keys))
+    only = "" if keys is None else (" WHERE ticket IN (SELECT t.rowid FROM temp.wanted w JOIN tickets t ON "
+                                    "t.source = w.source AND t.id = w.id)")
+    if keys is not None:
+        _keyed(store, keys)
+    store.conn.execute(
+        "UPDATE tickets SET sla_first_response_s = c.fr, sla_resolution_s = c.res, sla_resolution_paused_s = c.paused "
+        f"FROM (SELECT ticket, {pick('fr_', 'elapsed')} AS fr, {pick('res_', 'elapsed')} AS res, "
+        f"{pick('res_', 'paused_seconds')} AS paused FROM clocks{only}) c "
+        "WHERE tickets.rowid = c.ticket AND (tickets.sla_first_response_s IS NOT c.fr OR "
+        "tickets.sla_resolution_s IS NOT c.res OR tickets.sla_resolution_paused_s IS NOT c.paused)")
 
 
 def set_meta(store: Store, **values: str) -> None:
     store.conn.executemany("INSERT OR REPLACE INTO sla_meta VALUES (?, ?)", list(values.items()))
 
 
-# The SQL twin of `core.sla.clock.evaluate`'s state (a test compares them on the same clocks).
-STATE_SQL = """CASE
-    WHEN c.mode = 'n/a' THEN 'n/a'
-    WHEN c.mode = 'unknown' THEN 'unknown'
-    WHEN c.mode = 'stopped' THEN CASE WHEN c.stopped_at > c.due_at THEN 'breached' ELSE 'met' END
-    WHEN c.mode = 'running' AND :as_of > c.due_at THEN 'breached'
-    WHEN c.mode = 'paused' AND c.due_at IS NOT NULL AND :as_of > c.due_at THEN 'breached'
-    WHEN c.mode = 'running' AND :as_of > c.risk_at THEN 'at_risk'
-    WHEN c.mode = 'running' THEN 'running'
-    ELSE 'paused' END"""
+def state_sql(mode: str, stopped: str, due: str, risk: str, codes: dict[str, str]) -> str:
+    """The SQL twin of `core.sla.clock.evaluate`'s state at :as_of (a test compares them on the
+    same clocks), over the given columns; `codes` spells each mode as the table stores it."""
+    return (f"CASE WHEN {mode} = {codes['n/a']} THEN 'n/a' WHEN {mode} = {codes['unknown']} THEN 'unknown' "
+            f"WHEN {mode} = {codes['stopped']} THEN CASE WHEN {stopped} > {due} THEN 'breached' ELSE 'met' END "
+            f"WHEN {mode} = {codes['running']} AND :as_of > {due} THEN 'breached' "
+            f"WHEN {mode} = {codes['paused']} AND {due} IS NOT NULL AND :as_of > {due} THEN 'breached' "
+            f"WHEN {mode} = {codes['running']} AND :as_of > {risk} THEN 'at_risk' "
+            f"WHEN {mode} = {codes['running']} THEN 'running' ELSE 'paused' END")
+
+
+# Over the view `sla_clocks c` (modes as words).
+STATE_SQL = state_sql("c.mode", "c.stopped_at", "c.due_at", "c.risk_at", {m: f"'{m}'" for m in MODES})
 RANK_SQL = "CASE state " + " ".join(f"WHEN '{s}' THEN {rank}" for s, rank in URGENCY.items()) + " END"
+
+
+def part_state(part: Part) -> str:
+    return state_sql(part.mode, part.col("stopped_at"), part.col("due_at"), part.col("risk_at"),
+                     {m: str(code) for m, code in MODE_CODES.items()})
 
 
 def _open_clocks_sql(filters: dict, states: set[str]) -> tuple[str, dict]:
     """Stored clocks of tickets open at :as_of with their state there (valid when the ticket has
-    no data after :as_of), restricted to `states` and the filters."""
-    modes = "'running', 'paused', 'stopped'" if "met" in states else "'running', 'paused'"
-    where = [f"c.mode IN ({modes})", "c.last_event_at <= :as_of", "(t.created_at IS NULL OR t.created_at <= :as_of)"]
-    if "met" in states:  # stopped clocks, of tickets still open
-        where.append("(c.mode != 'stopped' OR t.resolution_at IS NULL OR t.resolution_at > :as_of)")
+    no data after :as_of), restricted to `states` and the filters: one SELECT per kind of clock,
+    each narrowed by its partial index when only breached and at-risk clocks are asked for."""
     params: dict = {}
-    if not states & {"running", "paused", "met"}:  # only breached / at risk: let the index narrow it
-        where.append("((c.mode = 'running' AND c.risk_at < :as_of) OR (c.mode = 'paused' AND c.due_at < :as_of))")
+    common = ["c.last_event_at <= :as_of", "(t.created_at IS NULL OR t.created_at <= :as_of)"]
     for key in ("team", "assignee", "priority"):
         if filters.get(key):
-            where.append(f"lower(t.{key}) = lower(:{key})")
+            common.append(f"lower(t.{key}) = lower(:{key})")
             params[key] = filters[key]
     if filters.get("policy"):
-        where.append("lower(c.policy) = lower(:policy)")
+        common.append("lower(n.policy) = lower(:policy)")
         params["policy"] = filters["policy"]
-    cols = ", ".join(f"c.{c}" for c in CLOCK_COLUMNS)
-    sql = (f"SELECT * FROM (SELECT {cols}, t.subject, t.priority, t.team, t.assignee, t.status, t.customer_id, "
-           f"t.customer_tier, t.customer_email, t.created_at, t.reopens, t.tags, {STATE_SQL} AS state "
-           "FROM sla_clocks c JOIN tickets t ON t.source = c.source AND "
-           f"t.id = c.ticket_id WHERE {' AND '.join(where)}) "
+    parts = []
+    for part in PARTS:
+        mode, due, risk = part.mode, part.col("due_at"), part.col("risk_at")
+        modes = f"{STOPPED}, {RUNNING}, {PAUSED}" if "met" in states else f"{RUNNING}, {PAUSED}"
+        where = [f"{mode} IN ({modes})", *common]
+        if "met" in states:  # stopped clocks, of tickets still open
+            where.append(f"({mode} != {STOPPED} OR t.resolution_at IS NULL OR t.resolution_at > :as_of)")
+        if not states & {"running", "paused", "met"}:  # only breached / at risk: let the index narrow it
+            where.append(f"(({mode} = {RUNNING} AND {risk} < :as_of) OR ({mode} = {PAUSED} AND {due} < :as_of))")
+        parts.append(f"SELECT {part.select()}, t.subject, t.priority, t.team, t.assignee, t.status, t.customer_id, "
+                     f"t.customer_tier, t.customer_email, t.created_at, t.reopens, t.tags, {part_state(part)} AS state "
+                     f"FROM {part.source} WHERE {' AND '.join(where)}")
+    sql = (f"SELECT * FROM ({' UNION ALL '.join(parts)}) "
            f"WHERE state IN ({', '.join(repr(s) for s in sorted(states))})")
     return sql, params
 
@@ -214,7 +326,11 @@ def open_clock_counts(store: Store, as_of: int, filters: dict) -> SlaCounts:
 
 
 def newer_than(store: Store, as_of: int) -> list[tuple[str, str]]:
-    """Tickets whose stored clocks cannot be used at as_of (data after it): compute those live."""
-    rows = store.conn.execute("SELECT source, ticket_id FROM sla_clocks WHERE last_event_at > ? AND "
-                              "started_at <= ? AND (stopped_at IS NULL OR stopped_at > ?)", (as_of, as_of, as_of))
-    return list(dict.fromkeys(rows))  # DISTINCT here: in SQL it would pick the primary key over the index
+    """Tickets whose stored clocks cannot be used at as_of (data after it) and had a clock
+    started and not stopped by then: compute those live."""
+    started = "c.started_at <= :at AND ({0}stopped_at IS NULL OR {0}stopped_at > :at)"
+    cycle = started.format("y.").replace("c.started_at", "y.started_at")
+    return store.conn.execute(
+        "SELECT t.source, t.id FROM clocks c JOIN tickets t ON t.rowid = c.ticket WHERE c.last_event_at > :at AND "
+        f"(({started.format('c.fr_')}) OR ({started.format('c.res_')}) OR EXISTS (SELECT 1 FROM clock_cycles y "
+        f"WHERE y.ticket = c.ticket AND {cycle}))", {"at": as_of}).fetchall()

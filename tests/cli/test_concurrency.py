@@ -20,6 +20,7 @@ def _outputs(cli, db) -> tuple[str, ...]:
     results = [cli("--db", db, "--config", SAMPLE_CONFIG, *args, "--as-of", REFERENCE) for args in READS]
     for result in results:
         assert result.exit_code in (0, 1, 2), result.stderr  # (Nagios: 2 is CRITICAL)
+    assert results[0].stdout, results[0].stderr
     kpi = json.loads(results[0].stdout)
     del kpi["data"]["newest_import_at"]  # (when the writer last ran, not the data)
     return tuple(steady(text) for text in (json.dumps(kpi, indent=2), *(r.stdout for r in results[1:])))

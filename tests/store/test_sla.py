@@ -1,5 +1,6 @@
-"""cstool.store.sla: the SQL classification of stored clocks (STATE_SQL) is the SQL twin of
-cstool.core.sla.clock.evaluate, and RANK_SQL orders like URGENCY."""
+"""cstool.store.sla: the SQL classification of stored clocks (`state_sql`) is the SQL twin of
+cstool.core.sla.clock.evaluate, RANK_SQL orders like URGENCY, and the compact clock rows read
+back (through the view `sla_clocks`) as the clocks that were written."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 from cstool.core.sla.calendar import ALWAYS_OPEN, BusinessCalendar
 from cstool.core.sla.clock import URGENCY, Clock, evaluate
 from cstool.store import open_store
-from cstool.store.sla import CLOCK_COLUMNS, RANK_SQL, STATE_SQL, clock_row
+from cstool.store.sla import MODE_CODES, RANK_SQL, ClockWriter, clock_from_row, state_sql
 
 T0 = 1_700_000_000
 small = st.integers(T0, T0 + 40)
@@ -32,17 +33,55 @@ def clocks(draw) -> Clock:
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(clocks(), min_size=1, max_size=12))
-def test_stored_state_in_sql_equals_evaluate(tmp_path_factory, drawn):
+def test_stored_state_in_sql_equals_evaluate(drawn):
     calendar = BusinessCalendar(ALWAYS_OPEN)
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE x (i, mode, stopped_at, due_at, risk_at)")
+    conn.executemany("INSERT INTO x VALUES (?, ?, ?, ?, ?)",
+                     [(i, MODE_CODES[c.mode], c.stopped_at, c.due_at, c.risk_at) for i, c in enumerate(drawn)])
+    state = state_sql("mode", "stopped_at", "due_at", "risk_at", {m: str(code) for m, code in MODE_CODES.items()})
+    for as_of in range(T0, T0 + 42):
+        found = dict(conn.execute(f"SELECT i, {state} FROM x", {"as_of": as_of}))
+        assert found == {i: evaluate(c, calendar, as_of).state for i, c in enumerate(drawn)}, as_of
+
+
+def _ticket_clocks(draw_first: Clock, draw_resolution: Clock, cycles: list[Clock]) -> list[Clock]:
+    first = Clock(**{**_fields(draw_first), "metric": "first_response"})
+    resolution = Clock(**{**_fields(draw_resolution), "metric": "resolution", "target": "8h"})
+    return [first, resolution] + [Clock(**{**_fields(c), "metric": "next_response", "cycle": n, "target": "2h",
+                                           "started_at": T0 + n}) for n, c in enumerate(cycles, 1)]
+
+
+def _fields(clock: Clock) -> dict:
+    from dataclasses import asdict
+
+    return asdict(clock)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(clocks(), clocks(), st.lists(clocks(), max_size=2)), min_size=1, max_size=6))
+def test_compact_rows_read_back_as_the_clocks_written(tmp_path_factory, drawn):
     with open_store(tmp_path_factory.mktemp("c") / "c.db") as store:
+        written = {}
         with store.write() as conn:
-            conn.executemany(f"INSERT INTO sla_clocks ({', '.join(CLOCK_COLUMNS)}) VALUES "
-                             f"({', '.join('?' * len(CLOCK_COLUMNS))})",
-                             [clock_row("s", str(i), c, T0, "f") for i, c in enumerate(drawn)])
-        for as_of in range(T0, T0 + 42):
-            rows = store.conn.execute(f"SELECT ticket_id, {STATE_SQL} FROM sla_clocks c", {"as_of": as_of})
-            found = {int(i): state for i, state in rows}
-            assert found == {i: evaluate(c, calendar, as_of).state for i, c in enumerate(drawn)}, as_of
+            writer = ClockWriter(store)
+            for i, (a, b, cycles) in enumerate(drawn):
+                rowid = conn.execute("INSERT INTO tickets (source, id, row_hash) VALUES ('s', ?, 'h')",
+                                     (f"T{i}",)).lastrowid
+                for c in cycles:
+                    c.pauses = [(T0, T0 + 5), (T0 + 9, None)] if c.mode == "paused" else []
+                written[f"T{i}"] = _ticket_clocks(a, b, cycles)
+                writer.add(rowid, written[f"T{i}"], T0 + 50)
+            writer.flush()
+        cur = store.conn.execute("SELECT * FROM sla_clocks ORDER BY ticket_id, metric, cycle")
+        names = [d[0] for d in cur.description]
+        read: dict[str, list[Clock]] = {}
+        for row in cur:
+            record = dict(zip(names, row))
+            assert record["last_event_at"] == T0 + 50
+            read.setdefault(record["ticket_id"], []).append(clock_from_row(record))
+    order = {"first_response": 0, "resolution": 1, "next_response": 2}
+    assert {k: sorted(v, key=lambda c: (order[c.metric], c.cycle)) for k, v in read.items()} == written
 
 
 def test_rank_sql_orders_states_as_urgency(tmp_path):

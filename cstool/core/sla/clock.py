@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 from cstool.core.models import ClockMode, ClockState, Event, Record
 from cstool.core.sla.calendar import BusinessCalendar
@@ -41,7 +40,7 @@ Timeline = list[tuple[int, str]]        # (instant, status) changes, from creati
 Span = tuple[int, int | None]           # [start, end) of a running or paused interval; None = open-ended
 
 
-@dataclass
+@dataclass(slots=True)
 class Clock:
     metric: str
     cycle: int
@@ -85,7 +84,7 @@ def status_timeline(ticket: Record, events: Sequence[Event], horizon: int | None
     return changes
 
 
-def _segments(timeline: Timeline, start: int, stop: int | None, stopping: set[str]
+def _segments(timeline: Timeline, start: int, stop: int | None, stopping: frozenset[str]
               ) -> tuple[list[Span], list[Span]]:
     """Running intervals [s, e) within [start, stop), and the paused ones; e None = open-ended."""
     running: list[Span] = []
@@ -140,20 +139,28 @@ def _unplaced(ticket: Record, events: Sequence[Event], replies: list[int]) -> di
     return out
 
 
+def _stops(policy: Policy, metric: str) -> frozenset[str]:
+    """The statuses that stop the metric's clock: its pause statuses and solved/closed."""
+    found = policy.stops.get(metric)
+    if found is None:
+        found = policy.stops[metric] = frozenset(policy.pause.get(metric, ())) | _CLOSED
+    return found
+
+
+_CLOSED = frozenset(CLOSED)
+
+
 def _clock(calendar: BusinessCalendar, policy: Policy, matched: str, metric: str, cycle: int, target: Duration | None,
            timeline: Timeline, start: int | None, stop: int | None, unplaced: str | None = None) -> Clock:
-    base: dict[str, Any] = {"metric": metric, "cycle": cycle, "policy": policy.name, "matched": matched,
-                            "calendar": calendar.name, "target": _label(target), "started_at": start,
-                            "stopped_at": stop}
+    label = _label(target)
     if target is None or start is None:
-        return Clock(**base, target_seconds=None, due_at=None, risk_at=None, elapsed_business_seconds=0,
-                     paused_seconds=0, mode="n/a")
+        return Clock(metric, cycle, policy.name, matched, calendar.name, label, None, start, stop, None, None, 0, 0,
+                     [], "n/a")
     if unplaced:
-        return Clock(**{**base, "stopped_at": None}, target_seconds=None if target.business_days else target.seconds,
-                     due_at=None, risk_at=None, elapsed_business_seconds=0, paused_seconds=0, mode="unknown",
-                     note=unplaced)
-    stopping = set(policy.pause.get(metric, ())) | set(CLOSED)
-    running, paused = _segments(timeline, start, stop, stopping)
+        return Clock(metric, cycle, policy.name, matched, calendar.name, label,
+                     None if target.business_days else target.seconds, start, None, None, None, 0, 0, [], "unknown",
+                     None, unplaced)
+    running, paused = _segments(timeline, start, stop, _stops(policy, metric))
     if target.business_days:
         plain = calendar.add_business_days(start, target.business_days)
         target_seconds = calendar.between(start, plain)
@@ -165,15 +172,22 @@ def _clock(calendar: BusinessCalendar, policy: Policy, matched: str, metric: str
     share = policy.at_risk
     threshold = round(target_seconds * share) if isinstance(share, float) else share.seconds
     risk = _deadline(calendar, running, max(target_seconds - threshold, 0))
-    closed_spent = sum(calendar.between(s, e) for s, e in running if e is not None)
-    open_segment = running[-1][0] if running and running[-1][1] is None else None
+    closed_spent = 0
+    open_segment = None
+    for s, e in running:
+        if e is None:
+            open_segment = s
+        else:
+            closed_spent += calendar.between(s, e)
     mode: ClockMode = "stopped" if stop is not None else ("running" if open_segment is not None else "paused")
     if stop is not None and due is None:
         due = calendar.add(stop, target_seconds - closed_spent) if closed_spent <= target_seconds else stop
-    pauses = [(s, e) for s, e in paused]
-    paused_seconds = sum(e - s for s, e in pauses if e is not None)
-    return Clock(**base, target_seconds=target_seconds, due_at=due, risk_at=risk, elapsed_business_seconds=closed_spent,
-                 paused_seconds=paused_seconds, pauses=pauses, mode=mode, elapsed_since=open_segment)
+    paused_seconds = 0
+    for s, e in paused:
+        if e is not None:
+            paused_seconds += e - s
+    return Clock(metric, cycle, policy.name, matched, calendar.name, label, target_seconds, start, stop, due, risk,
+                 closed_spent, paused_seconds, paused, mode, open_segment)
 
 
 def _cycles(events: Sequence[Event], first_reply: int | None, horizon: int | None) -> list[Span]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cstool.core.models import Record
 from cstool.core.sla.duration import Duration
@@ -23,6 +23,8 @@ class Policy:
     at_risk: float | Duration
     pause: dict[str, tuple[str, ...]]
     targets: dict[str, dict[str, Duration]]
+    stops: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+    """(a cache of the statuses that stop each metric's clock, filled by the clock engine)"""
 
 
 def _matches(ticket: Record, field_name: str, accepted: tuple[str, ...]) -> bool:
