@@ -81,7 +81,6 @@ def refresh_clocks(store: Store, engine: SlaEngine) -> int:
             writer.add(rowid, engine.clocks(ticket, events), sla_store.last_event_at(ticket, events))
             done += 1
         writer.flush()
-        sla_store.copy_clock_times(store, keys)
         sla_store.index_clocks(store)
         sla_store.set_meta(store, fingerprint=engine.fingerprint, import_id=str(last))
     return done

@@ -224,24 +224,11 @@ def index_clocks(store: Store) -> None:
         store.conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {spec}")
 
 
-def copy_clock_times(store: Store, keys: Iterable[tuple[str, str]] | None) -> None:
-    """Copy the business seconds of each ticket's stopped first-response and resolution clocks
-    (and the resolution's paused seconds) onto its row, NULL when not stopped: the KPI scans
-    read them without a join. A first response "stopped" by a solve without a reply (its clock
-    has a note) gives no reply time."""
-    def pick(prefix: str, column: str) -> str:
-        return f"CASE WHEN {prefix}mode = {STOPPED} AND {prefix}note IS NULL THEN {prefix}{column} END"
-
-    only = "" if keys is None else (" WHERE ticket IN (SELECT t.rowid FROM temp.wanted w JOIN tickets t ON "
-                                    "t.source = w.source AND t.id = w.id)")
-    if keys is not None:
-        _keyed(store, keys)
-    store.conn.execute(
-        "UPDATE tickets SET sla_first_response_s = c.fr, sla_resolution_s = c.res, sla_resolution_paused_s = c.paused "
-        f"FROM (SELECT ticket, {pick('fr_', 'elapsed')} AS fr, {pick('res_', 'elapsed')} AS res, "
-        f"{pick('res_', 'paused_seconds')} AS paused FROM clocks{only}) c "
-        "WHERE tickets.rowid = c.ticket AND (tickets.sla_first_response_s IS NOT c.fr OR "
-        "tickets.sla_resolution_s IS NOT c.res OR tickets.sla_resolution_paused_s IS NOT c.paused)")
+def stopped_value(prefix: str, column: str) -> str:
+    """SQL: a clock's `column` (business seconds) when it stopped at its metric's own event, else
+    NULL: the durations the KPIs take from the clocks. A first response "stopped" by a solve
+    without a reply (its clock has a note) gives no reply time."""
+    return f"CASE WHEN {prefix}mode = {STOPPED} AND {prefix}note IS NULL THEN {prefix}{column} END"
 
 
 def set_meta(store: Store, **values: str) -> None:

@@ -23,8 +23,7 @@ def _records(conn: sqlite3.Connection):
     tickets = []
     for row in conn.execute(
             "SELECT source, id, created_at, first_response_at, resolution_at, status, reopens, replies, findings, "
-            "tags, team, channel, reported, sla_first_response_s AS first_response_business_s, "
-            "sla_resolution_s AS resolution_business_s, sla_resolution_paused_s AS resolution_paused_s FROM tickets"):
+            "tags, team, channel, reported FROM tickets"):
         t = dict(row)
         t["reported"] = json.loads(t["reported"] or "{}")
         t["tags"] = json.loads(t["tags"] or "[]")
@@ -32,10 +31,19 @@ def _records(conn: sqlite3.Connection):
     by_id = {(t["source"], t["id"]): t for t in tickets}
     surveys = [dict(r) for r in conn.execute("SELECT source, ticket_id, kind, score, label, scale_max, submitted_at "
                                               "FROM surveys")]
-    clocks = [dict(r) for r in conn.execute("SELECT source, ticket_id, metric, mode, started_at, stopped_at, due_at "
-                                             "FROM sla_clocks "
+    clocks = [dict(r) for r in conn.execute("SELECT source, ticket_id, metric, mode, started_at, stopped_at, due_at, "
+                                             "elapsed, paused_seconds, note FROM sla_clocks "
                                              "WHERE cycle = 0 AND metric IN ('first_response', 'resolution')")]
     conn.row_factory = None
+    for t in tickets:  # business seconds: those of a clock stopped at its own event
+        t.update(first_response_business_s=None, resolution_business_s=None, resolution_paused_s=None)
+    for c in clocks:
+        if c["mode"] == "stopped" and c["note"] is None:
+            t = by_id[c["source"], c["ticket_id"]]
+            if c["metric"] == "first_response":
+                t["first_response_business_s"] = c["elapsed"]
+            else:
+                t["resolution_business_s"], t["resolution_paused_s"] = c["elapsed"], c["paused_seconds"]
     return tickets, surveys, clocks, by_id
 
 
@@ -116,6 +124,21 @@ def _edge_survey(rng: random.Random, n: int, base: int) -> tuple:
             base + rng.randrange(-D, 10 * D))
 
 
+def _edge_clocks(rng, n: int, base: int, first: tuple, resolution: tuple, notes: list) -> list:
+    """One ticket's compact clock row (without its rowid): each clock met, late, still running,
+    without a deadline, of unknown stop, or stopped by another event than its own."""
+    row = [n, base, T0 + 40 * D]
+    for prefix, (stop, elapsed, paused_s) in (("fr", first), ("res", resolution)):
+        due = None if rng.random() < 0.05 else base + rng.randrange(H, 6 * D)
+        if rng.random() < 0.08:  # the data cannot place its stop
+            row += [4, None, None, None, None]
+            continue
+        row += [0 if stop else 1, stop, due, elapsed if stop else None, paused_s if stop else None]
+        if stop and rng.random() < 0.05:  # no business time from it
+            notes.append((n, prefix))
+    return row
+
+
 @pytest.fixture(scope="module")
 def edge_store(tmp_path_factory):
     """Tickets with every shape the figures distinguish: undated, unanswered, resolved before
@@ -126,7 +149,7 @@ def edge_store(tmp_path_factory):
     open_store(path).close()
     rng = random.Random(11)
     conn = sqlite3.connect(path)
-    tickets, surveys, clocks = [], [], []
+    tickets, surveys, clocks, notes = [], [], [], []
     for n in range(600):
         created = None if rng.random() < 0.04 else T0 + rng.randrange(-5 * D, 40 * D)
         base = created if created is not None else T0 + rng.randrange(40 * D)
@@ -150,12 +173,8 @@ def edge_store(tmp_path_factory):
         tickets.append(("t", f"T{n}", created, first, resolved, status, rng.randrange(3), rng.randrange(4), findings,
                         json.dumps(tags), rng.choice(["A", "B", None, ""]), rng.choice(["email", "chat"]), reported,
                         fr_business, res_business, paused))
-        for metric, stop in (("first_response", first), ("resolution", resolved)):
-            due = None if rng.random() < 0.05 else base + rng.randrange(H, 6 * D)
-            if rng.random() < 0.08:  # the data cannot place its stop
-                clocks.append(("t", f"T{n}", metric, 0, base, None, None, "unknown"))
-                continue
-            clocks.append(("t", f"T{n}", metric, 0, base, stop, due, "stopped" if stop else "running"))
+        clocks.append(_edge_clocks(rng, n, base, (first, fr_business, None), (resolved, res_business, paused),
+                                   notes))
         if rng.random() < 0.5:
             surveys.append(_edge_survey(rng, n, base))
     midnight = (T0 // D + 3) * D
@@ -163,13 +182,18 @@ def edge_store(tmp_path_factory):
                                              (T0, T0 + 45 * D - 1)]):  # on the edges of windows
         tickets.append(("t", f"E{n}", created, None, resolved, "solved", 0, 1, None, "[]", "A", "chat", None, None,
                         None, None))
-        clocks.append(("t", f"E{n}", "resolution", 0, created, resolved, midnight, "stopped"))
-    conn.executemany("INSERT INTO tickets (source, id, created_at, first_response_at, resolution_at, status, reopens, "
-                     "replies, findings, tags, team, channel, reported, sla_first_response_s, sla_resolution_s, "
-                     "sla_resolution_paused_s, row_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'h')",
-                     tickets)
-    conn.executemany("INSERT INTO sla_clocks (source, ticket_id, metric, cycle, started_at, stopped_at, due_at, mode, "
-                     "fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'f')", clocks)
+        clocks.append([600 + n, created, T0 + 40 * D, 3, None, None, None, None, 0, resolved, midnight, None, None])
+    conn.executemany("INSERT INTO tickets (rowid, source, id, created_at, first_response_at, resolution_at, status, "
+                     "reopens, replies, findings, tags, team, channel, reported, row_hash) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'h')",
+                     [(n + 1, *t[:13]) for n, t in enumerate(tickets)])
+    conn.execute("INSERT INTO clock_names VALUES (1, 'p', 'm', '24x7', '1h', '8h', '')")
+    conn.executemany("INSERT INTO clocks (ticket, names, started_at, last_event_at, fr_mode, fr_stopped_at, fr_due_at, "
+                     "fr_elapsed, fr_paused_seconds, res_mode, res_stopped_at, res_due_at, res_elapsed, "
+                     "res_paused_seconds) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     [(row[0] + 1, *row[1:]) for row in clocks])
+    for n, prefix in notes:
+        conn.execute(f"UPDATE clocks SET {prefix}_note = 'not its own event' WHERE ticket = ?", (n + 1,))
     conn.executemany("INSERT INTO surveys (source, id, ticket_id, kind, score, label, scale_max, submitted_at, row_hash) "
                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'h')", surveys)
     conn.commit()

@@ -90,21 +90,3 @@ def test_rank_sql_orders_states_as_urgency(tmp_path):
                  for s in URGENCY}
     assert ranks == URGENCY
     assert sorted(URGENCY, key=URGENCY.get)[:2] == ["breached", "at_risk"]
-
-
-def test_stopped_clocks_business_seconds_are_copied_onto_the_tickets(demo_db):
-    """The KPI scans read sla_* from the ticket rows: they must equal the stored clocks."""
-    conn = sqlite3.connect(demo_db)
-    try:
-        def clock(metric, column):
-            return (f"(SELECT c.{column} FROM sla_clocks c WHERE c.source = t.source AND c.ticket_id = t.id "
-                    f"AND c.metric = '{metric}' AND c.cycle = 0 AND c.mode = 'stopped')")
-
-        differ = conn.execute(
-            f"SELECT count(*) FROM tickets t WHERE sla_first_response_s IS NOT {clock('first_response', 'elapsed')} "
-            f"OR sla_resolution_s IS NOT {clock('resolution', 'elapsed')} "
-            f"OR sla_resolution_paused_s IS NOT {clock('resolution', 'paused_seconds')}").fetchone()[0]
-        filled = conn.execute("SELECT count(sla_first_response_s), count(sla_resolution_s) FROM tickets").fetchone()
-    finally:
-        conn.close()
-    assert differ == 0 and min(filled) > 1000
