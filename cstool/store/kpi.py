@@ -49,6 +49,9 @@ class Windows:
         self.starts = [int(s) for s, _ in windows]
         self.ends = [int(e) for _, e in windows]
         self.lo, self.hi = self.starts[0], self.ends[-1]
+        # Equal windows between the first and the last (UTC days, weeks): placed by arithmetic.
+        inner = {e - s for s, e in windows[1:-1]}
+        self.width = inner.pop() if len(inner) == 1 else None
 
     def _search(self, x: str, a: int, b: int, values: list[int]) -> str:
         if b - a == 1:
@@ -57,13 +60,23 @@ class Windows:
         return (f"CASE WHEN {x} < {self.starts[mid]} THEN {self._search(x, a, mid, values)} "
                 f"ELSE {self._search(x, mid, b, values)} END")
 
+    def _position(self, x: str) -> str:
+        if self.width:
+            last, second = len(self.starts) - 1, self.starts[1]
+            return (f"CASE WHEN {x} < {second} THEN 0 WHEN {x} >= {self.starts[-1]} THEN {last} "
+                    f"ELSE 1 + CAST(({x} - {second}) / {self.width} AS INTEGER) END")
+        return self._search(x, 0, len(self.starts), list(range(len(self.starts))))
+
     def index(self, x: str) -> str:
         """The index of the window holding `x`, NULL outside [lo, hi)."""
-        return (f"CASE WHEN {x} >= {self.lo} AND {x} < {self.hi} THEN "
-                f"{self._search(x, 0, len(self.starts), list(range(len(self.starts))))} END")
+        return f"CASE WHEN {x} >= {self.lo} AND {x} < {self.hi} THEN {self._position(x)} END"
 
     def start(self, x: str) -> str:
         """The start of the window holding `x` (for x in [lo, hi))."""
+        if self.width:
+            second = self.starts[1]
+            return (f"CASE WHEN {x} < {second} THEN {self.lo} WHEN {x} >= {self.starts[-1]} THEN {self.starts[-1]} "
+                    f"ELSE {second} + CAST(({x} - {second}) / {self.width} AS INTEGER) * {self.width} END")
         return self._search(x, 0, len(self.starts), self.starts)
 
     def range(self, column: str, store: Store) -> str:
