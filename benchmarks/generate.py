@@ -1,12 +1,17 @@
 """Seeded generator of N tickets (+ events, surveys, customers) in cstool's generic format.
 
-    python benchmarks/generate.py --tickets 1000000 --out /tmp/bench
+    python benchmarks/generate.py --tickets 1000000 --out /tmp/bench [--realistic] [--backlog 0.15]
 
 Tickets spread evenly over 450 days; only those of the last ten days can still be open (a
 realistic backlog). Writes tickets.csv (15 columns, ISO-8601 timestamps with offsets; 1M rows
 is about 210 MB),
 events.csv (about 4 per ticket), surveys.csv (0.3 per ticket) and customers.csv into --out.
 Generate into a temporary folder; never commit the output.
+
+`--realistic` gives the shapes real exports have: subjects quoted because they hold commas,
+quotes or line breaks (about 42 % of rows), a customer e-mail column, five UTC offsets, times
+with and without fractional seconds. `--backlog SHARE` leaves that share of all tickets open
+(spread over the whole span: an old, heavy backlog) instead of the last ten days' tickets only.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 import argparse
 import csv
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
@@ -28,12 +33,39 @@ TEAMS = ["Billing", "Technical", "Onboarding", "Accounts"]
 TIERS = ["standard"] * 7 + ["premium", "enterprise", "vip"]
 
 
+OFFSETS = [timezone(timedelta(hours=h)) for h in (0, 1, -5, 5.5, 9)]
+SUBJECTS = ['Refund for order {n}, please', 'Login fails: "invalid token" ({n})', 'Invoice {n}\nwrong amount',
+            'Can\'t export, CSV "broken", again ({n})', 'API 500 on /v2/items, id {n}']
+
+
 def iso(dt: datetime) -> str:
     return dt.isoformat()
 
 
-def generate(n: int, out: Path, seed: int = 7, events: bool = True) -> dict[str, Path]:
+class Shape:
+    """How the written times and subjects look: plain (UTC offsets, whole seconds) or realistic."""
+
+    def __init__(self, realistic: bool, rng: random.Random):
+        self.realistic, self.rng = realistic, rng
+
+    def time(self, dt: datetime) -> str:
+        if not self.realistic:
+            return dt.isoformat()
+        local = dt.astimezone(OFFSETS[self.rng.randrange(len(OFFSETS))])
+        if self.rng.random() < 0.5:
+            local += timedelta(microseconds=self.rng.randrange(1, 1000) * 1000)
+        return local.isoformat()
+
+    def subject(self, i: int) -> str:
+        if self.realistic and self.rng.random() < 0.42:
+            return self.rng.choice(SUBJECTS).format(n=i % 997)
+        return f"Subject {i % 997}"
+
+
+def generate(n: int, out: Path, seed: int = 7, events: bool = True, realistic: bool = False,
+             backlog: float | None = None) -> dict[str, Path]:
     rng = random.Random(seed)
+    shape = Shape(realistic, random.Random(seed + 1))
     out.mkdir(parents=True, exist_ok=True)
     customers = max(100, n // 20)
     paths = {k: out / f"{k}.csv" for k in ("tickets", "events", "surveys", "customers")}
@@ -50,7 +82,8 @@ def generate(n: int, out: Path, seed: int = 7, events: bool = True) -> dict[str,
     tw, sw = csv.writer(tf), csv.writer(sf)
     ew = csv.writer(ef) if ef else None
     tw.writerow(["id", "subject", "customer_id", "channel", "priority", "status", "team", "assignee",
-                 "created_at", "first_response_at", "resolved_at", "updated_at", "reopens", "replies", "tags"])
+                 "created_at", "first_response_at", "resolved_at", "updated_at", "reopens", "replies", "tags"]
+                + (["customer_email"] if realistic else []))
     sw.writerow(["id", "ticket_id", "customer_id", "kind", "score", "comment", "submitted_at"])
     if ew:
         ew.writerow(["ticket_id", "at", "type", "value"])
@@ -58,16 +91,21 @@ def generate(n: int, out: Path, seed: int = 7, events: bool = True) -> dict[str,
     for i in range(n):
         created = START + timedelta(seconds=int(SPAN_DAYS * 86400 * i / n) + rng.randrange(600))
         first = created + timedelta(minutes=rng.expovariate(1 / 240))
-        recent = i >= n * (1 - BACKLOG_DAYS / SPAN_DAYS)  # only the last days' tickets are still open
-        status = rng.choice(RECENT_STATUSES if recent else DONE_STATUSES)
+        if backlog is None:
+            recent = i >= n * (1 - BACKLOG_DAYS / SPAN_DAYS)  # only the last days' tickets are still open
+            status = rng.choice(RECENT_STATUSES if recent else DONE_STATUSES)
+        else:
+            status = rng.choice(["open", "pending", "new"]) if rng.random() < backlog else rng.choice(DONE_STATUSES)
         resolved = first + timedelta(hours=rng.expovariate(1 / 30)) if status in ("solved", "closed") else None
         updated = resolved or first
         tid, cid = f"T{i:08d}", f"C{rng.randrange(customers):07d}"
         team = rng.choice(TEAMS)
-        tw.writerow([tid, f"Subject {i % 997}", cid, rng.choice(CHANNELS), rng.choice(PRIORITIES), status, team,
-                     f"{team[:3]}-agent-{rng.randrange(6)}", iso(created), iso(first),
-                     iso(resolved) if resolved else "", iso(updated), int(rng.random() < 0.08),
-                     rng.randint(1, 6), rng.choice(["billing", "bug", "login", "refund", "api"])])
+        t = shape.time
+        tw.writerow([tid, shape.subject(i), cid, rng.choice(CHANNELS), rng.choice(PRIORITIES), status, team,
+                     f"{team[:3]}-agent-{rng.randrange(6)}", t(created), t(first),
+                     t(resolved) if resolved else "", t(updated), int(rng.random() < 0.08),
+                     rng.randint(1, 6), rng.choice(["billing", "bug", "login", "refund", "api"])]
+                    + ([f"{cid.lower()}@example.com"] if realistic else []))
         if ew:
             ew.writerow([tid, iso(created), "status", "new"])
             ew.writerow([tid, iso(first), "agent_reply", ""])
@@ -91,8 +129,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-events", action="store_true")
+    parser.add_argument("--realistic", action="store_true", help="quoted subjects, e-mails, UTC offsets, fractions")
+    parser.add_argument("--backlog", type=float, help="share of all tickets left open (e.g. 0.15)")
     args = parser.parse_args()
-    for kind, path in generate(args.tickets, args.out, args.seed, not args.no_events).items():
+    for kind, path in generate(args.tickets, args.out, args.seed, not args.no_events, args.realistic,
+                               args.backlog).items():
         if path.exists():
             print(f"{kind}: {path} ({path.stat().st_size / 1e6:.1f} MB)")
 
