@@ -139,3 +139,34 @@ def test_a_store_that_cannot_be_set_up_leaves_no_empty_file(tmp_path, monkeypatc
     with pytest.raises(CannotCreate, match="the disk is full or failing"):
         open_store(tmp_path / "new.db")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_store_with_the_old_clock_table_migrates_and_recomputes_its_clocks(tmp_path, cli, monkeypatch):
+    """Schema 7 kept one text row per clock in the table sla_clocks; schema 8 replaces it by the
+    compact tables (and the view of the same name): the clocks are computed again, and every
+    answer is the one a new store gives."""
+    import cstool.store.connection as connection
+    from conftest import REFERENCE, ROOT, SAMPLE_CONFIG
+
+    sample = ROOT / "sample_data"
+    args = ("--config", SAMPLE_CONFIG, "sla", "check", "--as-of", REFERENCE, "--format", "json")
+    fresh = tmp_path / "fresh.db"
+    assert cli("--db", fresh, "import", "tickets", sample / "tickets.csv").exit_code == 0
+    expected = cli("--db", fresh, *args).stdout
+    assert expected.count("\"breached\"") >= 3
+    old = tmp_path / "old.db"
+    monkeypatch.setattr(connection, "MIGRATIONS", MIGRATIONS[:7])
+    monkeypatch.setattr(connection, "SCHEMA_VERSION", 7)
+    assert cli("--db", old, "import", "tickets", sample / "tickets.csv").exit_code == 0
+    with open_store(old) as store, store.write() as conn:  # clocks of the old shape, as a v7 store had them
+        conn.execute("INSERT INTO sla_clocks (source, ticket_id, metric, cycle, mode, fingerprint) "
+                     "SELECT source, id, 'resolution', 0, 'running', 'f' FROM tickets")
+        conn.execute("INSERT INTO sla_meta VALUES ('fingerprint', 'f'), ('import_id', '1')")
+    monkeypatch.setattr(connection, "MIGRATIONS", MIGRATIONS)
+    monkeypatch.setattr(connection, "SCHEMA_VERSION", SCHEMA_VERSION)
+    assert cli("--db", old, *args).stdout == expected
+    with open_store(old) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert store.conn.execute("SELECT type FROM sqlite_master WHERE name = 'sla_clocks'").fetchone()[0] == "view"
+        assert store.conn.execute("SELECT count(*) FROM clocks").fetchone()[0] == \
+            store.conn.execute("SELECT count(*) FROM tickets").fetchone()[0]
