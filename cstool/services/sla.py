@@ -77,7 +77,11 @@ def refresh_clocks(store: Store, engine: SlaEngine) -> int:
         keys = stale
         sla_store.delete_clocks(store, keys)
         writer = sla_store.ClockWriter(store, CLOCKS_PER_WRITE)
-        for rowid, ticket, events in sla_store.tickets_with_events(store, keys, rowids=True):
+        if keys is None:  # every ticket: on two cores when there are many
+            from cstool.services.clock_pass import write_all
+
+            done = write_all(store, engine, writer)
+        for rowid, ticket, events in sla_store.tickets_with_events(store, keys, rowids=True) if keys else ():
             writer.add(rowid, engine.clocks(ticket, events), sla_store.last_event_at(ticket, events))
             done += 1
         writer.flush()

@@ -205,6 +205,11 @@ def open_store(path: Path, *, create: bool = True, busy_timeout: float = 30.0, n
     return store
 
 
+def open_read_only(path: Path) -> Store:
+    """A read-only connection to an existing store (for a helper process: no migration, no write)."""
+    return Store(path, sqlite3.connect(_uri(path, True), uri=True), read_only=True)
+
+
 def remove_store_files(path: Path) -> None:
     """Delete a store (closed) with its write-ahead log and index: for a store this run created
     and then committed nothing to."""

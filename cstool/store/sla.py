@@ -38,20 +38,48 @@ def stale_tickets(store: Store, since_import: int) -> set[tuple[str, str]]:
     return keys
 
 
+def ticket_count(store: Store) -> int:
+    return store.conn.execute("SELECT count(*) FROM tickets").fetchone()[0]
+
+
+class Slice:
+    """A share of the tickets in reading order: rowid order without events, (source, id) order
+    with them. `Slice.halves` cuts the store in two at a share of its tickets."""
+
+    def __init__(self, tickets: str = "", events: str = "", params: tuple = ()):
+        self.tickets, self.events, self.params = tickets, events, params
+
+    @staticmethod
+    def halves(store: Store, share: float) -> tuple[Slice, Slice]:
+        offset = max(int(ticket_count(store) * share) - 1, 0)
+        if not _has_events(store):
+            (cut,) = store.conn.execute("SELECT rowid FROM tickets ORDER BY rowid LIMIT 1 OFFSET ?",
+                                        (offset,)).fetchone() or (0,)
+            return Slice("rowid <= ?", "", (cut,)), Slice("rowid > ?", "", (cut,))
+        key = store.conn.execute("SELECT source, id FROM tickets ORDER BY source, id LIMIT 1 OFFSET ?",
+                                 (offset,)).fetchone() or ("", "")
+        return (Slice("(source, id) <= (?, ?)", "(source, ticket_id) <= (?, ?)", tuple(key)),
+                Slice("(source, id) > (?, ?)", "(source, ticket_id) > (?, ?)", tuple(key)))
+
+
+def _has_events(store: Store) -> bool:
+    return store.conn.execute("SELECT 1 FROM ticket_events LIMIT 1").fetchone() is not None
+
+
 def tickets_with_events(store: Store, keys: Iterable[tuple[str, str]] | None = None, rowids: bool = False,
-                        ) -> Iterator[tuple]:
-    """(ticket, events sorted by instant) for the given keys, or for every ticket (merge join);
-    with `rowids`, (rowid, ticket, events). Tickets come in (source, id) order when more than
-    a few are asked for, in rowid order when the store has no events."""
+                        part: Slice | None = None) -> Iterator[tuple]:
+    """(ticket, events sorted by instant) for the given keys, or for every ticket of `part` (all
+    by default; merge join); with `rowids`, (rowid, ticket, events). Tickets come in (source, id)
+    order when more than a few are asked for, in rowid order when the store has no events."""
     q = store.conn.execute
     cols = ", ".join(("rowid",) + TICKET_COLUMNS)
-    wanted = ""
+    wanted, params = "", ()
+    if part is not None and part.tickets:
+        wanted, params = f" WHERE {part.tickets}", part.params
     if keys is not None:
         keys = list(keys)
         if len(keys) > 20:  # many tickets: one merge join over a temporary key table
-            q("CREATE TEMP TABLE IF NOT EXISTS wanted (source TEXT, id TEXT, PRIMARY KEY (source, id))")
-            q("DELETE FROM temp.wanted")
-            store.conn.executemany("INSERT OR IGNORE INTO temp.wanted VALUES (?, ?)", keys)
+            _keyed(store, keys)
             wanted = " WHERE (source, {id}) IN (SELECT source, id FROM temp.wanted)"
             keys = None
     if keys is not None:
@@ -63,15 +91,17 @@ def tickets_with_events(store: Store, keys: Iterable[tuple[str, str]] | None = N
                        "ORDER BY at, rowid", (source, ticket_id)).fetchall()
             yield (row[0], _ticket_record(row[1:]), events) if rowids else (_ticket_record(row[1:]), events)
         return
-    if q("SELECT 1 FROM ticket_events LIMIT 1").fetchone() is None:  # no events: the table in its own order
-        for row in q(f"SELECT {cols} FROM tickets" + wanted.format(id="id") + " ORDER BY rowid"):
+    if not _has_events(store):  # no events: the table in its own order
+        for row in q(f"SELECT {cols} FROM tickets" + wanted.format(id="id") + " ORDER BY rowid", params):
             yield (row[0], _ticket_record(row[1:]), []) if rowids else (_ticket_record(row[1:]), [])
         return
+    event_where = wanted.format(id="ticket_id") if "{id}" in wanted else (
+        f" WHERE {part.events}" if part is not None and part.events else "")
     stream = store.conn.cursor().execute(
-        "SELECT source, ticket_id, at, type, value FROM ticket_events" + wanted.format(id="ticket_id")
-        + " ORDER BY source, ticket_id, at, rowid")
+        "SELECT source, ticket_id, at, type, value FROM ticket_events" + event_where
+        + " ORDER BY source, ticket_id, at, rowid", params if event_where and "{id}" not in wanted else ())
     pending = next(stream, None)
-    for row in q(f"SELECT {cols} FROM tickets" + wanted.format(id="id") + " ORDER BY source, id"):
+    for row in q(f"SELECT {cols} FROM tickets" + wanted.format(id="id") + " ORDER BY source, id", params):
         key = (row[1], row[2])
         while pending is not None and (pending[0], pending[1]) < key:
             pending = next(stream, None)
@@ -137,9 +167,24 @@ def _fields(c: Clock) -> tuple:
             c.elapsed_since, c.paused_seconds, json.dumps(c.pauses) if c.pauses else None, c.note or None)
 
 
+def clock_rows(ticket: int, clocks: list[Clock], last_event: int | None) -> tuple[tuple, list[tuple]]:
+    """One ticket's compact rows, from its clocks as `compute_clocks` gives them (first response,
+    resolution, cycles): (its `clocks` row with the names as a key tuple in place of their id,
+    its `clock_cycles` rows)."""
+    first, resolution, *cycles = clocks
+    names = (first.policy, first.matched, first.calendar, first.target, resolution.target,
+             cycles[0].target if cycles else "")
+    row = (ticket, names, first.started_at, last_event, *_fields(first), *_fields(resolution))
+    out = []
+    for c in cycles:
+        f = _fields(c)
+        out.append((ticket, c.cycle, *f[:2], c.started_at, *f[2:]))
+    return row, out
+
+
 class ClockWriter:
-    """The compact rows of one refresh: each ticket's names get their dictionary id (new ones are
-    added), rows are written in batches with plain INSERTs (the old rows are deleted first)."""
+    """Writes compact rows: each row's names get their dictionary id (new ones are added), rows
+    go in batches of plain INSERTs (the old rows are deleted first)."""
 
     def __init__(self, store: Store, batch: int = 5000):
         self.store, self.batch = store, batch
@@ -158,15 +203,14 @@ class ClockWriter:
         return found
 
     def add(self, ticket: int, clocks: list[Clock], last_event: int | None) -> None:
-        """One ticket's clocks, as `compute_clocks` gives them: first response, resolution, cycles."""
-        first, resolution, *cycles = clocks
-        key = (first.policy, first.matched, first.calendar, first.target, resolution.target,
-               cycles[0].target if cycles else "")
-        self.rows.append((ticket, self._name(key), first.started_at, last_event, *_fields(first),
-                          *_fields(resolution)))
-        for c in cycles:
-            f = _fields(c)
-            self.cycles.append((ticket, c.cycle, *f[:2], c.started_at, *f[2:]))
+        row, cycles = clock_rows(ticket, clocks, last_event)
+        self.add_rows([row], cycles)
+
+    def add_rows(self, rows: list[tuple], cycles: list[tuple]) -> None:
+        """Rows of `clock_rows` (names as key tuples)."""
+        names, name = self.names, self._name
+        self.rows += [(r[0], names.get(r[1]) or name(r[1]), *r[2:]) for r in rows]
+        self.cycles += cycles
         if len(self.rows) >= self.batch:
             self.flush()
 
@@ -177,7 +221,6 @@ class ClockWriter:
                 self.store.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
                                             f"({', '.join('?' * len(columns))})", rows)
         self.rows, self.cycles = [], []
-
 
 def clock_from_row(row: dict) -> Clock:
     return Clock(metric=row["metric"], cycle=row["cycle"], policy=row["policy"], matched=row["matched"],

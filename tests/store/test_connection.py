@@ -145,8 +145,9 @@ def test_a_store_with_the_old_clock_table_migrates_and_recomputes_its_clocks(tmp
     """Schema 7 kept one text row per clock in the table sla_clocks; schema 8 replaces it by the
     compact tables (and the view of the same name): the clocks are computed again, and every
     answer is the one a new store gives."""
-    import cstool.store.connection as connection
     from conftest import REFERENCE, ROOT, SAMPLE_CONFIG
+
+    import cstool.store.connection as connection
 
     sample = ROOT / "sample_data"
     args = ("--config", SAMPLE_CONFIG, "sla", "check", "--as-of", REFERENCE, "--format", "json")

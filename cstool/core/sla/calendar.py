@@ -115,6 +115,7 @@ class BusinessCalendar:
         self._windows: list[tuple[tuple[int, int], ...]] = []
         self._country_years: set[int] = set()
         self._country_days: set[date] = set()
+        self._business_days: dict[int, bool] = {}  # ordinal: whether windows open on that date
 
     # -- the index ---------------------------------------------------------------------
     def _local_midnight(self, ordinal: int) -> int:
@@ -175,6 +176,12 @@ class BusinessCalendar:
         return datetime.fromtimestamp(t, self.zone).toordinal()
 
     def _ensure(self, t: int, ahead_days: int = 0) -> None:
+        """Index the days from two before t's local date to `ahead_days` + 2 after it."""
+        if self._built:  # (the same test as below, in instants: no time-zone conversion on the hot path)
+            midnights = self._midnights
+            last = len(midnights) - 3 - ahead_days
+            if last > 2 and midnights[2] <= t < midnights[last]:
+                return
         ordinal = self._ordinal(t)
         lo, hi = ordinal - 2, ordinal + ahead_days + 2
         if self._built and self._lo <= lo and hi <= self._hi:
@@ -257,7 +264,10 @@ class BusinessCalendar:
 
     def _business_day(self, ordinal: int) -> bool:
         """Whether windows open on this local date (a night shift's morning belongs to the day before)."""
-        return self.always_open or bool(self._hours_of(ordinal))
+        found = self._business_days.get(ordinal)
+        if found is None:
+            found = self._business_days[ordinal] = self.always_open or bool(self._hours_of(ordinal))
+        return found
 
     def _same_time_on(self, t: int, days: int, step: int) -> int:
         """The same local clock time on the `days`-th business day after (step 1) or before (-1) t."""

@@ -101,12 +101,13 @@ def _segments(timeline: Timeline, start: int, stop: int | None, stopping: frozen
     return running, paused
 
 
-def _deadline(calendar: BusinessCalendar, running: list[Span], target: int) -> int | None:
+def _deadline(calendar: BusinessCalendar, running: list[Span], spent_in: list[int], target: int) -> int | None:
+    """When `target` business seconds of the running intervals are used up (None: not within
+    them); `spent_in` holds each closed interval's business seconds."""
     remaining = target
-    for s, e in running:
+    for (s, e), spent in zip(running, spent_in):
         if e is None:
             return calendar.add(s, remaining)
-        spent = calendar.between(s, e)
         if spent >= remaining:
             return calendar.add(s, remaining)
         remaining -= spent
@@ -161,24 +162,20 @@ def _clock(calendar: BusinessCalendar, policy: Policy, matched: str, metric: str
                      None if target.business_days else target.seconds, start, None, None, None, 0, 0, [], "unknown",
                      None, unplaced)
     running, paused = _segments(timeline, start, stop, _stops(policy, metric))
+    spent_in = [0 if e is None else calendar.between(s, e) for s, e in running]
     if target.business_days:
         plain = calendar.add_business_days(start, target.business_days)
         target_seconds = calendar.between(start, plain)
         uninterrupted = bool(running) and running[0][0] == start and (running[0][1] is None or running[0][1] >= plain)
-        due = plain if uninterrupted else _deadline(calendar, running, target_seconds)
+        due = plain if uninterrupted else _deadline(calendar, running, spent_in, target_seconds)
     else:
         target_seconds = target.seconds
-        due = _deadline(calendar, running, target_seconds)
+        due = _deadline(calendar, running, spent_in, target_seconds)
     share = policy.at_risk
     threshold = round(target_seconds * share) if isinstance(share, float) else share.seconds
-    risk = _deadline(calendar, running, max(target_seconds - threshold, 0))
-    closed_spent = 0
-    open_segment = None
-    for s, e in running:
-        if e is None:
-            open_segment = s
-        else:
-            closed_spent += calendar.between(s, e)
+    risk = _deadline(calendar, running, spent_in, max(target_seconds - threshold, 0))
+    closed_spent = sum(spent_in)
+    open_segment = running[-1][0] if running and running[-1][1] is None else None
     mode: ClockMode = "stopped" if stop is not None else ("running" if open_segment is not None else "paused")
     if stop is not None and due is None:
         due = calendar.add(stop, target_seconds - closed_spent) if closed_spent <= target_seconds else stop
