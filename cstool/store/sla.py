@@ -299,12 +299,16 @@ def part_state(part: Part) -> str:
                      {m: str(code) for m, code in MODE_CODES.items()})
 
 
-def _open_clocks_sql(filters: dict, states: set[str]) -> tuple[str, dict]:
+def _open_clocks_sql(filters: dict, states: set[str], lean: bool = False, picked: bool = False) -> tuple[str, dict]:
     """Stored clocks of tickets open at :as_of with their state there (valid when the ticket has
     no data after :as_of), restricted to `states` and the filters: one SELECT per kind of clock,
-    each narrowed by its partial index when only breached and at-risk clocks are asked for."""
+    each narrowed by its partial index when only breached and at-risk clocks are asked for.
+    `lean` selects only what orders and counts them (ticket rowid, metric, cycle, state, due);
+    `picked`, only the clocks in temp.picked."""
     params: dict = {}
     common = ["c.last_event_at <= :as_of", "(t.created_at IS NULL OR t.created_at <= :as_of)"]
+    if picked:
+        common.append("c.ticket IN (SELECT rid FROM temp.picked)")
     for key in ("team", "assignee", "priority"):
         if filters.get(key):
             common.append(f"lower(t.{key}) = lower(:{key})")
@@ -321,21 +325,33 @@ def _open_clocks_sql(filters: dict, states: set[str]) -> tuple[str, dict]:
             where.append(f"({mode} != {STOPPED} OR t.resolution_at IS NULL OR t.resolution_at > :as_of)")
         if not states & {"running", "paused", "met"}:  # only breached / at risk: let the index narrow it
             where.append(f"(({mode} = {RUNNING} AND {risk} < :as_of) OR ({mode} = {PAUSED} AND {due} < :as_of))")
-        parts.append(f"SELECT {part.select()}, t.subject, t.priority, t.team, t.assignee, t.status, t.customer_id, "
-                     f"t.customer_tier, t.customer_email, t.created_at, t.reopens, t.tags, {part_state(part)} AS state "
-                     f"FROM {part.source} WHERE {' AND '.join(where)}")
+        columns = "c.ticket AS rid, " + (
+            f"t.id AS ticket_id, '{part.metric}' AS metric, {part.cycle} AS cycle, {due} AS due_at" if lean else
+            f"{part.select()}, t.subject, t.priority, t.team, t.assignee, t.status, t.customer_id, "
+            "t.customer_tier, t.customer_email, t.created_at, t.reopens, t.tags")
+        parts.append(f"SELECT {columns}, {part_state(part)} AS state FROM {part.source} WHERE {' AND '.join(where)}")
     sql = (f"SELECT * FROM ({' UNION ALL '.join(parts)}) "
            f"WHERE state IN ({', '.join(repr(s) for s in sorted(states))})")
     return sql, params
 
 
 def open_clock_rows(store: Store, as_of: int, filters: dict, states: set[str], limit: int | None) -> list[Record]:
-    """The most urgent clocks first: breached, at risk, paused, running; then earliest deadline."""
+    """The most urgent clocks first: breached, at risk, paused, running; then earliest deadline.
+    With a limit, the first rows are picked from lean rows (a sort of a few columns, however
+    many clocks are late) and only those are read in full."""
+    order = f" ORDER BY {RANK_SQL}, due_at IS NULL, due_at, ticket_id, metric, cycle"
+    args: dict = {"as_of": as_of}
     sql, params = _open_clocks_sql(filters, states)
-    sql += f" ORDER BY {RANK_SQL}, due_at IS NULL, due_at, ticket_id, metric, cycle"
     if limit:
-        sql += f" LIMIT {int(limit)}"
-    cur = store.conn.execute(sql, {**params, "as_of": as_of})
+        lean, _ = _open_clocks_sql(filters, states, lean=True)
+        picked = store.conn.execute(f"{lean}{order} LIMIT {int(limit)}", {**params, **args}).fetchall()
+        store.conn.execute("CREATE TEMP TABLE IF NOT EXISTS picked (rid INTEGER, metric TEXT, cycle INTEGER, "
+                           "PRIMARY KEY (rid, metric, cycle))")
+        store.conn.execute("DELETE FROM temp.picked")
+        store.conn.executemany("INSERT OR IGNORE INTO temp.picked VALUES (?, ?, ?)", [r[:1] + r[2:4] for r in picked])
+        sql = (f"SELECT * FROM ({_open_clocks_sql(filters, states, picked=True)[0]}) "
+               "WHERE (rid, metric, cycle) IN (SELECT rid, metric, cycle FROM temp.picked)")
+    cur = store.conn.execute(sql + order, {**params, **args})
     names = [d[0] for d in cur.description]
     rows = [dict(zip(names, row)) for row in cur]
     for row in rows:  # tuples: no garbage-collector work for thousands of small lists held at once
@@ -346,12 +362,12 @@ def open_clock_rows(store: Store, as_of: int, filters: dict, states: set[str], l
 def open_clock_counts(store: Store, as_of: int, filters: dict) -> SlaCounts:
     """Tickets with a breached clock, tickets at risk (and not breached), oldest overdue (wall s);
     `open` is left for the caller to count."""
-    sql, params = _open_clocks_sql(filters, {"breached", "at_risk"})  # running and paused clocks only
+    sql, params = _open_clocks_sql(filters, {"breached", "at_risk"}, lean=True)  # running and paused clocks
     row = store.conn.execute(
         "SELECT coalesce(sum(breached), 0), coalesce(sum(at_risk AND NOT breached), 0), max(overdue) FROM ("
         "SELECT max(state = 'breached') AS breached, max(state = 'at_risk') AS at_risk, "
         f"max(CASE WHEN state = 'breached' THEN :as_of - due_at END) AS overdue FROM ({sql}) "
-        "GROUP BY source, ticket_id)", {**params, "as_of": as_of}).fetchone()
+        "GROUP BY rid)", {**params, "as_of": as_of}).fetchone()
     return {"breached": row[0], "at_risk": row[1], "oldest_overdue_seconds": row[2] or 0, "open": 0}
 
 
