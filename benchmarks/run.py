@@ -87,6 +87,8 @@ def main() -> None:
     parser.add_argument("--large", action="store_true", help="also 10M tickets for the scaling rows")
     parser.add_argument("--skip-slow", action="store_true",
                         help="leave out sqlite-utils insert and pandas to_sql (minutes at 1M)")
+    parser.add_argument("--realistic", action="store_true",
+                        help="also the main size with realistic shapes and a 15 %% open backlog")
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args()
     cstool = [sys.executable, "-m", "cstool", "--quiet"]
@@ -94,17 +96,26 @@ def main() -> None:
     results: list[dict] = []
     notes: list[str] = []
     try:
-        pandas_ok = _has_pandas()
+        pandas_ok = all(_has(m) for m in ("pandas", "duckdb", "polars"))
         if not pandas_ok:
-            notes.append("pandas is not installed here: its contenders were skipped "
-                         "(`pip install -e '.[bench]'` adds it).")
+            notes.append("pandas, DuckDB or Polars is not installed here: their contenders were skipped "
+                         "(`pip install -e '.[bench]'` adds them).")
         sizes = sorted({100_000, args.tickets} | ({10_000_000} if args.large else set()))
         for n in sizes:
             folder = work / f"n{n}"
             print(f"generating {n:,} tickets in {folder}", flush=True)
             paths = generate(n, folder, events=False)
-            (folder / "cstool.toml").write_text('[defaults]\ntimezone = "UTC"\n')
+            _configs(folder)
             bench_size(n, folder, paths, cstool, args, pandas_ok, results)
+            shutil.rmtree(folder, ignore_errors=True)
+        if args.realistic:
+            n = args.tickets
+            folder = work / f"r{n}"
+            print(f"generating {n:,} realistic tickets (15 % open) in {folder}", flush=True)
+            paths = generate(n, folder, events=False, realistic=True, backlog=0.15)
+            _configs(folder)
+            bench_size(n, folder, paths, cstool, args, pandas_ok, results, REALISTIC)
+            shutil.rmtree(folder, ignore_errors=True)
         bench("cold start", {
             "cstool --version": (cstool[:3] + ["--version"], None),
             # (sqlite_utils imports pandas and numpy when they are installed, as they are for the
@@ -137,6 +148,16 @@ REFERENCES = [
     "ages, no low-sample flags.",
     "- kpi pandas (`benchmarks/reference/kpi_pandas.py`): reads the CSV exports and computes the same per week "
     "in calendar time, backlog ages included; no business time or SLA (pandas has no calendar).",
+    "- kpi DuckDB and Polars (`benchmarks/reference/kpi_duckdb.py`, `kpi_polars.py`): the same figures as the "
+    "pandas reference, from the same CSVs.",
+    "- import DuckDB (`read_csv` into a table of its own file) and Polars (`read_csv`, then `write_parquet`): "
+    "typed by their own detection, no validation.",
+    "- first sla check: each run alternates the lunch-break calendar (Europe/Berlin, 09:00-12:00 and "
+    "13:00-17:30, German and Berlin holidays, business-day targets) and the default 24x7 policy, so every run "
+    "recomputes every clock.",
+    "- realistic: the same generator with `--realistic --backlog 0.15` (quoted subjects with commas, quotes and "
+    "line breaks in 42 % of rows, customer e-mails, five UTC offsets, fractional seconds, 15 % of all tickets "
+    "open).",
 ]
 CSTOOL_KPI = "cstool kpi --period all --by week --format json"
 SQL_KPI = "sqlite3 < benchmarks/reference/kpi_week.sql"
@@ -144,19 +165,56 @@ PANDAS_KPI = "pandas: read the CSVs, weekly KPIs (reference/kpi_pandas.py)"
 PANDAS_SLA = "pandas: read the CSV, breached/at-risk clocks (reference/sla_pandas.py)"
 
 
-def _has_pandas() -> bool:
-    return subprocess.run([sys.executable, "-c", "import pandas"], capture_output=True).returncode == 0
+def _has(module: str) -> bool:
+    return subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True).returncode == 0
 
 
-def bench_size(n: int, folder: Path, paths: dict, cstool: list[str], args, pandas_ok: bool, results: list) -> None:
-    """Every benchmark on one generated data set of n tickets."""
-    tickets = paths["tickets"]
+REALISTIC = " realistic"
+LUNCH = """[defaults]
+timezone = "UTC"
+
+[calendars.support]
+timezone = "Europe/Berlin"
+hours = { mon = ["09:00-12:00", "13:00-17:30"], tue = ["09:00-12:00", "13:00-17:30"], \
+wed = ["09:00-12:00", "13:00-17:30"], thu = ["09:00-12:00", "13:00-17:30"], fri = ["09:00-12:00", "13:00-16:00"] }
+holiday_country = "DE"
+holiday_subdivision = "BE"
+
+[[sla.policies]]
+name = "Standard"
+calendar = "support"
+at_risk = "25%"
+[sla.policies.targets]
+urgent = { first_response = "1h", resolution = "8h" }
+high = { first_response = "4h", resolution = "2bd" }
+normal = { first_response = "8h", resolution = "3bd" }
+low = { first_response = "1bd", resolution = "5bd" }
+"""
+
+
+def _configs(folder: Path) -> None:
+    """cstool.toml (the default 24x7 policy) and lunch.toml (a lunch-break calendar with holidays)."""
+    (folder / "cstool.toml").write_text('[defaults]\ntimezone = "UTC"\n')
+    (folder / "lunch.toml").write_text(LUNCH)
+
+
+def bench_size(n: int, folder: Path, paths: dict, cstool: list[str], args, pandas_ok: bool, results: list,
+               tag: str = "") -> None:
+    """Every benchmark on one generated data set of n tickets (`tag` names the data set's shape)."""
+    tickets, size = paths["tickets"], f"{n:,}{tag}"
     db = ["--db", "c.db"]
     contenders = {
         "cstool import tickets": (cstool + db + ["import", "tickets", str(tickets)], remover(folder / "c.db")),
         "sqlite3 .import --csv (C reference)": (["sqlite3", "ref.db", f".import --csv {tickets} t"],
                                                 remover(folder / "ref.db")),
     }
+    if pandas_ok:
+        contenders[DUCKDB_LOAD] = ([sys.executable, "-c", "import sys, duckdb; duckdb.connect(sys.argv[2]).execute("
+                                    "f\"CREATE TABLE t AS SELECT * FROM read_csv('{sys.argv[1]}')\")", str(tickets),
+                                    "dd.duckdb"], remover(folder / "dd.duckdb"))
+        contenders[POLARS_LOAD] = ([sys.executable, "-c", "import sys, polars; polars.read_csv(sys.argv[1])"
+                                    ".write_parquet(sys.argv[2])", str(tickets), "pl.parquet"],
+                                   remover(folder / "pl.parquet"))
     if not args.skip_slow and n <= 1_000_000:
         if shutil.which("sqlite-utils"):
             contenders["sqlite-utils insert --csv"] = (["sqlite-utils", "insert", "su.db", "t", str(tickets), "--csv"],
@@ -165,17 +223,47 @@ def bench_size(n: int, folder: Path, paths: dict, cstool: list[str], args, panda
             contenders["pandas read_csv + to_sql"] = (
                 [sys.executable, "-c", "import sys, sqlite3, pandas; pandas.read_csv(sys.argv[1]).to_sql("
                  "'t', sqlite3.connect(sys.argv[2]), index=False)", str(tickets), "pd.db"], remover(folder / "pd.db"))
-    bench(f"import {n:,}", contenders, args.runs, folder, results)
-    bench(f"re-import {n:,} (unchanged)", {"cstool import tickets": (
+    bench(f"import {size}", contenders, args.runs, folder, results)
+    bench(f"re-import {size} (unchanged)", {"cstool import tickets": (
         cstool + db + ["import", "tickets", str(tickets)], None)}, args.runs, folder, results)
     run_once(cstool + db + ["import", "surveys", str(paths["surveys"])], folder)
     run_once(cstool + db + ["import", "customers", str(paths["customers"])], folder)
-    bench(f"first sla check {n:,} (computes and stores every clock)", {
-        "cstool sla check": (cstool + db + ["sla", "check", "--as-of", AS_OF], None)}, 1, folder, results)
+    imported = _store_mb(folder / "c.db")
+    # Each run alternates the two configurations: a changed fingerprint recomputes every clock.
+    bench(f"first sla check {size} (computes and stores every clock)", {
+        LUNCH_PASS: (cstool + db + ["--config", "lunch.toml", "sla", "check", "--as-of", AS_OF], None),
+        DEFAULT_PASS: (cstool + db + ["sla", "check", "--as-of", AS_OF], None)}, args.runs, folder, results)
+    results.append({"benchmark": f"store size {size}", "contender": "after import (MB)", "median": imported,
+                    "min": imported, "max": imported, "rss": 0})
+    clocked = _store_mb(folder / "c.db")
+    results.append({"benchmark": f"store size {size}", "contender": "after the clock pass (MB)", "median": clocked,
+                    "min": clocked, "max": clocked, "rss": 0})
+    bench_readers(size, folder, cstool, db, args, pandas_ok, results)
+
+
+DUCKDB_LOAD = "DuckDB read_csv into its own file"
+POLARS_LOAD = "Polars read_csv + write_parquet"
+DEFAULT_PASS = "cstool sla check (default 24x7 policy)"
+LUNCH_PASS = "cstool sla check (lunch-break calendar, holidays)"
+DUCKDB_KPI = "DuckDB: the CSVs, weekly KPIs (reference/kpi_duckdb.py)"
+POLARS_KPI = "Polars: the CSVs, weekly KPIs (reference/kpi_polars.py)"
+
+
+def _store_mb(path: Path) -> float:
+    """The store's size with its write-ahead log checkpointed into it."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return round(path.stat().st_size / 1e6, 1)
+
+
+def bench_readers(size: str, folder: Path, cstool: list[str], db: list[str], args, pandas_ok: bool,
+                  results: list) -> None:
+    """sla check, escalations and kpi on the store with its clocks (default policy)."""
     sla_sql = "SELECT count(*) FROM sla_clocks WHERE mode = 'running' AND risk_at < 1774569600"
     pandas_sla = {PANDAS_SLA: ([sys.executable, str(HERE / "reference" / "sla_pandas.py"), str(folder), AS_OF], None)
                   } if pandas_ok else {}
-    bench(f"sla check {n:,}", {
+    bench(f"sla check {size}", {
         "cstool sla check": (cstool + db + ["sla", "check", "--as-of", AS_OF], None),
         "cstool sla check --format nagios": (cstool + db + ["sla", "check", "--as-of", AS_OF, "--format", "nagios"],
                                              None),
@@ -186,7 +274,7 @@ def bench_size(n: int, folder: Path, paths: dict, cstool: list[str], args, panda
                  "FROM sla_clocks c "
                  "JOIN tickets t ON t.source = c.source AND t.id = c.ticket_id "
                  "WHERE c.mode = 'running' AND c.risk_at < 1774569600 ORDER BY c.due_at")
-    bench(f"escalations {n:,}", {
+    bench(f"escalations {size}", {
         "cstool escalations": (cstool + db + ["escalations", "--as-of", AS_OF], None),
         "cstool escalations --format json": (cstool + db + ["escalations", "--as-of", AS_OF, "--format", "json"],
                                              None),
@@ -197,8 +285,10 @@ def bench_size(n: int, folder: Path, paths: dict, cstool: list[str], args, panda
                         None),
            SQL_KPI: (f"sqlite3 c.db < {HERE / 'reference' / 'kpi_week.sql'}", None)}
     if pandas_ok:
-        kpi[PANDAS_KPI] = ([sys.executable, str(HERE / "reference" / "kpi_pandas.py"), str(folder)], None)
-    bench(f"kpi {n:,} (+{_lines(paths['surveys']):,} surveys)", kpi, args.runs, folder, results)
+        for label, script in ((PANDAS_KPI, "kpi_pandas.py"), (DUCKDB_KPI, "kpi_duckdb.py"),
+                              (POLARS_KPI, "kpi_polars.py")):
+            kpi[label] = ([sys.executable, str(HERE / "reference" / script), str(folder)], None)
+    bench(f"kpi {size} (+{_lines(folder / 'surveys.csv'):,} surveys)", kpi, args.runs, folder, results)
 
 
 def _lines(path: Path) -> int:
@@ -207,39 +297,60 @@ def _lines(path: Path) -> int:
 
 
 def _row(results, name: str, contender: str) -> dict | None:
-    return next((r for r in results if r["benchmark"].startswith(name) and r["contender"] == contender), None)
+    """The result of `contender` in the benchmark named `name` (followed by a space or nothing)."""
+    return next((r for r in results if (r["benchmark"] == name or r["benchmark"].startswith(name + " ("))
+                 and r["contender"] == contender), None)
 
 
 def summary_lines(results: list[dict], n: int, sizes: list[int]) -> list[str]:
-    """The ratios the targets are stated in, then the per-size cost of import and kpi."""
-    def ratio(name, a, b, target) -> str:
-        x, y = _row(results, name, a), _row(results, name, b)
-        return f"{x['median'] / y['median']:.2f}x (target {target})" if x and y else "n/a"
+    """The ratios the targets are stated in (for the plain and the realistic data), then the cost
+    per million tickets of every figure at each size."""
+    def median(name: str, contender: str) -> float | None:
+        row = _row(results, name, contender)
+        return row["median"] if row else None
 
-    def seconds(name, contender, target) -> str:
-        x = _row(results, name, contender)
-        return f"{x['median']:.2f} s (target {target})" if x else "n/a"
+    def ratio(a: float | None, b: float | None, target: str) -> str:
+        return f"{a / b:.2f}x (target {target})" if a and b else "n/a"
 
-    first = _row(results, f"import {n:,}", "cstool import tickets")
-    again = _row(results, f"re-import {n:,}", "cstool import tickets")
-    reimport = f"{again['median'] / first['median']:.2f}x" if first and again else "n/a"
-    lines = [
-        f"- import {n:,}: cstool / sqlite3 .import = "
-        f"{ratio(f'import {n:,}', 'cstool import tickets', 'sqlite3 .import --csv (C reference)', '<= 2.5x')}; "
-        f"peak {first['rss'] if first else '?'} MB (target < 150 MB)",
-        f"- re-import / first import = {reimport} (target <= 1.0x)",
-        f"- sla check {n:,}: {seconds(f'sla check {n:,}', 'cstool sla check', '< 0.5 s')}; "
-        f"escalations: {seconds(f'escalations {n:,}', 'cstool escalations', '< 1 s')}; cstool sla check / pandas = "
-        f"{ratio(f'sla check {n:,}', 'cstool sla check', PANDAS_SLA, 'none set')}",
-        f"- kpi {n:,} by week: cstool / direct SQL = {ratio(f'kpi {n:,}', CSTOOL_KPI, SQL_KPI, '<= 3x')}; "
-        f"cstool / pandas = {ratio(f'kpi {n:,}', CSTOOL_KPI, PANDAS_KPI, '< 1x')}",
-        f"- cold start: cstool --version / bare imports = {ratio('cold start', 'cstool --version', BARE, '<= 1.5x')}",
-        "", "Scaling (median wall time per million tickets):", ""]
+    lines = []
+    for tag in ("", REALISTIC):
+        size = f"{n:,}{tag}"
+        imp = median(f"import {size}", "cstool import tickets")
+        if imp is None:
+            continue
+        first = _row(results, f"import {size}", "cstool import tickets")
+        kpi = median(f"kpi {size}", CSTOOL_KPI)
+        passes, stored = f"first sla check {size}", f"store size {size}"
+        lines += [
+            f"- {size}: import / sqlite3 .import = "
+            f"{ratio(imp, median(f'import {size}', 'sqlite3 .import --csv (C reference)'), '<= 2.5x')}; "
+            f"peak {first['rss'] if first else '?'} MB; re-import / import = "
+            f"{ratio(median(f're-import {size}', 'cstool import tickets'), imp, '<= 1.0x')}",
+            f"- {size}: first clock pass / import = {ratio(median(passes, DEFAULT_PASS), imp, '<= 1.5x')} (default), "
+            f"{ratio(median(passes, LUNCH_PASS), imp, '<= 1.5x')} (lunch-break calendar)",
+            f"- {size}: store after the clock pass / after import = "
+            f"{ratio(median(stored, 'after the clock pass (MB)'), median(stored, 'after import (MB)'), '<= 1.5x')}",
+            f"- {size}: sla check {median(f'sla check {size}', 'cstool sla check') or 0:.2f} s (target < 0.5 s), "
+            f"escalations {median(f'escalations {size}', 'cstool escalations') or 0:.2f} s (target < 1 s)",
+            f"- {size}: kpi by week {kpi or 0:.2f} s (target <= 1 s); cstool / DuckDB from the CSVs = "
+            f"{ratio(kpi, median(f'kpi {size}', DUCKDB_KPI), '<= 1.5x')}; cstool / Polars = "
+            f"{ratio(kpi, median(f'kpi {size}', POLARS_KPI), 'none set')}; cstool / pandas = "
+            f"{ratio(kpi, median(f'kpi {size}', PANDAS_KPI), 'none set')}"]
+    lines += [f"- cold start: cstool --version / bare imports = "
+              f"{ratio(median('cold start', 'cstool --version'), median('cold start', BARE), '<= 1.3x')}",
+              "", "Cost per million tickets (median wall time):", ""]
     for size in sizes:
-        imp, kp = _row(results, f"import {size:,}", "cstool import tickets"), _row(results, f"kpi {size:,}", CSTOOL_KPI)
-        if imp and kp:
-            lines.append(f"- {size:,} tickets: import {imp['median']:.2f} s ({imp['median'] * 1e6 / size:.2f} s per "
-                         f"million), kpi {kp['median']:.2f} s ({kp['median'] * 1e6 / size:.2f} s per million)")
+        parts = []
+        for label, name, contender in (("import", "import", "cstool import tickets"),
+                                       ("clock pass", "first sla check", DEFAULT_PASS),
+                                       ("sla check", "sla check", "cstool sla check"),
+                                       ("escalations", "escalations", "cstool escalations"),
+                                       ("kpi", "kpi", CSTOOL_KPI)):
+            x = median(f"{name} {size:,}", contender)
+            if x is not None:
+                parts.append(f"{label} {x * 1e6 / size:.2f} s")
+        if parts:
+            lines.append(f"- {size:,} tickets: " + ", ".join(parts))
     return lines
 
 
