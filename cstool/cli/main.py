@@ -15,6 +15,7 @@ from cstool.cli import (
     db,
     demo,
     escalation,
+    export,
     followups,
     imports,
     kpi,
@@ -114,6 +115,7 @@ app.add_typer(report.app)
 app.add_typer(escalation.app)
 app.add_typer(customer.app)
 app.add_typer(followups.app, name="followups")
+app.add_typer(export.app)
 app.add_typer(db.app, name="db")
 
 
