@@ -8,7 +8,7 @@ from cstool.core.models import QueueEntry
 from cstool.core.sla.clock import evaluate
 from cstool.services.memory import cyclic_gc_paused
 from cstool.services.sla import SlaEngine, refresh_clocks
-from cstool.store import Store
+from cstool.store import Store, sla_queries
 from cstool.store import escalation as queue_store
 from cstool.store import sla as sla_store
 
@@ -27,7 +27,7 @@ def _queue(store: Store, engine: SlaEngine, as_of: int, filters: dict[str, str |
     tiers = engine.config.tiers
     refresh_clocks(store, engine)
     tickets: dict[tuple[str, str], dict] = {}
-    for row in sla_store.open_clock_rows(store, as_of, {k: filters.get(k) for k in ("team", "assignee")},
+    for row in sla_queries.open_clock_rows(store, as_of, {k: filters.get(k) for k in ("team", "assignee")},
                                          {"breached", "at_risk", "running", "paused"}, None):
         key = (row["source"], row["ticket_id"])
         entry = tickets.setdefault(key, {"row": row, "clocks": []})

@@ -19,7 +19,7 @@ from cstool.core.models import Record, SlaCounts, SlaFinding
 from cstool.core.sla.calendar import BusinessCalendar, build_calendars
 from cstool.core.sla.clock import URGENCY, Clock, Evaluation, compute_clocks, evaluate
 from cstool.core.sla.policy import match_policy, policies_fingerprint
-from cstool.store import Store
+from cstool.store import Store, sla_queries
 from cstool.store import sla as sla_store
 from cstool.store.tickets import count_open_at, find_tickets
 
@@ -130,13 +130,13 @@ def find_breaches(store: Store, engine: SlaEngine, as_of: int, filters: dict | N
     refresh_clocks(store, engine)
     wanted = {"breached", "at_risk"} | include
     found: list[SlaFinding] = []
-    for row in sla_store.open_clock_rows(store, as_of, filters, wanted, limit):
+    for row in sla_queries.open_clock_rows(store, as_of, filters, wanted, limit):
         clock = sla_store.clock_from_row(row)
         found.append(_finding(row, clock, evaluate(clock, engine.calendars[clock.calendar], as_of), as_of))
-    counts: SlaCounts = sla_store.open_clock_counts(store, as_of, filters)
+    counts: SlaCounts = sla_queries.open_clock_counts(store, as_of, filters)
     live_breached: set[str] = set()
     live_at_risk: set[str] = set()
-    for ticket, events in sla_store.tickets_with_events(store, sla_store.newer_than(store, as_of)):
+    for ticket, events in sla_store.tickets_with_events(store, sla_queries.newer_than(store, as_of)):
         if not _passes(ticket, filters):
             continue
         for clock in engine.clocks(ticket, events, horizon=as_of):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from cstool.core.formats import DAY_SECONDS
 from cstool.core.models import Record
 from cstool.store.connection import Store
-from cstool.store.sla import STATE_SQL
+from cstool.store.sla_queries import STATE_SQL
 
 
 def find_customer(store: Store, ref: str) -> Record | None:

@@ -177,10 +177,7 @@ CREATE TABLE clock_cycles (
     risk_at INTEGER, elapsed INTEGER, elapsed_since INTEGER, paused_seconds INTEGER, pauses TEXT, note TEXT,
     PRIMARY KEY (ticket, cycle)
 ) WITHOUT ROWID;
-CREATE INDEX clocks_fr_open ON clocks(fr_mode, fr_risk_at, fr_due_at) WHERE fr_mode IN (1, 2);
-CREATE INDEX clocks_res_open ON clocks(res_mode, res_risk_at, res_due_at) WHERE res_mode IN (1, 2);
-CREATE INDEX clocks_recent ON clocks(last_event_at);
-CREATE INDEX clock_cycles_open ON clock_cycles(mode, risk_at, due_at) WHERE mode IN (1, 2);
+-- (Their indexes are made by the first clock pass: cstool/store/sla.py, CLOCK_INDEXES.)
 -- Every clock as one row, under the names of the clock's fields (ad-hoc SQL, colder queries).
 CREATE VIEW sla_clocks AS
 SELECT t.source AS source, t.id AS ticket_id, 'first_response' AS metric, 0 AS cycle, n.policy AS policy,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from cstool.core.models import TICKET_TIME_FIELDS, Record, SlaCounts
-from cstool.core.sla.clock import URGENCY, Clock
+from cstool.core.models import TICKET_TIME_FIELDS, Record
+from cstool.core.sla.clock import Clock
 from cstool.store.connection import Store
 
 TICKET_COLUMNS = ("source", "id", "subject", "customer_id", "customer_email", "customer_name", "customer_tier",
@@ -156,8 +156,8 @@ class Part:
                 f"CASE {self.mode} {_MODE_TEXT} END AS mode, c.last_event_at AS last_event_at, {p('note')} AS note")
 
 
-_TICKET_CLOCKS = "clocks c JOIN tickets t ON t.rowid = c.ticket JOIN clock_names n ON n.id = c.names"
-PARTS = (Part("first_response", "c.fr_", _TICKET_CLOCKS), Part("resolution", "c.res_", _TICKET_CLOCKS),
+TICKET_CLOCKS = "clocks c JOIN tickets t ON t.rowid = c.ticket JOIN clock_names n ON n.id = c.names"
+PARTS = (Part("first_response", "c.fr_", TICKET_CLOCKS), Part("resolution", "c.res_", TICKET_CLOCKS),
          Part("next_response", "y.", "clock_cycles y JOIN clocks c ON c.ticket = y.ticket JOIN tickets t ON "
               "t.rowid = y.ticket JOIN clock_names n ON n.id = c.names", "y.cycle"))
 
@@ -233,11 +233,11 @@ def clock_from_row(row: dict) -> Clock:
 
 # Partial indexes on the open clocks (sla check, escalations), and each ticket's last data
 # instant. Dropped while every clock is rewritten and built again after: one sort each.
-_OPEN = f"IN ({RUNNING}, {PAUSED})"
-CLOCK_INDEXES = {**{f"clocks_{p}_open": f"clocks({p}_mode, {p}_risk_at, {p}_due_at) WHERE {p}_mode {_OPEN}"
+OPEN_MODES = f"IN ({RUNNING}, {PAUSED})"
+CLOCK_INDEXES = {**{f"clocks_{p}_open": f"clocks({p}_mode, {p}_due_at, {p}_risk_at) WHERE {p}_mode {OPEN_MODES}"
                     for p in ("fr", "res")},
                  "clocks_recent": "clocks(last_event_at)",
-                 "clock_cycles_open": f"clock_cycles(mode, risk_at, due_at) WHERE mode {_OPEN}"}
+                 "clock_cycles_open": f"clock_cycles(mode, due_at, risk_at) WHERE mode {OPEN_MODES}"}
 
 
 def delete_clocks(store: Store, keys: Iterable[tuple[str, str]] | None) -> None:
@@ -276,107 +276,3 @@ def stopped_value(prefix: str, column: str) -> str:
 
 def set_meta(store: Store, **values: str) -> None:
     store.conn.executemany("INSERT OR REPLACE INTO sla_meta VALUES (?, ?)", list(values.items()))
-
-
-def state_sql(mode: str, stopped: str, due: str, risk: str, codes: dict[str, str]) -> str:
-    """The SQL twin of `core.sla.clock.evaluate`'s state at :as_of (a test compares them on the
-    same clocks), over the given columns; `codes` spells each mode as the table stores it."""
-    return (f"CASE WHEN {mode} = {codes['n/a']} THEN 'n/a' WHEN {mode} = {codes['unknown']} THEN 'unknown' "
-            f"WHEN {mode} = {codes['stopped']} THEN CASE WHEN {stopped} > {due} THEN 'breached' ELSE 'met' END "
-            f"WHEN {mode} = {codes['running']} AND :as_of > {due} THEN 'breached' "
-            f"WHEN {mode} = {codes['paused']} AND {due} IS NOT NULL AND :as_of > {due} THEN 'breached' "
-            f"WHEN {mode} = {codes['running']} AND :as_of > {risk} THEN 'at_risk' "
-            f"WHEN {mode} = {codes['running']} THEN 'running' ELSE 'paused' END")
-
-
-# Over the view `sla_clocks c` (modes as words).
-STATE_SQL = state_sql("c.mode", "c.stopped_at", "c.due_at", "c.risk_at", {m: f"'{m}'" for m in MODES})
-RANK_SQL = "CASE state " + " ".join(f"WHEN '{s}' THEN {rank}" for s, rank in URGENCY.items()) + " END"
-
-
-def part_state(part: Part) -> str:
-    return state_sql(part.mode, part.col("stopped_at"), part.col("due_at"), part.col("risk_at"),
-                     {m: str(code) for m, code in MODE_CODES.items()})
-
-
-def _open_clocks_sql(filters: dict, states: set[str], lean: bool = False, picked: bool = False) -> tuple[str, dict]:
-    """Stored clocks of tickets open at :as_of with their state there (valid when the ticket has
-    no data after :as_of), restricted to `states` and the filters: one SELECT per kind of clock,
-    each narrowed by its partial index when only breached and at-risk clocks are asked for.
-    `lean` selects only what orders and counts them (ticket rowid, metric, cycle, state, due);
-    `picked`, only the clocks in temp.picked."""
-    params: dict = {}
-    common = ["c.last_event_at <= :as_of", "(t.created_at IS NULL OR t.created_at <= :as_of)"]
-    if picked:
-        common.append("c.ticket IN (SELECT rid FROM temp.picked)")
-    for key in ("team", "assignee", "priority"):
-        if filters.get(key):
-            common.append(f"lower(t.{key}) = lower(:{key})")
-            params[key] = filters[key]
-    if filters.get("policy"):
-        common.append("lower(n.policy) = lower(:policy)")
-        params["policy"] = filters["policy"]
-    parts = []
-    for part in PARTS:
-        mode, due, risk = part.mode, part.col("due_at"), part.col("risk_at")
-        modes = f"{STOPPED}, {RUNNING}, {PAUSED}" if "met" in states else f"{RUNNING}, {PAUSED}"
-        where = [f"{mode} IN ({modes})", *common]
-        if "met" in states:  # stopped clocks, of tickets still open
-            where.append(f"({mode} != {STOPPED} OR t.resolution_at IS NULL OR t.resolution_at > :as_of)")
-        if not states & {"running", "paused", "met"}:  # only breached / at risk: let the index narrow it
-            where.append(f"(({mode} = {RUNNING} AND {risk} < :as_of) OR ({mode} = {PAUSED} AND {due} < :as_of))")
-        columns = "c.ticket AS rid, " + (
-            f"t.id AS ticket_id, '{part.metric}' AS metric, {part.cycle} AS cycle, {due} AS due_at" if lean else
-            f"{part.select()}, t.subject, t.priority, t.team, t.assignee, t.status, t.customer_id, "
-            "t.customer_tier, t.customer_email, t.created_at, t.reopens, t.tags")
-        parts.append(f"SELECT {columns}, {part_state(part)} AS state FROM {part.source} WHERE {' AND '.join(where)}")
-    sql = (f"SELECT * FROM ({' UNION ALL '.join(parts)}) "
-           f"WHERE state IN ({', '.join(repr(s) for s in sorted(states))})")
-    return sql, params
-
-
-def open_clock_rows(store: Store, as_of: int, filters: dict, states: set[str], limit: int | None) -> list[Record]:
-    """The most urgent clocks first: breached, at risk, paused, running; then earliest deadline.
-    With a limit, the first rows are picked from lean rows (a sort of a few columns, however
-    many clocks are late) and only those are read in full."""
-    order = f" ORDER BY {RANK_SQL}, due_at IS NULL, due_at, ticket_id, metric, cycle"
-    args: dict = {"as_of": as_of}
-    sql, params = _open_clocks_sql(filters, states)
-    if limit:
-        lean, _ = _open_clocks_sql(filters, states, lean=True)
-        picked = store.conn.execute(f"{lean}{order} LIMIT {int(limit)}", {**params, **args}).fetchall()
-        store.conn.execute("CREATE TEMP TABLE IF NOT EXISTS picked (rid INTEGER, metric TEXT, cycle INTEGER, "
-                           "PRIMARY KEY (rid, metric, cycle))")
-        store.conn.execute("DELETE FROM temp.picked")
-        store.conn.executemany("INSERT OR IGNORE INTO temp.picked VALUES (?, ?, ?)", [r[:1] + r[2:4] for r in picked])
-        sql = (f"SELECT * FROM ({_open_clocks_sql(filters, states, picked=True)[0]}) "
-               "WHERE (rid, metric, cycle) IN (SELECT rid, metric, cycle FROM temp.picked)")
-    cur = store.conn.execute(sql + order, {**params, **args})
-    names = [d[0] for d in cur.description]
-    rows = [dict(zip(names, row)) for row in cur]
-    for row in rows:  # tuples: no garbage-collector work for thousands of small lists held at once
-        row["tags"] = tuple(json.loads(row["tags"])) if row["tags"] not in (None, "[]") else ()
-    return rows
-
-
-def open_clock_counts(store: Store, as_of: int, filters: dict) -> SlaCounts:
-    """Tickets with a breached clock, tickets at risk (and not breached), oldest overdue (wall s);
-    `open` is left for the caller to count."""
-    sql, params = _open_clocks_sql(filters, {"breached", "at_risk"}, lean=True)  # running and paused clocks
-    row = store.conn.execute(
-        "SELECT coalesce(sum(breached), 0), coalesce(sum(at_risk AND NOT breached), 0), max(overdue) FROM ("
-        "SELECT max(state = 'breached') AS breached, max(state = 'at_risk') AS at_risk, "
-        f"max(CASE WHEN state = 'breached' THEN :as_of - due_at END) AS overdue FROM ({sql}) "
-        "GROUP BY rid)", {**params, "as_of": as_of}).fetchone()
-    return {"breached": row[0], "at_risk": row[1], "oldest_overdue_seconds": row[2] or 0, "open": 0}
-
-
-def newer_than(store: Store, as_of: int) -> list[tuple[str, str]]:
-    """Tickets whose stored clocks cannot be used at as_of (data after it) and had a clock
-    started and not stopped by then: compute those live."""
-    started = "c.started_at <= :at AND ({0}stopped_at IS NULL OR {0}stopped_at > :at)"
-    cycle = started.format("y.").replace("c.started_at", "y.started_at")
-    return store.conn.execute(
-        "SELECT t.source, t.id FROM clocks c JOIN tickets t ON t.rowid = c.ticket WHERE c.last_event_at > :at AND "
-        f"(({started.format('c.fr_')}) OR ({started.format('c.res_')}) OR EXISTS (SELECT 1 FROM clock_cycles y "
-        f"WHERE y.ticket = c.ticket AND {cycle}))", {"at": as_of}).fetchall()

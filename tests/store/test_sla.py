@@ -5,14 +5,18 @@ back (through the view `sla_clocks`) as the clocks that were written."""
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cstool.core.sla.calendar import ALWAYS_OPEN, BusinessCalendar
 from cstool.core.sla.clock import URGENCY, Clock, evaluate
 from cstool.store import open_store
-from cstool.store.sla import MODE_CODES, RANK_SQL, ClockWriter, clock_from_row, state_sql
+from cstool.store.sla import MODE_CODES, ClockWriter, clock_from_row
+from cstool.store.sla_queries import RANK_SQL, state_sql
 
 T0 = 1_700_000_000
 small = st.integers(T0, T0 + 40)
@@ -90,3 +94,40 @@ def test_rank_sql_orders_states_as_urgency(tmp_path):
                  for s in URGENCY}
     assert ranks == URGENCY
     assert sorted(URGENCY, key=URGENCY.get)[:2] == ["breached", "at_risk"]
+
+
+@pytest.fixture(scope="module")
+def eventless_store(tmp_path_factory):
+    """The sample tickets without their events (so no next-response cycles), clocks computed."""
+    from conftest import ROOT, SAMPLE_CONFIG
+
+    from cstool.config import load_config
+    from cstool.services.sla import SlaEngine, refresh_clocks
+
+    path = tmp_path_factory.mktemp("eventless") / "e.db"
+    subprocess.run([sys.executable, "-m", "cstool", "--quiet", "--db", str(path), "import", "tickets",
+                    str(ROOT / "sample_data" / "tickets.csv")], check=True)
+    with open_store(path) as store:
+        refresh_clocks(store, SlaEngine(load_config(SAMPLE_CONFIG)))
+        assert store.conn.execute("SELECT count(*) FROM clock_cycles").fetchone()[0] == 0
+    return path
+
+
+@pytest.mark.parametrize("filters", [{}, {"team": "billing"}, {"priority": "urgent"}, {"policy": "vip"}])
+def test_late_counts_and_first_rows_equal_the_general_queries(eventless_store, filters):
+    """The counts without grouping (one row per ticket) equal the grouped counts, and the most
+    urgent rows picked through the deadline indexes are the first rows of the full ordering."""
+    from cstool.store import sla_queries
+
+    with open_store(eventless_store) as store:
+        lo, hi = store.conn.execute("SELECT min(created_at), max(created_at) + 10 * 86400 FROM tickets").fetchone()
+        seen = 0
+        for as_of in range(lo, hi, (hi - lo) // 40):
+            fast = sla_queries.open_clock_counts(store, as_of, filters)
+            assert fast == sla_queries._grouped_counts(store, as_of, filters), as_of
+            every = sla_queries.open_clock_rows(store, as_of, filters, {"breached", "at_risk"}, None)
+            for limit in (1, 7, 50):
+                first = sla_queries.open_clock_rows(store, as_of, filters, {"breached", "at_risk"}, limit)
+                assert first == every[:limit], (as_of, limit)
+            seen += fast["breached"] + fast["at_risk"]
+        assert seen > 0 or filters

@@ -1,0 +1,170 @@
+"""Queries over the stored SLA clocks: their state at an instant in SQL (the twin of
+`core.sla.clock.evaluate`), the open clocks that are late, most urgent first, and the counts
+of late tickets."""
+
+from __future__ import annotations
+
+import json
+
+from cstool.core.models import Record, SlaCounts
+from cstool.core.sla.clock import URGENCY
+from cstool.store.connection import Store
+from cstool.store.sla import MODE_CODES, MODES, OPEN_MODES, PARTS, PAUSED, RUNNING, STOPPED, TICKET_CLOCKS, Part
+
+
+def state_sql(mode: str, stopped: str, due: str, risk: str, codes: dict[str, str]) -> str:
+    """The SQL twin of `core.sla.clock.evaluate`'s state at :as_of (a test compares them on the
+    same clocks), over the given columns; `codes` spells each mode as the table stores it."""
+    return (f"CASE WHEN {mode} = {codes['n/a']} THEN 'n/a' WHEN {mode} = {codes['unknown']} THEN 'unknown' "
+            f"WHEN {mode} = {codes['stopped']} THEN CASE WHEN {stopped} > {due} THEN 'breached' ELSE 'met' END "
+            f"WHEN {mode} = {codes['running']} AND :as_of > {due} THEN 'breached' "
+            f"WHEN {mode} = {codes['paused']} AND {due} IS NOT NULL AND :as_of > {due} THEN 'breached' "
+            f"WHEN {mode} = {codes['running']} AND :as_of > {risk} THEN 'at_risk' "
+            f"WHEN {mode} = {codes['running']} THEN 'running' ELSE 'paused' END")
+
+
+# Over the view `sla_clocks c` (modes as words).
+STATE_SQL = state_sql("c.mode", "c.stopped_at", "c.due_at", "c.risk_at", {m: f"'{m}'" for m in MODES})
+RANK_SQL = "CASE state " + " ".join(f"WHEN '{s}' THEN {rank}" for s, rank in URGENCY.items()) + " END"
+
+
+def part_state(part: Part) -> str:
+    return state_sql(part.mode, part.col("stopped_at"), part.col("due_at"), part.col("risk_at"),
+                     {m: str(code) for m, code in MODE_CODES.items()})
+
+
+def _common(filters: dict, picked: bool = False) -> tuple[list[str], dict]:
+    """The conditions on a clock's ticket (`c` its clocks row, `t` the ticket, `n` its names)."""
+    params: dict = {}
+    # (a ticket's clocks start at its creation: c.started_at is t.created_at, no join needed)
+    common = ["c.last_event_at <= :as_of", "(c.started_at IS NULL OR c.started_at <= :as_of)"]
+    if picked:
+        common.append("c.ticket IN (SELECT rid FROM temp.picked)")
+    for key in ("team", "assignee", "priority"):
+        if filters.get(key):
+            common.append(f"lower(t.{key}) = lower(:{key})")
+            params[key] = filters[key]
+    if filters.get("policy"):
+        common.append("lower(n.policy) = lower(:policy)")
+        params["policy"] = filters["policy"]
+    return common, params
+
+
+def _late(part: Part) -> str:
+    """The part's clock is running or paused and breached or at risk at :as_of (through its index)."""
+    mode, due, risk = part.mode, part.col("due_at"), part.col("risk_at")
+    return (f"{mode} {OPEN_MODES} AND (({mode} = {RUNNING} AND {risk} < :as_of) OR "
+            f"({mode} = {PAUSED} AND {due} < :as_of))")
+
+
+def _open_clocks_sql(filters: dict, states: set[str], picked: bool = False) -> tuple[str, dict]:
+    """Stored clocks of tickets open at :as_of with their state there (valid when the ticket has
+    no data after :as_of), restricted to `states` and the filters: one SELECT per kind of clock,
+    each narrowed by its partial index when only breached and at-risk clocks are asked for;
+    `picked`, only the tickets in temp.picked."""
+    common, params = _common(filters, picked)
+    parts = []
+    for part in PARTS:
+        mode = part.mode
+        modes = f"IN ({STOPPED}, {RUNNING}, {PAUSED})" if "met" in states else OPEN_MODES
+        where = [f"{mode} {modes}", *common]
+        if "met" in states:  # stopped clocks, of tickets still open
+            where.append(f"({mode} != {STOPPED} OR t.resolution_at IS NULL OR t.resolution_at > :as_of)")
+        if not states & {"running", "paused", "met"}:  # only breached / at risk: let the index narrow it
+            where.append(_late(part))
+        parts.append(f"SELECT c.ticket AS rid, {part.select()}, t.subject, t.priority, t.team, t.assignee, t.status, "
+                     "t.customer_id, t.customer_tier, t.customer_email, t.created_at, t.reopens, t.tags, "
+                     f"{part_state(part)} AS state FROM {part.source} WHERE {' AND '.join(where)}")
+    sql = (f"SELECT * FROM ({' UNION ALL '.join(parts)}) "
+           f"WHERE state IN ({', '.join(repr(s) for s in sorted(states))})")
+    return sql, params
+
+
+def _most_urgent_sql(filters: dict, states: set[str], limit: int) -> tuple[str, dict]:
+    """(rid, ticket_id, metric, cycle) of the `limit` most urgent breached or at-risk clocks.
+    Among these two states urgency is the deadline's order (a breached deadline has passed, an
+    at-risk one has not), so each kind of clock gives its first rows from its index on
+    (mode, deadline) and stops there, however many thousands are late."""
+    common, params = _common(filters)
+    selects = []
+    for part in PARTS:
+        mode, due, risk = part.mode, part.col("due_at"), part.col("risk_at")
+        slices = [f"{mode} = {RUNNING} AND {due} < :as_of", f"{mode} = {PAUSED} AND {due} < :as_of"] \
+            if "breached" in states else []
+        if "at_risk" in states:
+            slices.append(f"{mode} = {RUNNING} AND {due} >= :as_of AND {risk} < :as_of")
+        for cut in slices:
+            selects.append(f"SELECT * FROM (SELECT c.ticket AS rid, t.id AS ticket_id, '{part.metric}' AS metric, "
+                           f"{part.cycle} AS cycle, {due} AS due_at FROM {part.source} WHERE {mode} {OPEN_MODES} AND "
+                           f"{cut} AND {' AND '.join(common)} ORDER BY due_at, ticket_id, cycle LIMIT {limit})")
+    return (" UNION ALL ".join(selects) + f" ORDER BY due_at, ticket_id, metric, cycle LIMIT {limit}"), params
+
+
+def open_clock_rows(store: Store, as_of: int, filters: dict, states: set[str], limit: int | None) -> list[Record]:
+    """The most urgent clocks first: breached, at risk, paused, running; then earliest deadline.
+    With a limit on breached and at-risk clocks, only the first ones are read in full."""
+    order = f" ORDER BY {RANK_SQL}, due_at IS NULL, due_at, ticket_id, metric, cycle"
+    args: dict = {"as_of": as_of}
+    sql, params = _open_clocks_sql(filters, states)
+    if limit and states <= {"breached", "at_risk"}:
+        first, _ = _most_urgent_sql(filters, states, int(limit))
+        picked = store.conn.execute(first, {**params, **args}).fetchall()
+        store.conn.execute("CREATE TEMP TABLE IF NOT EXISTS picked (rid INTEGER, metric TEXT, cycle INTEGER, "
+                           "PRIMARY KEY (rid, metric, cycle))")
+        store.conn.execute("DELETE FROM temp.picked")
+        store.conn.executemany("INSERT OR IGNORE INTO temp.picked VALUES (?, ?, ?)", [r[:1] + r[2:4] for r in picked])
+        sql = (f"SELECT * FROM ({_open_clocks_sql(filters, states, picked=True)[0]}) "
+               "WHERE (rid, metric, cycle) IN (SELECT rid, metric, cycle FROM temp.picked)")
+    elif limit:
+        order += f" LIMIT {int(limit)}"
+    cur = store.conn.execute(sql + order, {**params, **args})
+    names = [d[0] for d in cur.description]
+    rows = [dict(zip(names, row)) for row in cur]
+    for row in rows:  # tuples: no garbage-collector work for thousands of small lists held at once
+        row["tags"] = tuple(json.loads(row["tags"])) if row["tags"] not in (None, "[]") else ()
+    return rows
+
+
+def open_clock_counts(store: Store, as_of: int, filters: dict) -> SlaCounts:
+    """Tickets with a breached clock, tickets at risk (and not breached), oldest overdue (wall s);
+    `open` is left for the caller to count. Without next-response cycles a ticket's clocks are
+    one row: each late ticket is counted once, where its first late clock is, with no grouping."""
+    common, params = _common(filters)
+    fr, res, cycles = PARTS
+    if store.conn.execute("SELECT 1 FROM clock_cycles LIMIT 1").fetchone() is not None:
+        return _grouped_counts(store, as_of, filters)
+    states = {p.metric: f"CASE WHEN {p.mode} {OPEN_MODES} THEN {part_state(p)} ELSE '' END" for p in (fr, res)}
+    f, r = states["first_response"], states["resolution"]
+    source = TICKET_CLOCKS if params else "clocks c"  # (the ticket and its names only to filter by them)
+    rows = (f"SELECT {f} AS fs, {r} AS rs, c.fr_due_at AS fd, c.res_due_at AS rd FROM {source} "
+            f"WHERE {{}} AND {' AND '.join(common)}")
+    late = (rows.format(_late(fr)) + " UNION ALL " + rows.format(f"{_late(res)} AND NOT ({_late(fr)})"))
+    row = store.conn.execute(
+        "SELECT coalesce(sum(b), 0), coalesce(sum(a AND NOT b), 0), max(o) FROM ("
+        "SELECT (fs = 'breached' OR rs = 'breached') AS b, (fs = 'at_risk' OR rs = 'at_risk') AS a, "
+        "max(coalesce(CASE WHEN fs = 'breached' THEN :as_of - fd END, 0), "
+        f"coalesce(CASE WHEN rs = 'breached' THEN :as_of - rd END, 0)) AS o FROM ({late}))",
+        {**params, "as_of": as_of}).fetchone()
+    return {"breached": row[0], "at_risk": row[1], "oldest_overdue_seconds": row[2] or 0, "open": 0}
+
+
+def _grouped_counts(store: Store, as_of: int, filters: dict) -> SlaCounts:
+    """open_clock_counts over every kind of clock, grouped by ticket (next-response cycles exist)."""
+    sql, params = _open_clocks_sql(filters, {"breached", "at_risk"})  # running and paused clocks only
+    row = store.conn.execute(
+        "SELECT coalesce(sum(breached), 0), coalesce(sum(at_risk AND NOT breached), 0), max(overdue) FROM ("
+        "SELECT max(state = 'breached') AS breached, max(state = 'at_risk') AS at_risk, "
+        f"max(CASE WHEN state = 'breached' THEN :as_of - due_at END) AS overdue FROM ({sql}) "
+        "GROUP BY rid)", {**params, "as_of": as_of}).fetchone()
+    return {"breached": row[0], "at_risk": row[1], "oldest_overdue_seconds": row[2] or 0, "open": 0}
+
+
+def newer_than(store: Store, as_of: int) -> list[tuple[str, str]]:
+    """Tickets whose stored clocks cannot be used at as_of (data after it) and had a clock
+    started and not stopped by then: compute those live."""
+    started = "c.started_at <= :at AND ({0}stopped_at IS NULL OR {0}stopped_at > :at)"
+    cycle = started.format("y.").replace("c.started_at", "y.started_at")
+    return store.conn.execute(
+        "SELECT t.source, t.id FROM clocks c JOIN tickets t ON t.rowid = c.ticket WHERE c.last_event_at > :at AND "
+        f"(({started.format('c.fr_')}) OR ({started.format('c.res_')}) OR EXISTS (SELECT 1 FROM clock_cycles y "
+        f"WHERE y.ticket = c.ticket AND {cycle}))", {"at": as_of}).fetchall()
