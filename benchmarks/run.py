@@ -29,13 +29,19 @@ from generate import generate  # noqa: E402
 AS_OF = "2026-03-27T00:00:00Z"  # the generated data ends on 2026-03-27
 
 
+# Every contender runs as an installed program would: with its compiled bytecode cached (a
+# PYTHONDONTWRITEBYTECODE inherited from a development shell would recompile every module of
+# every run, a tenth of a second that no user pays).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run_once(cmd: list[str] | str, cwd: Path, setup=None) -> tuple[float, int]:
     """(wall seconds, peak RSS in MB) of one whole process."""
     if setup:
         setup()
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, shell=isinstance(cmd, str), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+                            stderr=subprocess.PIPE, env=ENV)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     err = proc.stderr.read().decode(errors="replace")
@@ -96,8 +102,9 @@ def main() -> None:
     results: list[dict] = []
     notes: list[str] = []
     try:
-        pandas_ok = all(_has(m) for m in ("pandas", "duckdb", "polars"))
-        if not pandas_ok:
+        peers = {name for name, modules in (("pandas", ("pandas",)), ("columnar", ("duckdb", "polars")))
+                 if all(_has(m) for m in modules)}
+        if peers != {"pandas", "columnar"}:
             notes.append("pandas, DuckDB or Polars is not installed here: their contenders were skipped "
                          "(`pip install -e '.[bench]'` adds them).")
         sizes = sorted({100_000, args.tickets} | ({10_000_000} if args.large else set()))
@@ -106,7 +113,9 @@ def main() -> None:
             print(f"generating {n:,} tickets in {folder}", flush=True)
             paths = generate(n, folder, events=False)
             _configs(folder)
-            bench_size(n, folder, paths, cstool, args, pandas_ok, results)
+            # (10M: one run of each, and no pandas: it would hold the whole file in memory)
+            sized = argparse.Namespace(**{**vars(args), "runs": 1 if n > 1_000_000 else args.runs})
+            bench_size(n, folder, paths, cstool, sized, peers - ({"pandas"} if n > 1_000_000 else set()), results)
             shutil.rmtree(folder, ignore_errors=True)
         if args.realistic:
             n = args.tickets
@@ -114,7 +123,7 @@ def main() -> None:
             print(f"generating {n:,} realistic tickets (15 % open) in {folder}", flush=True)
             paths = generate(n, folder, events=False, realistic=True, backlog=0.15)
             _configs(folder)
-            bench_size(n, folder, paths, cstool, args, pandas_ok, results, REALISTIC)
+            bench_size(n, folder, paths, cstool, args, peers, results, REALISTIC)
             shutil.rmtree(folder, ignore_errors=True)
         bench("cold start", {
             "cstool --version": (cstool[:3] + ["--version"], None),
@@ -198,9 +207,10 @@ def _configs(folder: Path) -> None:
     (folder / "lunch.toml").write_text(LUNCH)
 
 
-def bench_size(n: int, folder: Path, paths: dict, cstool: list[str], args, pandas_ok: bool, results: list,
+def bench_size(n: int, folder: Path, paths: dict, cstool: list[str], args, peers: set[str], results: list,
                tag: str = "") -> None:
-    """Every benchmark on one generated data set of n tickets (`tag` names the data set's shape)."""
+    """Every benchmark on one generated data set of n tickets (`tag` names the data set's shape;
+    `peers`: which other tools run beside cstool, "pandas" and "columnar" for DuckDB and Polars)."""
     tickets, size = paths["tickets"], f"{n:,}{tag}"
     db = ["--db", "c.db"]
     contenders = {
@@ -208,7 +218,7 @@ def bench_size(n: int, folder: Path, paths: dict, cstool: list[str], args, panda
         "sqlite3 .import --csv (C reference)": (["sqlite3", "ref.db", f".import --csv {tickets} t"],
                                                 remover(folder / "ref.db")),
     }
-    if pandas_ok:
+    if "columnar" in peers:
         contenders[DUCKDB_LOAD] = ([sys.executable, "-c", "import sys, duckdb; duckdb.connect(sys.argv[2]).execute("
                                     "f\"CREATE TABLE t AS SELECT * FROM read_csv('{sys.argv[1]}')\")", str(tickets),
                                     "dd.duckdb"], remover(folder / "dd.duckdb"))
@@ -219,7 +229,7 @@ def bench_size(n: int, folder: Path, paths: dict, cstool: list[str], args, panda
         if shutil.which("sqlite-utils"):
             contenders["sqlite-utils insert --csv"] = (["sqlite-utils", "insert", "su.db", "t", str(tickets), "--csv"],
                                                        remover(folder / "su.db"))
-        if pandas_ok:
+        if "pandas" in peers:
             contenders["pandas read_csv + to_sql"] = (
                 [sys.executable, "-c", "import sys, sqlite3, pandas; pandas.read_csv(sys.argv[1]).to_sql("
                  "'t', sqlite3.connect(sys.argv[2]), index=False)", str(tickets), "pd.db"], remover(folder / "pd.db"))
@@ -238,7 +248,7 @@ def bench_size(n: int, folder: Path, paths: dict, cstool: list[str], args, panda
     clocked = _store_mb(folder / "c.db")
     results.append({"benchmark": f"store size {size}", "contender": "after the clock pass (MB)", "median": clocked,
                     "min": clocked, "max": clocked, "rss": 0})
-    bench_readers(size, folder, cstool, db, args, pandas_ok, results)
+    bench_readers(size, folder, cstool, db, args, peers, results)
 
 
 DUCKDB_LOAD = "DuckDB read_csv into its own file"
@@ -257,12 +267,12 @@ def _store_mb(path: Path) -> float:
     return round(path.stat().st_size / 1e6, 1)
 
 
-def bench_readers(size: str, folder: Path, cstool: list[str], db: list[str], args, pandas_ok: bool,
+def bench_readers(size: str, folder: Path, cstool: list[str], db: list[str], args, peers: set[str],
                   results: list) -> None:
     """sla check, escalations and kpi on the store with its clocks (default policy)."""
     sla_sql = "SELECT count(*) FROM sla_clocks WHERE mode = 'running' AND risk_at < 1774569600"
     pandas_sla = {PANDAS_SLA: ([sys.executable, str(HERE / "reference" / "sla_pandas.py"), str(folder), AS_OF], None)
-                  } if pandas_ok else {}
+                  } if "pandas" in peers else {}
     bench(f"sla check {size}", {
         "cstool sla check": (cstool + db + ["sla", "check", "--as-of", AS_OF], None),
         "cstool sla check --format nagios": (cstool + db + ["sla", "check", "--as-of", AS_OF, "--format", "nagios"],
@@ -284,9 +294,9 @@ def bench_readers(size: str, folder: Path, cstool: list[str], db: list[str], arg
     kpi = {CSTOOL_KPI: (cstool + db + ["kpi", "--period", "all", "--by", "week", "--as-of", AS_OF, "--format", "json"],
                         None),
            SQL_KPI: (f"sqlite3 c.db < {HERE / 'reference' / 'kpi_week.sql'}", None)}
-    if pandas_ok:
-        for label, script in ((PANDAS_KPI, "kpi_pandas.py"), (DUCKDB_KPI, "kpi_duckdb.py"),
-                              (POLARS_KPI, "kpi_polars.py")):
+    for label, script, peer in ((PANDAS_KPI, "kpi_pandas.py", "pandas"), (DUCKDB_KPI, "kpi_duckdb.py", "columnar"),
+                                (POLARS_KPI, "kpi_polars.py", "columnar")):
+        if peer in peers:
             kpi[label] = ([sys.executable, str(HERE / "reference" / script), str(folder)], None)
     bench(f"kpi {size} (+{_lines(folder / 'surveys.csv'):,} surveys)", kpi, args.runs, folder, results)
 
