@@ -98,6 +98,7 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args()
     cstool = [sys.executable, "-m", "cstool", "--quiet"]
+    args.load_before = os.getloadavg()
     work = Path(tempfile.mkdtemp(prefix="cstool-bench-"))
     results: list[dict] = []
     notes: list[str] = []
@@ -366,9 +367,13 @@ def summary_lines(results: list[dict], n: int, sizes: list[int]) -> list[str]:
 
 def write_results(args, results: list[dict], notes: list[str]) -> None:
     """The table of every result, the ratios and the references, into --results (and stdout)."""
+    flags = "".join(f" --{name.replace('_', '-')}" for name in ("large", "skip_slow", "realistic")
+                    if getattr(args, name))
     lines = ["# Benchmark results", "",
-             f"`python benchmarks/run.py --tickets {args.tickets} --runs {args.runs}` on "
+             f"`python benchmarks/run.py --tickets {args.tickets} --runs {args.runs}{flags}` on "
              f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC.", "", f"Machine: {machine()}.", "",
+             "Load average (1, 5, 15 min) when the run began: {:.2f}, {:.2f}, {:.2f}; when it ended: "
+             "{:.2f}, {:.2f}, {:.2f}.".format(*args.load_before, *os.getloadavg()), "",
              "Whole processes, median of the runs with min-max, peak RSS; contenders alternate within one run.", "",
              "| benchmark | contender | median s | min-max s | peak MB |", "|---|---|---|---|---|"]
     for r in results:
