@@ -14,12 +14,9 @@ SQL = """
 CREATE TEMP TABLE t AS SELECT epoch(created_at::TIMESTAMPTZ)::BIGINT AS c,
     epoch(first_response_at::TIMESTAMPTZ)::BIGINT AS f,
     epoch(resolved_at::TIMESTAMPTZ)::BIGINT AS r, status, replies, reopens
-  FROM read_csv('{folder}/tickets.csv', header = true, all_varchar = false,
-                columns = {{'id': 'VARCHAR', 'subject': 'VARCHAR', 'customer_id': 'VARCHAR', 'channel': 'VARCHAR',
-                            'priority': 'VARCHAR', 'status': 'VARCHAR', 'team': 'VARCHAR', 'assignee': 'VARCHAR',
-                            'created_at': 'VARCHAR', 'first_response_at': 'VARCHAR', 'resolved_at': 'VARCHAR',
-                            'updated_at': 'VARCHAR', 'reopens': 'INTEGER', 'replies': 'INTEGER', 'tags': 'VARCHAR'}},
-                null_padding = true, ignore_errors = false, strict_mode = false);
+  FROM read_csv('{folder}/tickets.csv', header = true,
+                types = {{'created_at': 'VARCHAR', 'first_response_at': 'VARCHAR', 'resolved_at': 'VARCHAR',
+                          'reopens': 'INTEGER', 'replies': 'INTEGER'}});
 CREATE TEMP TABLE p AS SELECT (min(c) // 86400 - (min(c) // 86400 + 3) % 7) * 86400 AS monday, 604800 AS wk FROM t;
 CREATE TEMP TABLE weeks AS SELECT w, p.monday + (w + 1) * p.wk AS e FROM p,
   range(0, ((SELECT greatest(max(c), max(r)) FROM t) - p.monday) // p.wk + 1) AS x(w);

@@ -66,6 +66,10 @@ def _has_events(store: Store) -> bool:
     return store.conn.execute("SELECT 1 FROM ticket_events LIMIT 1").fetchone() is not None
 
 
+_WANTED = Slice("(source, id) IN (SELECT source, id FROM temp.wanted)",
+                "(source, ticket_id) IN (SELECT source, id FROM temp.wanted)")
+
+
 def tickets_with_events(store: Store, keys: Iterable[tuple[str, str]] | None = None, rowids: bool = False,
                         part: Slice | None = None) -> Iterator[tuple]:
     """(ticket, events sorted by instant) for the given keys, or for every ticket of `part` (all
@@ -73,35 +77,32 @@ def tickets_with_events(store: Store, keys: Iterable[tuple[str, str]] | None = N
     order when more than a few are asked for, in rowid order when the store has no events."""
     q = store.conn.execute
     cols = ", ".join(("rowid",) + TICKET_COLUMNS)
-    wanted, params = "", ()
-    if part is not None and part.tickets:
-        wanted, params = f" WHERE {part.tickets}", part.params
+
+    def out(row: tuple, events: list) -> tuple:
+        return (row[0], _ticket_record(row[1:]), events) if rowids else (_ticket_record(row[1:]), events)
+
     if keys is not None:
         keys = list(keys)
-        if len(keys) > 20:  # many tickets: one merge join over a temporary key table
-            _keyed(store, keys)
-            wanted = " WHERE (source, {id}) IN (SELECT source, id FROM temp.wanted)"
-            keys = None
-    if keys is not None:
-        for source, ticket_id in keys:
-            row = q(f"SELECT {cols} FROM tickets WHERE source = ? AND id = ?", (source, ticket_id)).fetchone()
-            if row is None:
-                continue
-            events = q("SELECT at, type, value FROM ticket_events WHERE source = ? AND ticket_id = ? "
-                       "ORDER BY at, rowid", (source, ticket_id)).fetchall()
-            yield (row[0], _ticket_record(row[1:]), events) if rowids else (_ticket_record(row[1:]), events)
-        return
+        if len(keys) <= 20:  # a few tickets: one lookup each
+            for source, ticket_id in keys:
+                row = q(f"SELECT {cols} FROM tickets WHERE source = ? AND id = ?", (source, ticket_id)).fetchone()
+                if row is not None:
+                    yield out(row, q("SELECT at, type, value FROM ticket_events WHERE source = ? AND ticket_id = ? "
+                                     "ORDER BY at, rowid", (source, ticket_id)).fetchall())
+            return
+        _keyed(store, keys)  # many: one merge join over a temporary key table
+        part = _WANTED
+    part = part or Slice()
+    tickets = f" WHERE {part.tickets}" if part.tickets else ""
     if not _has_events(store):  # no events: the table in its own order
-        for row in q(f"SELECT {cols} FROM tickets" + wanted.format(id="id") + " ORDER BY rowid", params):
-            yield (row[0], _ticket_record(row[1:]), []) if rowids else (_ticket_record(row[1:]), [])
+        for row in q(f"SELECT {cols} FROM tickets{tickets} ORDER BY rowid", part.params):
+            yield out(row, [])
         return
-    event_where = wanted.format(id="ticket_id") if "{id}" in wanted else (
-        f" WHERE {part.events}" if part is not None and part.events else "")
-    stream = store.conn.cursor().execute(
-        "SELECT source, ticket_id, at, type, value FROM ticket_events" + event_where
-        + " ORDER BY source, ticket_id, at, rowid", params if event_where and "{id}" not in wanted else ())
+    events = f" WHERE {part.events}" if part.events else ""
+    stream = store.conn.cursor().execute(f"SELECT source, ticket_id, at, type, value FROM ticket_events{events} "
+                                         "ORDER BY source, ticket_id, at, rowid", part.params)
     pending = next(stream, None)
-    for row in q(f"SELECT {cols} FROM tickets" + wanted.format(id="id") + " ORDER BY source, id", params):
+    for row in q(f"SELECT {cols} FROM tickets{tickets} ORDER BY source, id", part.params):
         key = (row[1], row[2])
         while pending is not None and (pending[0], pending[1]) < key:
             pending = next(stream, None)
@@ -109,7 +110,7 @@ def tickets_with_events(store: Store, keys: Iterable[tuple[str, str]] | None = N
         while pending is not None and (pending[0], pending[1]) == key:
             mine.append(pending[2:])
             pending = next(stream, None)
-        yield (row[0], _ticket_record(row[1:]), mine) if rowids else (_ticket_record(row[1:]), mine)
+        yield out(row, mine)
 
 
 def last_event_at(ticket: dict, events: list[tuple[int, str, str]]) -> int | None:
