@@ -33,5 +33,7 @@ def export(directory: Annotated[Path, typer.Argument(help="A new (or empty) fold
     with app_state.read_store(engine) as store:
         done = export_parquet(store, directory)
     if not app_state.quiet:
-        sets = ", ".join(f"{d['dataset']} {d['rows']:,} rows in {d['files']} files" for d in done)
-        print(f"cstool: exported to {directory}: {sets}", file=sys.stderr)
+        print(f"cstool: exported to {directory} (schema in _schema.json):", file=sys.stderr)
+        for d in done:
+            files = "1 file" if d["files"] == 1 else f"{d['files']:,} files"
+            print(f"  {d['dataset']:<21} {d['rows']:>12,} rows in {files}", file=sys.stderr)

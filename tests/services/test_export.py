@@ -4,6 +4,7 @@ and one week's headline KPIs recomputed from them equal `cstool kpi` for that we
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -102,3 +103,17 @@ def test_docs_name_every_exported_column():
     missing += [name for name, _, _ in clock_columns("c.", "first_response")
                 if f"`<metric>_{name.removeprefix('first_response_')}`" not in text]
     assert missing == []
+
+
+def test_export_without_pyarrow_says_how_to_install_it(tmp_path, cli, demo_db, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # (an import of it now fails)
+    result = cli("--db", demo_db, "export", tmp_path / "out")
+    assert result.exit_code == 78 and "pip install 'cstool[parquet]'" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_export_summary_fits_80_columns(tmp_path, cli, demo_db):
+    result = cli("--db", demo_db, "export", tmp_path / "e")
+    lines = result.stderr.splitlines()
+    assert result.exit_code == 0 and len(lines) == 6 and max(len(line) for line in lines[1:]) <= 80
+    assert lines[1].split()[0] == "tickets" and lines[1].split()[1].replace(",", "").isdigit()
