@@ -228,7 +228,7 @@ def clock_from_row(row: dict) -> Clock:
                  calendar=row["calendar"], target=row["target"], target_seconds=row["target_seconds"],
                  started_at=row["started_at"], stopped_at=row["stopped_at"], due_at=row["due_at"],
                  risk_at=row["risk_at"], elapsed_business_seconds=row["elapsed"], paused_seconds=row["paused_seconds"],
-                 pauses=[tuple(p) for p in json.loads(row["pauses"] or "[]")], mode=row["mode"],
+                 pauses=[tuple(p) for p in json.loads(row["pauses"])] if row["pauses"] else [], mode=row["mode"],
                  elapsed_since=row["elapsed_since"], note=row["note"] or "")
 
 

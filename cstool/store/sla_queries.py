@@ -120,8 +120,12 @@ def open_clock_rows(store: Store, as_of: int, filters: dict, states: set[str], l
     cur = store.conn.execute(sql + order, {**params, **args})
     names = [d[0] for d in cur.description]
     rows = [dict(zip(names, row)) for row in cur]
+    tags: dict[str | None, tuple] = {None: (), "[]": ()}  # (a few distinct lists among thousands of rows)
     for row in rows:  # tuples: no garbage-collector work for thousands of small lists held at once
-        row["tags"] = tuple(json.loads(row["tags"])) if row["tags"] not in (None, "[]") else ()
+        text = row["tags"]
+        if text not in tags:
+            tags[text] = tuple(json.loads(text))
+        row["tags"] = tags[text]
     return rows
 
 
