@@ -92,6 +92,9 @@ def write_all(store: Store, engine: Any, writer: sla_store.ClockWriter) -> int:
                 done = _take(frames.get(), writer)
         while not done:
             done = _take(frames.get(), writer)
+    except BaseException:  # (Ctrl-C, a full disk: the worker's share is no longer wanted)
+        worker.kill()
+        raise
     finally:
         code = worker.wait()
     if code != 0:
@@ -111,10 +114,12 @@ def _take(frame: bytes | None, writer: sla_store.ClockWriter) -> bool:
 
 def _drain(stream: IO[bytes], frames: queue.SimpleQueue[bytes | None]) -> None:
     try:
-        while header := stream.read(_HEADER.size):
-            if len(header) < _HEADER.size:
+        while len(header := stream.read(_HEADER.size)) == _HEADER.size:
+            size = _HEADER.unpack(header)[0]
+            frame = stream.read(size)
+            if len(frame) < size:  # (a worker that died mid-frame: its exit code tells)
                 break
-            frames.put(stream.read(_HEADER.unpack(header)[0]))
+            frames.put(frame)
     finally:
         frames.put(None)
 

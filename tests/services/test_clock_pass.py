@@ -37,3 +37,19 @@ def test_two_processes_write_the_rows_of_one(tmp_path, cli, monkeypatch, with_ev
     two = _clock_rows(path, monkeypatch, 0)
     assert two == one
     assert len(one[0]) > 100 and (len(one[1]) > 0) == with_events
+
+
+def test_a_failing_worker_fails_the_pass_and_leaves_the_stored_clocks(tmp_path, cli, monkeypatch):
+    from cstool.core.errors import CstoolError
+
+    path = tmp_path / "c.db"
+    assert cli("--db", path, "import", "tickets", SAMPLE / "tickets.csv").exit_code == 0
+    before = _clock_rows(path, monkeypatch, 10**9)
+    monkeypatch.setattr(clock_pass.pickle, "dumps", lambda _value: b"not a pickle")
+    monkeypatch.setattr(clock_pass, "PARALLEL_FROM", 0)
+    with open_store(path) as store:
+        with store.write() as conn:
+            conn.execute("DELETE FROM sla_meta")
+        with pytest.raises(CstoolError, match="second clock process failed"):
+            refresh_clocks(store, SlaEngine(load_config(SAMPLE_CONFIG)))
+        assert store.conn.execute("SELECT * FROM clocks ORDER BY ticket").fetchall() == before[0]
