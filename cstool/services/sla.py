@@ -81,9 +81,10 @@ def refresh_clocks(store: Store, engine: SlaEngine) -> int:
             from cstool.services.clock_pass import write_all
 
             done = write_all(store, engine, writer)
-        for rowid, ticket, events in sla_store.tickets_with_events(store, keys, rowids=True) if keys else ():
-            writer.add(rowid, engine.clocks(ticket, events), sla_store.last_event_at(ticket, events))
-            done += 1
+        else:
+            for rowid, ticket, events in sla_store.tickets_with_events(store, keys, rowids=True):
+                writer.add(rowid, engine.clocks(ticket, events), sla_store.last_event_at(ticket, events))
+                done += 1
         writer.flush()
         sla_store.index_clocks(store)
         sla_store.set_meta(store, fingerprint=engine.fingerprint, import_id=str(last))

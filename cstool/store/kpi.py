@@ -24,7 +24,7 @@ UNKNOWN = MODE_CODES["unknown"]
 _COLUMN_DIMS = ("channel", "priority", "team", "assignee", "customer_tier")
 _KEYS = {**{d: f"coalesce(nullif(t.{d}, ''), '(none)')" for d in _COLUMN_DIMS}, "tag": "coalesce(tg.value, '(none)')"}
 _TAGS = " LEFT JOIN json_each(t.tags) tg"
-# Business seconds: cstool's stopped clock (copied onto the ticket row), else the vendor's figure.
+# Business seconds: cstool's clock stopped at its own event, else the vendor's figure.
 # (The clocks join by the ticket's rowid: nearly free in a scan, the two tables share one order.)
 _CLOCKS = " LEFT JOIN clocks c ON c.ticket = t.rowid"
 _FR_S, _RES_S, _RES_PAUSED = stopped_value("c.fr_", "elapsed"), stopped_value("c.res_", "elapsed"), stopped_value(
@@ -211,7 +211,8 @@ def sla_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...]
     those not stopped by a deadline in the window: how many did not stop within that window, and
     how many did not stop within the windows from `joined_from` on, taken together; ("unknown",
     window, key, metric, count, 0) for the clocks whose stop the data cannot place, by start.
-    One scan of the compact clock rows per metric (joined to the tickets only to group or filter)."""
+    Three scans of the compact clock rows per metric, one for each kind of row (joined to the
+    tickets only to group or filter)."""
     w = Windows(windows)
     joined_lo = w.starts[joined_from]
     keys, join, group = _keys(dims, first=3)

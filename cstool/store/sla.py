@@ -14,7 +14,6 @@ TICKET_COLUMNS = ("source", "id", "subject", "customer_id", "customer_email", "c
                  "resolved_at", "closed_at", "updated_at", "resolution_at", "reopens", "replies", "tags", "reported")
 
 
-
 def _ticket_record(row) -> Record:
     ticket = dict(zip(TICKET_COLUMNS, row))
     ticket["tags"] = json.loads(ticket["tags"] or "[]")
@@ -222,6 +221,7 @@ class ClockWriter:
                 self.store.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
                                             f"({', '.join('?' * len(columns))})", rows)
         self.rows, self.cycles = [], []
+
 
 def clock_from_row(row: dict) -> Clock:
     return Clock(metric=row["metric"], cycle=row["cycle"], policy=row["policy"], matched=row["matched"],

@@ -35,8 +35,8 @@ def count_open_at(store: Store, at: int, filters: dict[str, str | None] | None =
             where += f" AND lower({key}) = lower(:{key})"
             params[key] = given[key]
     if "policy" in given:
-        where += (" AND EXISTS (SELECT 1 FROM sla_clocks c WHERE c.source = tickets.source AND "
-                  "c.ticket_id = tickets.id AND lower(c.policy) = lower(:policy))")
+        where += (" AND EXISTS (SELECT 1 FROM clocks c JOIN clock_names n ON n.id = c.names "
+                  "WHERE c.ticket = tickets.rowid AND lower(n.policy) = lower(:policy))")  # (one policy a ticket)
         params["policy"] = given["policy"]
     return sum(store.conn.execute(f"SELECT count(*) FROM tickets WHERE {part}{where}", params).fetchone()[0]
                for part in open_at_parts(":at"))
