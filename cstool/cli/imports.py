@@ -34,7 +34,7 @@ app = typer.Typer(help="Import CSV exports (.csv, .csv.gz or - for stdin) into t
 
 PROGRESS_BYTES = 20 << 20
 SCALES = {"1-5": (1, 5), "0-10": (0, 10), "1-10": (1, 10), "1-7": (1, 7)}
-REJECT_COLUMNS = [Column("record", "record"), Column("line", "line"), Column("column", "column"),
+REJECT_COLUMNS = [Column("record", "record"), Column("line", "line"), Column("column", "column"), Column("value", "value"),
                   Column("error_type", "error_type"), Column("message", "message"), Column("raw", "raw")]
 SUMMARY_COLUMNS = [Column("file", "File", "id"), Column("preset", "Preset", rank=3),
                    Column("rows_read", "Read", "number"), Column("inserted", "Inserted", "number"),

@@ -17,6 +17,7 @@ from cstool.cli import (
     escalation,
     export,
     followups,
+    history,
     imports,
     kpi,
     report,
@@ -108,6 +109,7 @@ def main(
 app.add_typer(demo.app)
 app.add_typer(config_commands.app, name="config")
 app.add_typer(imports.app, name="import")
+app.add_typer(history.app, name="imports")
 app.add_typer(calendar.app, name="calendar")
 app.add_typer(sla.app, name="sla")
 app.add_typer(kpi.app)

@@ -82,12 +82,27 @@ def refresh_clocks(store: Store, engine: SlaEngine) -> int:
 
             done = write_all(store, engine, writer)
         else:
-            for rowid, ticket, events in sla_store.tickets_with_events(store, keys, rowids=True):
-                writer.add(rowid, engine.clocks(ticket, events), sla_store.last_event_at(ticket, events))
-                done += 1
+            done = _compute(store, engine, writer, keys)
         writer.flush()
         sla_store.index_clocks(store)
         sla_store.set_meta(store, fingerprint=engine.fingerprint, import_id=str(last))
+    return done
+
+
+def _compute(store: Store, engine: SlaEngine, writer: sla_store.ClockWriter, keys: set[tuple[str, str]]) -> int:
+    done = 0
+    for rowid, ticket, events in sla_store.tickets_with_events(store, keys, rowids=True):
+        writer.add(rowid, engine.clocks(ticket, events), sla_store.last_event_at(ticket, events))
+        done += 1
+    return done
+
+
+def recompute_clocks(store: Store, engine: SlaEngine, keys: set[tuple[str, str]]) -> int:
+    """Inside a write transaction whose changes to these tickets are made: their stored clocks
+    computed again (those of tickets that no longer exist are gone). Returns how many."""
+    writer = sla_store.ClockWriter(store, CLOCKS_PER_WRITE)
+    done = _compute(store, engine, writer, keys)
+    writer.flush()
     return done
 
 

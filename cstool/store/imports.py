@@ -121,7 +121,7 @@ class _Sink:
                 continue
             number, line, raw = origin or (0, 0, "")
             self.rejects.append(Reject(number, line, self.key_name, "DUPLICATE KEY IN FILE",
-                                       f"id {row[0]!r} appears earlier in this file", raw))
+                                       f"id {row[0]!r} appears earlier in this file", raw, row[0]))
         self.rows, self.origins = kept_rows, kept_origins
 
     def _stored_ids(self, ids: list[str]) -> set[str]:
@@ -195,9 +195,8 @@ class _Sink:
         if not self.rows:
             return
         sql, getter = self._statement(_present(self.rows))
-        before = self.conn.total_changes
-        self.conn.executemany(sql, map(getter, self.rows))
-        self.changes += self.conn.total_changes - before
+        # (the cursor's count leaves out the rows the keep-prior triggers write; total_changes would not)
+        self.changes += self.conn.executemany(sql, map(getter, self.rows)).rowcount
         self.count += len(self.rows)
 
 
@@ -306,10 +305,13 @@ def _record_import(conn, result: ImportResult, main: _Sink, added: Callable[[], 
         "unchanged = ?, skipped = ?, rejected = ?, findings = ? WHERE id = ?",
         (done["finished_at"], done["sha256"], s.rows_read, result.inserted, result.updated, result.unchanged,
          s.skipped, s.rejected, json.dumps(dict(s.findings), sort_keys=True), result.import_id))
+    if not result.rejects:
+        return
     conn.executemany(
-        'INSERT INTO rejects (import_id, record, line, "column", error_type, message, raw) '
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(result.import_id, r.record, r.line, r.column, r.error_type, r.message, r.raw) for r in result.rejects])
+        'INSERT INTO rejects (import_id, record, line, "column", value, error_type, message, raw) '
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(result.import_id, r.record, r.line, r.column, r.value, r.error_type, r.message, r.raw)
+         for r in result.rejects])
 
 
 def ticket_time_lookup(store: Store, source: str):

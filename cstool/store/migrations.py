@@ -212,6 +212,31 @@ FROM clock_cycles y JOIN clocks c ON c.ticket = y.ticket JOIN tickets t ON t.row
     JOIN clock_names n ON n.id = c.names;
 DELETE FROM sla_meta WHERE key IN ('fingerprint', 'import_id')
 """),
+    (9, "prior versions of the rows an import updates (so that an import can be undone)", """
+ALTER TABLE imports ADD COLUMN undone_at INTEGER;
+-- The rejected cell as the file has it.
+ALTER TABLE rejects ADD COLUMN value TEXT;
+-- When an import updates a row, the row as it was is kept here under the import's id (by_import)
+-- and its rowid (row): undoing the import deletes the rows it wrote and puts these back.
+CREATE TABLE prior_tickets AS SELECT 0 AS by_import, rowid AS row, * FROM tickets WHERE 0;
+CREATE TABLE prior_surveys AS SELECT 0 AS by_import, rowid AS row, * FROM surveys WHERE 0;
+CREATE TABLE prior_customers AS SELECT 0 AS by_import, rowid AS row, * FROM customers WHERE 0;
+CREATE TABLE prior_ticket_events AS SELECT 0 AS by_import, rowid AS row, * FROM ticket_events WHERE 0;
+CREATE INDEX prior_tickets_import ON prior_tickets(by_import);
+CREATE INDEX prior_surveys_import ON prior_surveys(by_import);
+CREATE INDEX prior_customers_import ON prior_customers(by_import);
+CREATE INDEX prior_ticket_events_import ON prior_ticket_events(by_import);
+-- (A BEFORE trigger reads the row as it still is; only rows whose import changes fire it.)
+CREATE TRIGGER tickets_keep_prior BEFORE UPDATE ON tickets WHEN NEW.import_id IS NOT OLD.import_id
+BEGIN INSERT INTO prior_tickets SELECT NEW.import_id, rowid, * FROM tickets WHERE rowid = OLD.rowid; END;
+CREATE TRIGGER surveys_keep_prior BEFORE UPDATE ON surveys WHEN NEW.import_id IS NOT OLD.import_id
+BEGIN INSERT INTO prior_surveys SELECT NEW.import_id, rowid, * FROM surveys WHERE rowid = OLD.rowid; END;
+CREATE TRIGGER customers_keep_prior BEFORE UPDATE ON customers WHEN NEW.import_id IS NOT OLD.import_id
+BEGIN INSERT INTO prior_customers SELECT NEW.import_id, rowid, * FROM customers WHERE rowid = OLD.rowid; END;
+CREATE TRIGGER ticket_events_keep_prior BEFORE UPDATE ON ticket_events WHEN NEW.import_id IS NOT OLD.import_id
+BEGIN INSERT INTO prior_ticket_events SELECT NEW.import_id, rowid, *
+    FROM ticket_events WHERE rowid = OLD.rowid; END
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

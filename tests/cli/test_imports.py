@@ -66,11 +66,11 @@ def test_max_rejects_commits_good_rows_and_keeps_rejects(cli, tmp_path):
           + "T4,a,low,open,email,2026-03-02T09:00:00Z,,,,extra\n")
     doc = as_json(imp(cli, "tickets", "bad.csv", "--max-rejects", "2", "--rejects", "rej.csv", "--format", "json"))
     assert (doc["rows_read"], doc["inserted"], doc["rejected"]) == (4, 2, 2)
-    kept = rows("t.db", 'SELECT record, line, "column", error_type, raw FROM rejects ORDER BY record')
-    assert kept == [(3, 4, "priority", "CAST", "T3,x,Whenever,Open,Email,2026-03-02T09:00:00Z,,,\n"),
-                    (4, 5, None, "TOO MANY COLUMNS", "T4,a,low,open,email,2026-03-02T09:00:00Z,,,,extra\n")]
+    kept = rows("t.db", 'SELECT record, line, "column", value, error_type, raw FROM rejects ORDER BY record')
+    assert kept == [(3, 4, "priority", "Whenever", "CAST", "T3,x,Whenever,Open,Email,2026-03-02T09:00:00Z,,,\n"),
+                    (4, 5, None, None, "TOO MANY COLUMNS", "T4,a,low,open,email,2026-03-02T09:00:00Z,,,,extra\n")]
     assert stat.S_IMODE((tmp_path / "rej.csv").stat().st_mode) == 0o600
-    assert (tmp_path / "rej.csv").read_text().splitlines()[0] == "record,line,column,error_type,message,raw"
+    assert (tmp_path / "rej.csv").read_text().splitlines()[0] == "record,line,column,value,error_type,message,raw"
 
 
 def test_dry_run_writes_nothing(cli, tmp_path):

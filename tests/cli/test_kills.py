@@ -1,5 +1,5 @@
-"""SIGKILL at random instants: a killed import leaves the store sound and exactly as it was
-before or after the import; a killed `db backup` leaves no file at its destination or a whole
+"""SIGKILL at random instants: a killed import (or undo of one) leaves the store sound and exactly
+as it was before or after it; a killed `db backup` leaves no file at its destination or a whole
 copy, and the next backup to it works. CSTOOL_KILL_CASES sets how many kills of each (default 6;
 the README quotes a larger local run)."""
 
@@ -33,7 +33,8 @@ def _state(db) -> str:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         digest = hashlib.sha256()
         imports = "id, kind, file, sha256, source, preset, rows_read, inserted, updated, unchanged, rejected, findings"
-        for table, columns in (("tickets", "*"), ("imports", imports), ("rejects", "*")):
+        for table, columns in (("tickets", "*"), ("imports", imports + ", undone_at IS NULL"), ("rejects", "*"),
+                               ("prior_tickets", "*"), ("clocks", "*")):
             for row in conn.execute(f"SELECT {columns} FROM {table} ORDER BY rowid"):
                 digest.update(repr(row).encode())
         return digest.hexdigest()
@@ -65,6 +66,34 @@ def test_a_killed_import_leaves_the_store_as_it_was_before_or_after(tmp_path):
         assert found in states.values(), f"kill {case}: a state that is neither before nor after the import"
         outcomes.append(found == states["after"])
     assert not all(outcomes), "no kill landed before the import committed: the test proved nothing"
+
+
+def test_a_killed_undo_leaves_the_store_as_it_was_before_or_after(tmp_path):
+    base, update = tmp_path / "base.db", tmp_path / "v2.csv"
+    update.write_text(second_version(SAMPLE / "tickets.csv"), encoding="utf-8")
+    for path in (SAMPLE / "tickets.csv", update):
+        subprocess.run(_cstool(base, "import", "tickets", path), check=True, cwd=tmp_path)
+    subprocess.run(_cstool(base, "sla", "check", "-f", "json"), check=True, cwd=tmp_path, stdout=subprocess.DEVNULL)
+    after = tmp_path / "after.db"
+    shutil.copy(base, after)
+    started = time.monotonic()
+    subprocess.run(_cstool(after, "imports", "undo", "2"), check=True, cwd=tmp_path)
+    duration = time.monotonic() - started
+    states = {"before": _state(base), "after": _state(after)}
+    assert states["before"] != states["after"]
+    rng, outcomes = random.Random(17), []
+    for case in range(CASES):
+        db = tmp_path / f"u{case}.db"
+        shutil.copy(base, db)
+        process = subprocess.Popen(_cstool(db, "imports", "undo", "2"), cwd=tmp_path, stderr=subprocess.DEVNULL,
+                                   start_new_session=True)
+        time.sleep(rng.uniform(0.3, 1.0) * duration)
+        os.killpg(process.pid, 9)
+        process.wait(timeout=30)
+        found = _state(db)
+        assert found in states.values(), f"kill {case}: a state that is neither before nor after the undo"
+        outcomes.append(found == states["after"])
+    assert not all(outcomes), "no kill landed before the undo committed: the test proved nothing"
 
 
 def test_a_killed_backup_leaves_nothing_or_a_whole_copy_and_the_next_one_works(tmp_path, demo_db):

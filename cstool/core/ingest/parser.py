@@ -104,7 +104,8 @@ class RowParser:
 
     def _reject(self, raw: RawRecord, pos: int | None, kind: str, message: str) -> Reject:
         column = self.header[pos] if pos is not None else None
-        return Reject(raw.number, raw.line, column, kind, message, raw.raw)
+        value = raw.fields[pos] if pos is not None and pos < len(raw.fields) else None
+        return Reject(raw.number, raw.line, column, kind, message, raw.raw, value)
 
     def fast_path(self) -> FastPath | None:
         """The compiled converter for this file's rows, or None (see ingest.fastpath)."""

@@ -52,6 +52,7 @@ class Reject:
     error_type: str
     message: str
     raw: str
+    value: str | None = None                  # the cell of `column` as the file has it
 
 
 @dataclass

@@ -63,7 +63,7 @@ def group_incidents(items: Iterator[Item], summary: Summary) -> Iterator[Item]:
             number, line, raw = item.origin or (0, 0, "")
             yield Item("reject", Reject(number, line, "number", "DUPLICATE KEY IN FILE",
                                         f"incident {ticket_id} reappears after other incidents; sort the "
-                                        "extract by number", raw))
+                                        "extract by number", raw, ticket_id))
             continue
         current.append(item)
     if current:
