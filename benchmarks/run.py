@@ -159,10 +159,11 @@ REFERENCES = [
     "ages, no low-sample flags.",
     "- kpi pandas (`benchmarks/reference/kpi_pandas.py`): reads the CSV exports and computes the same per week "
     "in calendar time, backlog ages included; no business time or SLA (pandas has no calendar).",
-    "- kpi DuckDB and Polars (`benchmarks/reference/kpi_duckdb.py`, `kpi_polars.py`): the same figures as the "
-    "pandas reference, from the same CSVs.",
+    "- kpi DuckDB and Polars (`reference/kpi_duckdb.py`, `kpi_polars.py`): the pandas figures, from the CSVs.",
     "- import DuckDB (`read_csv` into a table of its own file) and Polars (`read_csv`, then `write_parquet`): "
     "typed by their own detection, no validation.",
+    "- tickets to csv, sqlite3 `-csv`: every stored column the rows come from (tickets, clocks, names, CSAT/NPS "
+    "answers joined), as stored: epoch seconds, mode codes, no state at an instant, no neutralising.",
     "- first sla check: each run alternates the lunch-break calendar (Europe/Berlin, 09:00-12:00 and "
     "13:00-17:30, German and Berlin holidays, business-day targets) and the default 24x7 policy, so every run "
     "recomputes every clock.",
@@ -172,6 +173,10 @@ REFERENCES = [
 ]
 CSTOOL_KPI = "cstool kpi --period all --by week --format json"
 SQL_KPI = "sqlite3 < benchmarks/reference/kpi_week.sql"
+TICKETS_CSV, SQL_TICKETS = "cstool tickets -f csv", "sqlite3 -csv: the stored columns behind them"
+TICKETS_SQL = ("SELECT t.*, c.*, n.*, s.kind, s.score, s.label, s.submitted_at FROM tickets t LEFT JOIN clocks c "
+               "ON c.ticket = t.rowid LEFT JOIN clock_names n ON n.id = c.names LEFT JOIN surveys s ON "
+               "s.source = t.source AND s.ticket_id = t.id AND s.kind IN ('csat', 'nps')")
 PANDAS_KPI = "pandas: read the CSVs, weekly KPIs (reference/kpi_pandas.py)"
 PANDAS_SLA = "pandas: read the CSV, breached/at-risk clocks (reference/sla_pandas.py)"
 
@@ -293,6 +298,9 @@ def bench_readers(size: str, folder: Path, cstool: list[str], db: list[str], arg
         "sqlite3: breached/at-risk clocks with their tickets": (["sqlite3", "c.db", queue_sql], None),
         **pandas_sla,
     }, args.runs, folder, results)
+    bench(f"tickets to csv {size}", {TICKETS_CSV: (cstool + db + ["tickets", "--as-of", AS_OF, "-f", "csv"], None),
+                                     SQL_TICKETS: (["sqlite3", "-csv", "-header", "c.db", TICKETS_SQL], None)},
+          args.runs, folder, results)
     kpi = {CSTOOL_KPI: (cstool + db + ["kpi", "--period", "all", "--by", "week", "--as-of", AS_OF, "--format", "json"],
                         None),
            SQL_KPI: (f"sqlite3 c.db < {HERE / 'reference' / 'kpi_week.sql'}", None)}
@@ -333,6 +341,7 @@ def summary_lines(results: list[dict], n: int, sizes: list[int]) -> list[str]:
         first = _row(results, f"import {size}", "cstool import tickets")
         kpi = median(f"kpi {size}", CSTOOL_KPI)
         passes, stored = f"first sla check {size}", f"store size {size}"
+        csv_export = (median(f"tickets to csv {size}", TICKETS_CSV), median(f"tickets to csv {size}", SQL_TICKETS))
         lines += [
             f"- {size}: import / sqlite3 .import = "
             f"{ratio(imp, median(f'import {size}', 'sqlite3 .import --csv (C reference)'), '<= 2.5x')}; "
@@ -347,7 +356,8 @@ def summary_lines(results: list[dict], n: int, sizes: list[int]) -> list[str]:
             f"- {size}: kpi by week {kpi or 0:.2f} s (target <= 1 s); cstool / DuckDB from the CSVs = "
             f"{ratio(kpi, median(f'kpi {size}', DUCKDB_KPI), '<= 1.5x')}; cstool / Polars = "
             f"{ratio(kpi, median(f'kpi {size}', POLARS_KPI), 'none set')}; cstool / pandas = "
-            f"{ratio(kpi, median(f'kpi {size}', PANDAS_KPI), 'none set')}"]
+            f"{ratio(kpi, median(f'kpi {size}', PANDAS_KPI), 'none set')}",
+            f"- {size}: tickets to csv / sqlite3 -csv = {ratio(*csv_export, '<= 3x')}"]
     lines += [f"- cold start: cstool --version / bare imports = "
               f"{ratio(median('cold start', 'cstool --version'), median('cold start', BARE), '<= 1.3x')}",
               "", "Cost per million tickets (median wall time):", ""]

@@ -56,3 +56,31 @@ def format_seconds(seconds: int | float, compact: bool = False) -> str:
     if not compact:
         parts = parts[:2]
     return sign + ("" if compact else " ").join(parts)
+
+
+def offset_spans(tz: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    """The zone's UTC offsets over [lo, hi): (from, offset seconds, offset as `iso_instant`
+    writes it), the first from `lo`, each lasting until the next one's start. (For writing many
+    instants at once: the wall time is the instant plus its span's offset.)"""
+    zone = ZoneInfo(tz)
+
+    def offset(at: int) -> int:
+        found = datetime.fromtimestamp(at, zone).utcoffset()
+        return int(found.total_seconds()) if found is not None else 0
+
+    def text(at: int) -> str:
+        return datetime.fromtimestamp(at, zone).isoformat()[19:]
+
+    spans = [(lo, offset(lo), text(lo))]
+    step = DAY_SECONDS // 4  # (no zone changes its offset twice within six hours)
+    at = lo
+    while at < hi:
+        nxt = min(at + step, hi)
+        if offset(nxt) != spans[-1][1] or text(nxt) != spans[-1][2]:
+            a, b = at, nxt  # the change is in (a, b]: find its first second
+            while b - a > 1:
+                mid = (a + b) // 2
+                a, b = (mid, b) if offset(mid) == spans[-1][1] and text(mid) == spans[-1][2] else (a, mid)
+            spans.append((b, offset(b), text(b)))
+        at = nxt
+    return spans

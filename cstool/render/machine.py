@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterable
 from typing import IO
 
+from cstool.core.cells import FORMULA_STARTS
 from cstool.render import Column, cell_values
 
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _LINE_START = re.compile(r"([\r\n])(?=[=+\-@\t])")   # a formula character opening a line inside a cell
 _QUOTED = {",": re.compile(r'[,"\r\n]'), "\t": re.compile('[\t"\r\n]')}
 
@@ -33,7 +33,7 @@ def safe_cell(value):
     if isinstance(value, (bool, int, float)):
         return value
     text = str(value)
-    if text.startswith(_DANGEROUS):
+    if text.startswith(FORMULA_STARTS):
         try:
             float(text)
             return text

@@ -31,3 +31,16 @@ def where_pairs(store: Store, pairs: list[tuple[str, str]]) -> tuple[tuple[str, 
         else:
             raise UsageError(unmatched(f"--where {dim}", value, existing) or f"--where {dim}={value}: no such value")
     return tuple(out)
+
+
+def parse_where(store: Store, texts: list[str]) -> tuple[tuple[str, str], ...]:
+    """--where DIM=VALUE options (kpi, tickets), each value as stored (where_pairs)."""
+    from cstool.core.kpi import TICKET_DIMS
+
+    parsed = []
+    for text in texts:
+        dim, sep, value = text.partition("=")
+        if not sep or dim.strip() not in TICKET_DIMS or not value.strip():
+            raise UsageError(f"--where {text!r}: expected DIM=VALUE with DIM one of {', '.join(TICKET_DIMS)}")
+        parsed.append((dim.strip(), value.strip()))
+    return where_pairs(store, parsed)

@@ -45,7 +45,9 @@ def test_a_failing_worker_fails_the_pass_and_leaves_the_stored_clocks(tmp_path, 
     path = tmp_path / "c.db"
     assert cli("--db", path, "import", "tickets", SAMPLE / "tickets.csv").exit_code == 0
     before = _clock_rows(path, monkeypatch, 10**9)
-    monkeypatch.setattr(clock_pass.pickle, "dumps", lambda _value: b"not a pickle")
+    from cstool.services import worker
+
+    monkeypatch.setattr(worker.pickle, "dumps", lambda _value: b"not a pickle")
     monkeypatch.setattr(clock_pass, "PARALLEL_FROM", 0)
     with open_store(path) as store:
         with store.write() as conn:
