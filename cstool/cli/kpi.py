@@ -42,6 +42,13 @@ def _period(since, until, period, as_of: int, tz: str, first) -> tuple[int, int]
         raise UsageError(f"--period: {exc}") from None
 
 
+ExplainOpt = Annotated[Optional[str], typer.Option(
+    "--explain", metavar="METRIC", help="List the tickets (or survey answers, clocks, customers) behind this one "
+    "figure.")]
+GroupOpt = Annotated[Optional[list[str]], typer.Option(
+    "--group", metavar="DIM=VALUE", help="With --explain: the figure of this group (one per --by dimension).")]
+
+
 @command(app, "kpi")
 def kpi(
     since: Annotated[Optional[str], typer.Option("--since", help="Start (date or ISO instant, config time zone).")] = None,
@@ -62,6 +69,8 @@ def kpi(
                                         "figure, the default) or wide (one row per group, one column per figure).")]
     = "long",
     as_of: AsOfOpt = None,
+    explain: ExplainOpt = None,
+    group: GroupOpt = None,
     fmt: Annotated[Format, format_option("table", "json", "jsonl", "csv", "tsv", "markdown", "html")] = Format.table,
 ) -> None:
     """KPIs for a period (half-open [since, until) in the config time zone), each with its sample size; figures from fewer than 30 observations are marked.
@@ -71,17 +80,15 @@ def kpi(
     Leaderboard: cstool kpi --by assignee --sort csat_pct:desc --limit 10 --where team=Billing
 
     Spreadsheet: cstool kpi --by team --compare previous -f csv --layout wide > teams.csv
+
+    Drill down: cstool kpi --period last-month --by week --by team --explain sla_resolution_pct --group week=2026-W12 --group team=Billing
     """
-    from cstool.services.freshness import data_age_of
-    from cstool.services.kpi import kpi_report
+    from cstool.services.filters import parse_where
     from cstool.services.sla import SlaEngine
     from cstool.store.report import time_bounds
 
     dims = _dims(by or [])
-    if compare not in (None, "previous"):
-        raise UsageError(f"--compare {compare!r}: expected previous")
-    if layout not in ("long", "wide"):
-        raise UsageError(f"--layout {layout!r}: expected long or wide")
+    _check(compare, layout, group, explain)
     app_state = state()
     config = app_state.settings().config
     tz = config.timezone
@@ -89,18 +96,47 @@ def kpi(
     engine = SlaEngine(config)
     with app_state.read_store(engine) as store:
         lo, hi = _period(since, until, period, when, tz, time_bounds(store)[0])
-        pairs = _where(store, where or [])
-        doc = kpi_report(store, engine, lo, hi, dims, compare == "previous", tz, pairs)
-        _arrange(doc, sort, limit)
-        doc["data"] = data_age_of(store, when, now(), config.max_data_age)
-        trend, issues = None, None
-        if fmt is Format.table and hi - lo <= TREND_DAYS * DAY_SECONDS:
-            from cstool.services.kpi import daily_trend, top_issues
+        pairs = parse_where(store, where or [])
+        if explain:
+            from cstool.cli.kpi_explain import explain_figure
 
-            trend = daily_trend(store, lo, hi, tz, pairs)
-            issues = top_issues(store, engine, lo, hi, tz, where=pairs)
+            explain_figure(store, engine, lo, hi, dims, pairs, explain, group or [], tz, fmt)
+            return
+        doc, trend, issues = _document(store, engine, (lo, hi), dims, compare == "previous", pairs, when, fmt,
+                                       (sort, limit))
     title = f"KPIs {local_time(lo, tz)} – {local_time(hi, tz)} ({tz})" + "".join(f", {d}={v}" for d, v in pairs)
-    _emit(doc, fmt, tz, title, trend, issues, layout)
+    from cstool.services.kpi_explain import explain_command
+
+    _emit(doc, fmt, tz, title, trend, issues, layout, explain_command(lo, hi, tz, dims, pairs))
+
+
+def _check(compare: str | None, layout: str, group: list[str] | None, explain: str | None) -> None:
+    if compare not in (None, "previous"):
+        raise UsageError(f"--compare {compare!r}: expected previous")
+    if layout not in ("long", "wide"):
+        raise UsageError(f"--layout {layout!r}: expected long or wide")
+    if group and not explain:
+        raise UsageError("--group names the figure to --explain: give --explain METRIC too")
+
+
+def _document(store, engine, period: tuple[int, int], dims: list[str], compare: bool, pairs, when: int, fmt: Format,
+              arrange: tuple[str | None, int | None]):
+    """(the KPI document with its data age, the daily trend and top issues for the table or None)."""
+    from cstool.services.freshness import data_age_of
+    from cstool.services.kpi import kpi_report
+
+    config = engine.config
+    lo, hi = period
+    doc = kpi_report(store, engine, lo, hi, dims, compare, config.timezone, pairs)
+    _arrange(doc, *arrange)
+    doc["data"] = data_age_of(store, when, now(), config.max_data_age)
+    trend, issues = None, None
+    if fmt is Format.table and hi - lo <= TREND_DAYS * DAY_SECONDS:
+        from cstool.services.kpi import daily_trend, top_issues
+
+        trend = daily_trend(store, lo, hi, config.timezone, pairs)
+        issues = top_issues(store, engine, lo, hi, config.timezone, where=pairs)
+    return doc, trend, issues
 
 
 def _dims(dims: list[str]) -> list[str]:
@@ -110,20 +146,6 @@ def _dims(dims: list[str]) -> list[str]:
     if bad or len(dims) > 2 or len([d for d in dims if d in TIME_DIMS]) > 1 or len(set(dims)) != len(dims):
         raise UsageError(f"--by {dims}: up to two of {', '.join(DIMENSIONS)} (at most one of day/week/month)")
     return dims
-
-
-def _where(store, pairs: list[str]) -> tuple[tuple[str, str], ...]:
-    """--where DIM=VALUE pairs, each value as stored (case-insensitive, nearest name suggested)."""
-    from cstool.core.kpi import TICKET_DIMS
-    from cstool.services.filters import where_pairs
-
-    parsed = []
-    for text in pairs:
-        dim, sep, value = text.partition("=")
-        if not sep or dim.strip() not in TICKET_DIMS or not value.strip():
-            raise UsageError(f"--where {text!r}: expected DIM=VALUE with DIM one of {', '.join(TICKET_DIMS)}")
-        parsed.append((dim.strip(), value.strip()))
-    return where_pairs(store, parsed)
 
 
 def _arrange(doc: KpiDocument, sort: str | None, limit: int | None) -> None:
@@ -138,12 +160,12 @@ def _arrange(doc: KpiDocument, sort: str | None, limit: int | None) -> None:
 
 
 def _emit(doc: KpiDocument, fmt: Format, tz: str, title: str, trend: dict[str, list[float | None]] | None,
-          issues: list[TopIssue] | None, layout: str) -> None:
+          issues: list[TopIssue] | None, layout: str, explain: str) -> None:
     from cstool.render import kpi as view
 
     rows, columns = view.wide_rows(doc) if layout == "wide" else (view.csv_rows(doc), view.CSV_COLUMNS)
     if fmt is Format.json:
-        write_json(view.json_document(doc, tz), sys.stdout)
+        write_json(view.json_document(doc, tz, explain), sys.stdout)
     elif fmt is Format.jsonl:
         write_jsonl(rows, sys.stdout)
     elif fmt in (Format.csv, Format.tsv):
@@ -151,7 +173,7 @@ def _emit(doc: KpiDocument, fmt: Format, tz: str, title: str, trend: dict[str, l
     elif fmt is Format.markdown:
         sys.stdout.write(view.markdown(doc, title))
     elif fmt is Format.html:
-        sys.stdout.write(view.html_report(doc, title))
+        sys.stdout.write(view.html_report(doc, title, explain))
     else:
         with paged(not state().no_pager) as console:
             view.print_kpis(console, doc, title, trend, issues)

@@ -22,6 +22,7 @@ from cstool.cli import (
     kpi,
     report,
     sla,
+    tickets,
 )
 from cstool.cli import config as config_commands
 from cstool.cli.common import reset_state, state
@@ -112,6 +113,7 @@ app.add_typer(imports.app, name="import")
 app.add_typer(history.app, name="imports")
 app.add_typer(calendar.app, name="calendar")
 app.add_typer(sla.app, name="sla")
+app.add_typer(tickets.app)
 app.add_typer(kpi.app)
 app.add_typer(report.app)
 app.add_typer(escalation.app)

@@ -53,15 +53,27 @@ def label(key: str) -> str:
 LOW_SAMPLE_NOTE = "* fewer than 30 observations"
 
 
-def json_document(doc: KpiDocument, tz: str) -> dict[str, Any]:
-    """The document with its period bounds in ISO-8601."""
+def json_document(doc: KpiDocument, tz: str, explain: str | None = None) -> dict[str, Any]:
+    """The document with its period bounds in ISO-8601; with `explain` (the start of its
+    command line), each figure of the period and of the groups with the command that lists the
+    records behind it."""
     out: dict[str, Any] = {**doc, "since": iso_instant(doc["since"], tz), "until": iso_instant(doc["until"], tz)}
+    if explain:
+        out["metrics"] = _explained(doc["metrics"], explain, {})
+        out["groups"] = [{**g, "metrics": _explained(g["metrics"], explain, g["key"])} for g in doc["groups"]]
     if doc["previous"]:
         out["previous"] = {**doc["previous"], "since": iso_instant(doc["previous"]["since"], tz),
                            "until": iso_instant(doc["previous"]["until"], tz)}
     if "data" in doc:
         out["data"] = data_age_json(doc["data"], tz)
     return out
+
+
+def _explained(figures: dict[str, Any], explain: str, group: dict[str, str]) -> dict[str, Any]:
+    from shlex import join
+
+    tail = join([x for dim, value in group.items() for x in ("--group", f"{dim}={value}")])
+    return {k: {**v, "explain": f"{explain} --explain {k}" + (f" {tail}" if tail else "")} for k, v in figures.items()}
 
 
 def _age(doc: KpiDocument) -> list[str]:
@@ -162,10 +174,19 @@ def markdown(doc: KpiDocument, title: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def html_report(doc: KpiDocument, title: str) -> str:
-    """One standalone UTF-8 page."""
+def html_report(doc: KpiDocument, title: str, explain: str | None = None) -> str:
+    """One standalone UTF-8 page; with `explain` (see json_document), each figure of the period
+    has a footnote giving the command that lists the records behind it."""
+    tables = _tables(doc)
+    keys = list(doc["metrics"])
+    notes = list(range(1, len(keys) + 1)) if explain else None
     body = [f"<h1>{html.escape(title)}</h1>", *(f"<p>{html.escape(line)}</p>" for line in _age(doc)),
-            *(html_table(headers, rows) for headers, rows in _tables(doc)), f"<p>{html.escape(LOW_SAMPLE_NOTE)}</p>"]
+            html_table(*tables[0], notes=notes), *(html_table(headers, rows) for headers, rows in tables[1:]),
+            f"<p>{html.escape(LOW_SAMPLE_NOTE)}</p>"]
+    if explain:
+        body.append("<h2>The records behind each figure</h2><ol>" + "".join(
+            f"<li id=\"note-{i}\"><code>{html.escape(f'{explain} --explain {key}')}</code></li>"
+            for i, key in enumerate(keys, 1)) + "</ol>")
     return html_page(title, "\n".join(body))
 
 

@@ -28,9 +28,13 @@ def markdown_table(headers: list[str], rows: list[list[str]]) -> str:
                       *("| " + " | ".join(md_cell(c) for c in r) + " |" for r in rows)])
 
 
-def html_table(headers: list[str], rows: list[list[str]]) -> str:
+def html_table(headers: list[str], rows: list[list[str]], notes: list[int] | None = None) -> str:
+    """A table; with `notes`, each row's first cell links to its footnote (`#note-N`)."""
     head = "".join(f"<th align=\"left\">{html.escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>" for r in rows)
+    body = "".join("<tr>" + "".join(
+        f"<td>{html.escape(str(c))}" + (f" <sup><a href=\"#note-{notes[i]}\">{notes[i]}</a></sup>"
+                                        if notes and j == 0 else "") + "</td>" for j, c in enumerate(r)) + "</tr>"
+        for i, r in enumerate(rows))
     return f"<table border=\"1\" cellpadding=\"4\" cellspacing=\"0\"><tr>{head}</tr>{body}</table>"
 
 

@@ -16,10 +16,11 @@ from collections.abc import Callable
 
 from cstool.core.models import Record
 from cstool.store.connection import Store
-from cstool.store.sla import MODE_CODES, stopped_value
+from cstool.store.sla import MODE_CODES, MODES, stopped_value
 from cstool.store.tickets import open_at_parts
 
 UNKNOWN = MODE_CODES["unknown"]
+MODE_NAMES = dict(enumerate(MODES))
 # How each grouping dimension reads (a ticket with several tags counts in each tag's group).
 _COLUMN_DIMS = ("channel", "priority", "team", "assignee", "customer_tier")
 _KEYS = {**{d: f"coalesce(nullif(t.{d}, ''), '(none)')" for d in _COLUMN_DIMS}, "tag": "coalesce(tg.value, '(none)')"}
@@ -27,16 +28,20 @@ _TAGS = " LEFT JOIN json_each(t.tags) tg"
 # Business seconds: cstool's clock stopped at its own event, else the vendor's figure.
 # (The clocks join by the ticket's rowid: nearly free in a scan, the two tables share one order.)
 _CLOCKS = " LEFT JOIN clocks c ON c.ticket = t.rowid"
-_FR_S, _RES_S, _RES_PAUSED = stopped_value("c.fr_", "elapsed"), stopped_value("c.res_", "elapsed"), stopped_value(
-    "c.res_", "paused_seconds")
-_FR_BUSINESS = f"coalesce({_FR_S}, json_extract(t.reported, '$.first_reply_business'))"
-_RES_BUSINESS = f"coalesce({_RES_S}, json_extract(t.reported, '$.full_resolution_business'))"
-_CLEAN = "t.findings IS NULL"
+# (Public: `cstool tickets` shows each ticket's values by the same SQL, store/ticket_rows.)
+FR_CLOCK, RES_CLOCK, _RES_PAUSED = stopped_value("c.fr_", "elapsed"), stopped_value("c.res_", "elapsed"), \
+    stopped_value("c.res_", "paused_seconds")
+FR_BUSINESS = f"coalesce({FR_CLOCK}, json_extract(t.reported, '$.first_reply_business'))"
+RES_BUSINESS = f"coalesce({RES_CLOCK}, json_extract(t.reported, '$.full_resolution_business'))"
+FR_SECONDS = "t.first_response_at - t.created_at"
+# Calendar resolution time: without the time the clock was paused (waiting on the customer).
+RES_SECONDS = f"CASE WHEN t.created_at IS NOT NULL THEN t.resolution_at - t.created_at - coalesce({_RES_PAUSED}, 0) END"
+CLEAN = "t.findings IS NULL"  # durations come only from rows without data-quality findings
 
 
 def _vendor(clock: str, reported: str) -> str:  # (clock: the SQL of the clock's business seconds)
     """How many clean rows take the vendor's business figure (no stopped clock of their own)."""
-    return (f"sum({_CLEAN} AND {clock} IS NULL AND "
+    return (f"sum({CLEAN} AND {clock} IS NULL AND "
             f"json_extract(t.reported, '$.{reported}') IS NOT NULL)")
 
 
@@ -93,7 +98,7 @@ class Windows:
 Where = tuple[tuple[str, str], ...]   # --where: (dimension, value) pairs, all of which a ticket meets
 
 
-def _where(where: Where) -> str:
+def where_sql(where: Where) -> str:
     """` AND …` terms for tickets `t` meeting every (dimension, value) pair (as the groups read
     them: '(none)' for no value; a tag filter matches any of the ticket's tags)."""
     terms = []
@@ -138,10 +143,10 @@ def created_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, 
     w = Windows(windows)
     keys, join, group = _keys(dims)
     return _grouped(store, (
-        f"SELECT {w.index('t.created_at')}{keys}, count(*), {_vendor(_FR_S, 'first_reply_business')}, "
-        f"group_concat(CASE WHEN {_CLEAN} THEN t.first_response_at - t.created_at END), "
-        f"group_concat(CASE WHEN {_CLEAN} THEN {_FR_BUSINESS} END) "
-        f"FROM tickets t{_CLOCKS}{join} WHERE {w.range('created_at', store)}{_where(where)} GROUP BY 1{group}"),
+        f"SELECT {w.index('t.created_at')}{keys}, count(*), {_vendor(FR_CLOCK, 'first_reply_business')}, "
+        f"group_concat(CASE WHEN {CLEAN} THEN {FR_SECONDS} END), "
+        f"group_concat(CASE WHEN {CLEAN} THEN {FR_BUSINESS} END) "
+        f"FROM tickets t{_CLOCKS}{join} WHERE {w.range('created_at', store)}{where_sql(where)} GROUP BY 1{group}"),
         len(dims), 2)
 
 
@@ -156,12 +161,11 @@ def resolved_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str,
     return _grouped(store, (
         f"SELECT {w.index('t.resolution_at')}{keys}, count(*), "
         "sum(coalesce(t.replies, 0) <= 1 AND coalesce(t.reopens, 0) = 0), sum(coalesce(t.reopens, 0) >= 1), "
-        f"sum(t.created_at IS NULL), {_vendor(_RES_S, 'full_resolution_business')}, "
-        f"group_concat(CASE WHEN {_CLEAN} AND t.created_at IS NOT NULL "
-        f"THEN t.resolution_at - t.created_at - coalesce({_RES_PAUSED}, 0) END), "
-        f"group_concat(CASE WHEN {_CLEAN} THEN {_RES_BUSINESS} END), "
+        f"sum(t.created_at IS NULL), {_vendor(RES_CLOCK, 'full_resolution_business')}, "
+        f"group_concat(CASE WHEN {CLEAN} THEN {RES_SECONDS} END), "
+        f"group_concat(CASE WHEN {CLEAN} THEN {RES_BUSINESS} END), "
         f"group_concat(CASE WHEN t.created_at < {w.start('t.resolution_at')} THEN t.created_at END) "
-        f"FROM tickets t{_CLOCKS}{join} WHERE {w.range('resolution_at', store)}{_where(where)} GROUP BY 1{group}"),
+        f"FROM tickets t{_CLOCKS}{join} WHERE {w.range('resolution_at', store)}{where_sql(where)} GROUP BY 1{group}"),
         len(dims), 3)
 
 
@@ -172,7 +176,7 @@ def still_open_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[st
     w = Windows(windows)
     keys, join, _ = _keys(dims)
     resolved_later, unresolved = open_at_parts(str(w.hi), "t.")
-    only = _where(where)
+    only = where_sql(where)
     select = f"SELECT t.created_at{keys} FROM tickets t{join} WHERE"
     return store.conn.execute(f"{select} ({resolved_later}){only} UNION ALL {select} ({unresolved}){only}").fetchall()
 
@@ -200,8 +204,8 @@ def survey_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, .
               f"total(CASE WHEN {ces} THEN s.score END)"]
     return _grouped(store, (
         f"SELECT {w.index('s.submitted_at')}{keys}, {', '.join(counts)} FROM surveys s{ticket}{join} "
-        f"WHERE s.submitted_at >= {w.lo} AND s.submitted_at < {w.hi}{_where(where) and ' AND t.id IS NOT NULL'}"
-        f"{_where(where)} GROUP BY 1{group}"), len(dims))
+        f"WHERE s.submitted_at >= {w.lo} AND s.submitted_at < {w.hi}{where_sql(where) and ' AND t.id IS NOT NULL'}"
+        f"{where_sql(where)} GROUP BY 1{group}"), len(dims))
 
 
 def sla_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] = (), joined_from: int = 0,
@@ -220,7 +224,7 @@ def sla_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...]
     selects = []
     for metric, p in (("first_response", "c.fr_"), ("resolution", "c.res_")):
         stop, due = f"{p}stopped_at", f"{p}due_at"
-        base = f"FROM clocks c{tickets} WHERE 1{_where(where)}"
+        base = f"FROM clocks c{tickets} WHERE 1{where_sql(where)}"
         by = f"GROUP BY 2{group}"
         stopped, due_in = w.index(stop), w.index(due)
         selects += [
@@ -283,3 +287,41 @@ def gather(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] =
         finally:
             for reader in readers:
                 reader.close()
+
+
+def scope_records(store: Store, since: int, until: int, where: Where = (), group: Where = ()
+                  ) -> tuple[list[Record], list[Record], list[Record]]:
+    """The plain records of one KPI window and group, as cstool.core.kpi reads them (`kpi
+    --explain`): tickets created or resolved in [since, until) or open at `until`, with their
+    clocks' business seconds; the first-response and resolution clocks that stopped or fell due
+    in it; the survey answers submitted in it. `where` pairs need a ticket meeting them (as kpi
+    --where); `group` pairs are read as the groups read them (an answer without a ticket is in
+    the '(none)' groups)."""
+    q = store.conn.execute
+    pairs = where_sql((*where, *group))
+    window = f"BETWEEN {int(since)} AND {int(until) - 1}"
+    resolved_later, unresolved = open_at_parts(str(int(until)), "t.")
+    cols = ("source", "id", "subject", "created_at", "first_response_at", "resolution_at", "status", "reopens",
+            "replies", "findings", "tags", "team", "channel", "priority", "assignee", "customer_tier", "reported")
+    tickets = []
+    for row in q(f"SELECT {', '.join('t.' + c for c in cols)}, {FR_CLOCK}, {RES_CLOCK}, {_RES_PAUSED} "
+                 f"FROM tickets t{_CLOCKS} WHERE (t.created_at {window} OR t.resolution_at {window} OR "
+                 f"({resolved_later}) OR ({unresolved})){pairs}"):
+        t = dict(zip(cols, row))
+        t["tags"], t["reported"] = json.loads(t["tags"] or "[]"), json.loads(t["reported"] or "{}")
+        t["first_response_business_s"], t["resolution_business_s"], t["resolution_paused_s"] = row[len(cols):]
+        tickets.append(t)
+    clocks = []
+    for metric, p in (("first_response", "c.fr_"), ("resolution", "c.res_")):
+        clocks += [{"source": s, "ticket_id": i, "metric": metric, "cycle": 0, "stopped_at": a, "due_at": d,
+                    "started_at": b, "mode": MODE_NAMES[m] if m is not None else None}
+                   for s, i, a, d, b, m in q(
+                       f"SELECT t.source, t.id, {p}stopped_at, {p}due_at, c.started_at, {p}mode FROM clocks c "
+                       f"JOIN tickets t ON t.rowid = c.ticket WHERE ({p}stopped_at {window} OR {p}due_at {window} "
+                       f"OR c.started_at {window}){pairs}")]
+    linked = " AND t.id IS NOT NULL" if where else ""
+    surveys = [dict(zip(("source", "id", "ticket_id", "kind", "score", "label", "scale_max", "submitted_at"), r))
+               for r in q("SELECT s.source, s.id, s.ticket_id, s.kind, s.score, s.label, s.scale_max, s.submitted_at "
+                          "FROM surveys s LEFT JOIN tickets t ON t.source = s.source AND t.id = s.ticket_id "
+                          f"WHERE s.submitted_at {window}{linked}{pairs}")]
+    return tickets, surveys, clocks

@@ -26,7 +26,9 @@ def test_kpi_command_json_shape_groups_and_compare(cli, tmp_path):
     assert (doc["since"], doc["until"], doc["timezone"]) == ("2026-03-02T00:00:00+00:00", "2026-03-09T00:00:00+00:00",
                                                              "Etc/UTC")
     m = doc["metrics"]
-    assert m["tickets_created"] == {"value": 2, "n": 2, "low_sample": True}
+    assert m["tickets_created"] == {"value": 2, "n": 2, "low_sample": True, "explain": (
+        "cstool kpi --since 2026-03-02T00:00:00+00:00 --until 2026-03-09T00:00:00+00:00 --by channel "
+        "--explain tickets_created")}
     assert (m["tickets_resolved"]["value"], m["backlog"]["value"], m["csat_pct"]["value"]) == (1, 1, 100.0)
     assert m["first_response_median_s"]["value"] == 1200.0 and m["resolution_median_s"]["value"] == 3 * H
     assert m["churn_pct"]["value"] is None
@@ -53,14 +55,15 @@ def test_kpi_by_week_and_two_dimensions_and_bad_options(cli, tmp_path):
     md = cli("kpi", "--since", "2026-03-02", "--until", "2026-03-16", "--format", "markdown").stdout
     assert "| Tickets created | 2 * | 2 |  |  |" in md
     html = cli("kpi", "--since", "2026-03-02", "--until", "2026-03-16", "--format", "html").stdout
-    assert "<td>Tickets created</td><td>2 *</td>" in html
+    assert '<td>Tickets created <sup><a href="#note-1">1</a></sup></td><td>2 *</td>' in html
     assert html.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in html and html.endswith("</html>\n")
 
 
 def test_zendesk_export_kpis(cli, shared_data):
     assert cli("--db", "z.db", "import", "tickets", shared_data / "zendesk_export_plum.csv").exit_code == 0
     doc = as_json(cli("--db", "z.db", "kpi", "--since", "2023-04-01", "--until", "2023-07-01", "--format", "json"))
-    assert doc["metrics"]["csat_pct"] == {"value": 88.56, "n": 813, "low_sample": False}
+    assert {k: v for k, v in doc["metrics"]["csat_pct"].items() if k != "explain"} == \
+        {"value": 88.56, "n": 813, "low_sample": False}
     assert doc["metrics"]["backlog"]["value"] == 2067
 
 
