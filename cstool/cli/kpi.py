@@ -105,7 +105,7 @@ def kpi(
         doc, trend, issues = _document(store, engine, (lo, hi), dims, compare == "previous", pairs, when, fmt,
                                        (sort, limit))
     title = f"KPIs {local_time(lo, tz)} – {local_time(hi, tz)} ({tz})" + "".join(f", {d}={v}" for d, v in pairs)
-    from cstool.services.kpi_explain import explain_command
+    from cstool.core.kpi_explain import explain_command
 
     _emit(doc, fmt, tz, title, trend, issues, layout, explain_command(lo, hi, tz, dims, pairs))
 

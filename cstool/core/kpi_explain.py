@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from cstool.core.formats import iso_instant
 from cstool.core.kpi import BACKLOG_BUCKETS, DURATIONS, _clean, _rank, _reported, figures, record_stats
 from cstool.core.models import Record
 from cstool.core.tickets import is_open_at
@@ -181,3 +182,17 @@ def explain(metric: str, tickets: list[Record], surveys: list[Record], clocks: l
         if matches(metric):
             return rows()
     raise ValueError(f"no KPI figure {metric!r}")
+
+
+def explain_command(since: int, until: int, tz: str, by: list[str] | tuple[str, ...] = (),
+                    where: tuple[tuple[str, str], ...] = ()) -> str:
+    """The start of the command line that explains a figure of the KPI document of this period
+    (`--explain METRIC` and a `--group` per --by dimension follow)."""
+    import shlex
+
+    args = ["cstool", "kpi", "--since", iso_instant(since, tz) or "", "--until", iso_instant(until, tz) or ""]
+    for dim in by:
+        args += ["--by", dim]
+    for dim, value in where:
+        args += ["--where", f"{dim}={value}"]
+    return shlex.join(args)

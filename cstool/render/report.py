@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from cstool.core.kpi import HEADLINE
+from cstool.core.kpi_explain import explain_command
 from cstool.core.models import ReportDocument
 from cstool.render.kpi import LOW_SAMPLE_NOTE, figure_rows, issue_cells, label
 from cstool.render.plain import html_table, markdown_table, mask_email, md_cell, text_table
@@ -66,9 +67,14 @@ def render_html(report: ReportDocument, tz: str, show_pii: bool = False) -> str:
     stale, title, age = _head(report, tz)
     parts = ["<html><body>", *(f'<p style="color:#b00020"><strong>{html.escape(line)}</strong></p>' for line in stale),
              f"<h1>{html.escape(title)}</h1>", *(f"<p>{html.escape(line)}</p>" for line in age)]
-    for title, headers, rows, note in _sections(report, tz, show_pii):
-        parts += [f"<h2>{html.escape(title)}</h2>", html_table(headers, rows) if rows else "<p>(none)</p>",
-                  f"<p>{html.escape(note)}</p>" if note else ""]
+    notes = list(range(1, len(HEADLINE) + 1))
+    for i, (title, headers, rows, note) in enumerate(_sections(report, tz, show_pii)):
+        table = html_table(headers, rows, notes=notes if i == 0 else None) if rows else "<p>(none)</p>"
+        parts += [f"<h2>{html.escape(title)}</h2>", table, f"<p>{html.escape(note)}</p>" if note else ""]
+    command = explain_command(report["kpis"]["since"], report["kpis"]["until"], tz)
+    parts.append("<h2>The records behind each figure</h2><ol>" + "".join(
+        f"<li id=\"note-{n}\"><code>{html.escape(f'{command} --explain {key}')}</code></li>"
+        for n, key in zip(notes, HEADLINE)) + "</ol>")
     parts.append("</body></html>")
     return "\n".join(parts)
 

@@ -1,5 +1,5 @@
 """`cstool kpi --explain METRIC [--group DIM=VALUE]…`: the records behind one figure of a KPI
-document, and the command line that explains each figure (in `kpi -f json` and the html page).
+document.
 
 The records of the figure's window and group are read from the store (store/kpi.scope_records)
 and listed by the record-level rules (core/kpi_explain); the figure is computed again from the
@@ -8,11 +8,8 @@ same records (core/kpi), which the SQL aggregation agrees with (tests/services/t
 
 from __future__ import annotations
 
-import shlex
-
 from cstool.core import kpi, periods
 from cstool.core.errors import UsageError
-from cstool.core.formats import iso_instant
 from cstool.core.kpi_explain import explain, metrics
 from cstool.core.models import Record
 from cstool.services.filters import where_pairs
@@ -63,15 +60,4 @@ def explain_figure(store: Store, engine, since: int, until: int, by: list[str], 
     rows = explain(metric, tickets, surveys, clocks, customers, start, end)
     return {"metric": metric, "since": start, "until": end, "group": group, "value": figure.value, "n": figure.n,
             "rows": [{"row": i + 1, **r} for i, r in enumerate(rows)]}
-
-
-def explain_command(since: int, until: int, tz: str, by: list[str], where: kpi_store.Where) -> str:
-    """The start of the command line that explains a figure of this document (--explain and
-    --group follow: render/kpi.json_document)."""
-    args = ["cstool", "kpi", "--since", iso_instant(since, tz) or "", "--until", iso_instant(until, tz) or ""]
-    for dim in by:
-        args += ["--by", dim]
-    for dim, value in where:
-        args += ["--where", f"{dim}={value}"]
-    return shlex.join(args)
 

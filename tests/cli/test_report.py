@@ -205,4 +205,7 @@ def test_report_reads_labels_not_metric_keys(cli, demo_db):
     for fmt in ("text", "markdown", "html"):
         out = cli("--db", demo_db, "--config", SAMPLE_CONFIG, "report", "--as-of", REFERENCE, "-f", fmt).stdout
         assert "First response median" in out and "SLA resolution" in out, fmt
-        assert "first_response_median_s" not in out and "sla_resolution_pct" not in out, fmt
+        tables = out.split("<h2>The records behind each figure</h2>")[0]  # (the footnotes give commands)
+        assert "first_response_median_s" not in tables and "sla_resolution_pct" not in tables, fmt
+        if fmt == "html":
+            assert '<sup><a href="#note-8">8</a></sup>' in out and "--explain first_response_median_s</code>" in out
