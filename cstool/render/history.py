@@ -14,14 +14,15 @@ IMPORT_COLUMNS = [Column("id", "Import", "id"), Column("finished_at", "When", "t
                   Column("rejected", "Rej.", "number"), Column("state", "State", rank=1)]
 IMPORT_MACHINE = [Column(k, k) for k in ("id", "kind", "file", "sha256", "source", "preset", "encoding", "delimiter",
                                           "started_at", "finished_at", "rows_read", "inserted", "updated",
-                                          "unchanged", "skipped", "rejected", "findings", "undone_at")]
+                                          "unchanged", "skipped", "rejected", "findings", "undone_at",
+                                          "priors_dropped_at")]
 REJECT_COLUMNS = [Column("record", "Record", "number"), Column("line", "Line", "number", rank=2),
                   Column("column", "Column", rank=1), Column("value", "Value", "id", rank=4),
                   Column("error_type", "Error", rank=3),
                   Column("message", "Reason", wrap=True)]
 REJECT_MACHINE = [Column(k, k) for k in ("import_id", "record", "line", "column", "value", "error_type", "message",
                                           "raw")]
-TIMES = ("started_at", "finished_at", "undone_at")
+TIMES = ("started_at", "finished_at", "undone_at", "priors_dropped_at")
 
 
 def machine_import(record: Record, tz: str) -> Record:
@@ -40,7 +41,8 @@ def reject_records(record: Record) -> list[Record]:
 
 
 def _state(record: Record) -> str:
-    return "undone" if record["undone_at"] is not None else "stands"
+    return ("undone" if record["undone_at"] is not None else "stands" if record["priors_dropped_at"] is None
+            else "past undo")
 
 
 def print_imports(console, records: list[Record], tz: str) -> None:

@@ -30,6 +30,9 @@ def show_import(store: Store, import_id: int) -> Record:
 def _check_undoable(store: Store, record: Record) -> None:
     if record["undone_at"] is not None:
         raise UsageError(f"import {record['id']} ({record['file']}) is already undone")
+    if record["priors_dropped_at"] is not None:
+        raise UsageError(f"import {record['id']} ({record['file']}) can no longer be undone: the prior versions of "
+                         f"the rows it changed are kept for the latest {store_history.UNDO_DEPTH} imports of a source")
     later = store_history.standing_after(store, record)
     if later:
         raise UsageError(f"import {record['id']} ({record['file']}) cannot be undone while a later import of source "

@@ -17,7 +17,7 @@ from cstool.store.connection import Store
 TABLES = ("tickets", "surveys", "customers", "ticket_events")  # every table an import writes rows of
 IMPORT_COLUMNS = ("id", "kind", "file", "sha256", "source", "preset", "encoding", "delimiter", "started_at",
                   "finished_at", "rows_read", "inserted", "updated", "unchanged", "skipped", "rejected", "findings",
-                  "undone_at")
+                  "undone_at", "priors_dropped_at")
 REJECT_COLUMNS = ("record", "line", "column", "value", "error_type", "message", "raw")
 
 
@@ -49,6 +49,23 @@ def import_rejects(store: Store, import_id: int) -> list[Record]:
     cols = ", ".join(f'"{c}"' for c in REJECT_COLUMNS)
     return [dict(zip(REJECT_COLUMNS, row)) for row in store.conn.execute(
         f"SELECT {cols} FROM rejects WHERE import_id = ? ORDER BY record, line, id", (import_id,))]
+
+
+UNDO_DEPTH = 30  # the latest standing imports of a source keep the prior versions of the rows they updated
+
+
+def drop_old_priors(store: Store, source: str | None, when: int) -> None:
+    """Inside an import's transaction: the prior versions kept for the standing imports of
+    `source` older than the latest UNDO_DEPTH are dropped, and those imports marked (so that a
+    nightly import does not grow the store without end)."""
+    q = store.conn.execute
+    old = [i for (i,) in q("SELECT id FROM imports WHERE source IS ? AND undone_at IS NULL AND priors_dropped_at IS "
+                           "NULL AND id NOT IN (SELECT id FROM imports WHERE source IS ? AND undone_at IS NULL "
+                           "ORDER BY id DESC LIMIT ?)", (source, source, UNDO_DEPTH))]
+    for import_id in old:
+        for table in TABLES:
+            q(f"DELETE FROM prior_{table} WHERE by_import = ?", (import_id,))
+        q("UPDATE imports SET priors_dropped_at = ? WHERE id = ?", (when, import_id))
 
 
 def standing_after(store: Store, record: Record) -> list[int]:

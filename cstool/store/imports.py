@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from cstool.core.ingest.records import Item, Reject, Summary
 from cstool.core.models import ROWS
 from cstool.store.connection import Store
+from cstool.store.history import drop_old_priors
 
 ROWS_PER_FLUSH = 5000  # rows buffered per table before one executemany
 TABLES = {"tickets": "tickets", "surveys": "surveys", "customers": "customers", "events": "ticket_events"}
@@ -285,7 +286,9 @@ def write_import(store: Store, result: ImportResult, items: Iterable[Item], *, s
             for ddl in deferred:
                 conn.execute(ddl)
             result.import_id = import_id
-            _record_import(conn, result, main, lambda: _count(conn, table) - before, finish())
+            done = finish()
+            _record_import(conn, result, main, lambda: _count(conn, table) - before, done)
+            drop_old_priors(store, source, done["finished_at"])
             if dry_run or result.summary.rejected > max_rejects:
                 raise _Rollback
         result.committed = True

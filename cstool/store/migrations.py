@@ -214,6 +214,9 @@ DELETE FROM sla_meta WHERE key IN ('fingerprint', 'import_id')
 """),
     (9, "prior versions of the rows an import updates (so that an import can be undone)", """
 ALTER TABLE imports ADD COLUMN undone_at INTEGER;
+-- When the prior versions kept for an import were dropped (only the latest imports of a source
+-- keep them: store/history.UNDO_DEPTH); such an import can no longer be undone.
+ALTER TABLE imports ADD COLUMN priors_dropped_at INTEGER;
 -- The rejected cell as the file has it.
 ALTER TABLE rejects ADD COLUMN value TEXT;
 -- When an import updates a row, the row as it was is kept here under the import's id (by_import)

@@ -157,3 +157,24 @@ def test_the_list_in_machine_formats(cli, tmp_path, fmt):
     assert out == ("id,kind,source,inserted\n1,tickets,desk,2\n" if fmt == "csv" else
                    json.dumps([{"id": 1, "kind": "tickets", "source": "desk", "inserted": 2}], indent=2) + "\n")
     assert cli("--db", "t.db", "imports", "--source", "other", "-f", "csv").stdout.count("\n") == 1
+
+
+def test_only_the_latest_imports_of_a_source_keep_their_prior_versions(cli, tmp_path, monkeypatch):
+    from cstool.store import history
+
+    monkeypatch.setattr(history, "UNDO_DEPTH", 2)
+    versions = [HEADER + ROWS.replace("Login", f"Login {i}") for i in range(4)]
+    for i, text in enumerate(versions):
+        write(tmp_path / f"t{i}.csv", text)
+        assert cli("--db", "t.db", "import", "tickets", f"t{i}.csv").exit_code == 0
+    conn = sqlite3.connect(tmp_path / "t.db")
+    kept = conn.execute("SELECT by_import, count(*) FROM prior_tickets GROUP BY 1 ORDER BY 1").fetchall()
+    assert kept == [(3, 1), (4, 1)]  # (import 2's prior row was dropped when import 4 landed)
+    states = [d["priors_dropped_at"] is not None for d in as_json(cli("--db", "t.db", "imports", "-f", "json"))]
+    assert states == [True, True, False, False]
+    assert cli("--db", "t.db", "imports", "undo", "4").exit_code == 0
+    assert cli("--db", "t.db", "imports", "undo", "3").exit_code == 0
+    refused = cli("--db", "t.db", "imports", "undo", "2")
+    assert refused.exit_code == 2 and "can no longer be undone" in refused.stderr
+    assert conn.execute("SELECT subject FROM tickets WHERE id = 'T1'").fetchone() == ("Login 1",)
+    assert "past undo" in cli("--db", "t.db", "imports").stdout
