@@ -74,16 +74,17 @@ def tickets(
     names = list(COLUMNS)
     picked, order = parse_fields(fields, names), parse_sort(sort, names)
     when = parse_instant(as_of, tz)
-    instants = {name: parse_instant(value, tz, option) if value is not None else None
-                for name, value, option in (("open_at", open_at, "--open-at"),
-                                            ("created_since", created_since, "--created-since"),
-                                            ("created_until", created_until, "--created-until"))}
+    instants: dict[str, int | None] = {
+        name: parse_instant(value, tz, option) if value is not None else None
+        for name, value, option in (("open_at", open_at, "--open-at"), ("created_since", created_since,
+                                    "--created-since"), ("created_until", created_until, "--created-until"))}
     engine = SlaEngine(config)
     wanted = rows_wanted(limit, fmt, TABLE_ROWS)
     with app_state.read_store(engine) as store:
         query = TicketQuery(as_of=when, tz=tz, where=parse_where(store, where or []), customer=customer,
                             states=tuple(states or ()), metric=metric, sort=order,
-                            joined_tags=fmt in (Format.csv, Format.tsv), **instants)
+                            joined_tags=fmt in (Format.csv, Format.tsv), open_at=instants["open_at"],
+                            created_since=instants["created_since"], created_until=instants["created_until"])
         delimiter = {Format.csv: ",", Format.tsv: "\t"}.get(fmt)
         listing = TicketListing(store, engine, query, limit=wanted + 1 if fmt is Format.table and wanted else wanted,
                                 fields=picked, delimiter=delimiter)

@@ -16,6 +16,7 @@ from cstool.core.cells import FORMULA_STARTS
 from cstool.render import Column, cell_values
 
 _LINE_START = re.compile(r"([\r\n])(?=[=+\-@\t])")   # a formula character opening a line inside a cell
+_STARTS = frozenset(FORMULA_STARTS)
 _QUOTED = {",": re.compile(r'[,"\r\n]'), "\t": re.compile('[\t"\r\n]')}
 
 
@@ -53,10 +54,30 @@ def csv_line(cells: Iterable[object], delimiter: str = ",") -> str:
     return delimiter.join('"' + f.replace('"', '""') + '"' if quoted.search(f) else f for f in fields) + "\n"
 
 
+def csv_record(values: Iterable[object], delimiter: str = ",") -> str:
+    """One record's values as `csv_line` writes them after `safe_cell` (the same text, with the
+    cells that need neither taken as they are: numbers, and text without a formula start, CR or
+    LF, which most cells are)."""
+    quoted = _QUOTED[delimiter]
+    fields = []
+    for value in values:
+        if value is None:
+            fields.append("")
+            continue
+        if type(value) is str:
+            text = value
+            if text[:1] in _STARTS or "\r" in text or "\n" in text:
+                text = safe_cell(text)
+        else:
+            text = str(safe_cell(value))
+        fields.append('"' + text.replace('"', '""') + '"' if quoted.search(text) else text)
+    return '""\n' if fields == [""] else delimiter.join(fields) + "\n"
+
+
 def write_csv(records: Iterable[dict], columns: list[Column], out: IO[str], delimiter: str = ",") -> None:
     out.write(csv_line((c.key for c in columns), delimiter))
     for record in records:
-        out.write(csv_line((safe_cell(value) for _, value in cell_values(record, columns, ";")), delimiter))
+        out.write(csv_record((value for _, value in cell_values(record, columns, ";")), delimiter))
 
 
 def write_jsonl(records: Iterable[dict], out: IO[str]) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO
 
 from cstool.render import Column
-from cstool.render.machine import csv_line, safe_cell, write_json
+from cstool.render.machine import csv_line, csv_record, write_json
 from cstool.render.table import print_table
 
 Rows = Iterable[tuple]  # (item, care): see services/tickets.TicketListing
@@ -32,8 +32,7 @@ def write_csv_rows(names: list[str], blocks: Iterable[list[tuple]], out: IO[str]
         if not any(care for _, care in block):
             out.write("\n".join(item for item, _ in block) + "\n")
             continue
-        out.write("".join(csv_line((safe_cell(v) for v in item), delimiter) if care else item + "\n"
-                          for item, care in block))
+        out.write("".join(csv_record(item, delimiter) if care else item + "\n" for item, care in block))
     return count
 
 

@@ -1,16 +1,18 @@
 """`cstool tickets`: one row per ticket with every computed value, streamed (store/ticket_rows).
 
-Most rows come finished from SQL. A row flagged `care` is finished here: its clocks are taken
-from the data up to :as_of when the store has data after it (`live`), or its running clocks get
-their business seconds at :as_of from the calendar (`core.sla.clock.evaluate`, the one rule).
+Most rows come finished from SQL (as CSV, whole lines). A row flagged `care` is finished here:
+its clocks are taken from the data up to :as_of when the store has data after it (`live`), its
+running clocks on a business calendar get their business seconds at :as_of from the calendar
+(`core.sla.clock.evaluate`, the one rule), and as CSV a cell holding CR or LF or starting like a
+formula is written by render/machine.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 
-from cstool.core.cells import plain_line, plain_text
 from cstool.core.errors import CstoolError
 from cstool.core.formats import iso_instant
 from cstool.core.sla.clock import Clock, evaluate
@@ -58,20 +60,23 @@ class TicketListing:
         self.store, self.engine, self.query, self.limit = store, engine, query, limit
         self.fields, self.delimiter = fields, delimiter
         self.positions = [COLUMNS.index(f) for f in fields] if fields else None
+        opened = tuple(name for name, calendar in engine.calendars.items() if calendar.always_open)
+        self.query = query = replace(query, open_calendars=opened)
         self.sql = rows_sql.TicketRows(store, query, fields, delimiter)
         self.cycles_kept = self.sql.cycles_kept()
+        self.force = False  # (every row's clocks recomputed here: the twin test)
 
-    def _finish(self, rowid: int) -> tuple | None:
-        """The ticket's row with its clocks done here; None when its state is not wanted."""
+    def _finish(self, row: tuple) -> tuple | None:
+        """A ticket's row (every column, then rowid, care, live) with its clocks done here when
+        they need it; None when its state is not wanted."""
         q = self.query
-        row = self.sql.one(rowid)
         values = list(row[:len(COLUMNS)])
-        live = row[len(COLUMNS) + 2]
+        rowid, care, live = row[len(COLUMNS):len(COLUMNS) + 3]
         if live:
             ticket, events = next(sla_store.tickets_with_events(self.store, [(values[0], values[1])]))
             clocks = self.engine.clocks(ticket, events, horizon=q.as_of)
         else:
-            clocks = self.sql.stored_clocks(rowid)
+            clocks = self.sql.stored_clocks(rowid) if care or self.force else []
         if clocks:
             values[_BLOCK] = clock_block(clocks, self.engine.calendars, q.as_of, q.tz, self.cycles_kept)
         if live and q.states and not self._wanted(values):
@@ -88,19 +93,18 @@ class TicketListing:
         """The rows in blocks of (item, care) pairs, in order. `force_python`: every row finished
         here (the twin test of the SQL path)."""
         width = 1 if self.delimiter is not None else len(self.positions or COLUMNS)
-        cells = len(self.positions or COLUMNS)
         left = self.limit
         for batch in self._batches(force_python):
             if left is not None and left <= 0:
                 return
-            if len(batch[0]) == 3:  # a range of lines as one text (joined by RS): checked at once
+            if len(batch[0]) == 3:  # a range of finished lines as one text (joined by RS)
                 text, count, rowids = batch[0]
-                if (left is None or count <= left) and plain_text(text, self.delimiter or ",", cells, count, "\x1e"):
+                if left is None or count <= left:
                     left = None if left is None else left - count
                     yield [(text.replace("\x1e", "\n"), False)]
                     continue
                 batch = [(line, rowid, 0, 0) for line, rowid in zip(text.split("\x1e"), map(int, rowids.split(",")))]
-            block = self._block(batch, force_python, width, cells)
+            block = self._block(batch, force_python, width)
             if left is not None:
                 block = block[:left]
                 left -= len(block)
@@ -140,20 +144,20 @@ class TicketListing:
             raise
         worker.finish("tickets")
 
-    def _block(self, batch: list[tuple], force_python: bool, width: int, cells: int) -> list[tuple]:
-        delimiter = self.delimiter
-        plain = delimiter is not None and not force_python and \
-            plain_text("\n".join(row[0] for row in batch if not row[2]), delimiter, cells,
-                       sum(1 for row in batch if not row[2]))
+    def _block(self, batch: list[tuple], force_python: bool, width: int) -> list[tuple]:
+        """The batch's rows as (item, care) pairs; the rows flagged care are read again with every
+        column at once, and finished here."""
+        self.force = force_python
+        wanted = [row[width] for row in batch if row[width + 1] or force_python]
+        full = self.sql.rows_of(wanted) if wanted else {}
         block = []
         for row in batch:
-            if row[width + 1] or force_python or (delimiter is not None and not plain and
-                                                   not plain_line(row[0], delimiter, cells)):
-                done = self._finish(row[width])
+            if row[width + 1] or force_python:
+                done = self._finish(full[row[width]])
                 if done is not None:
                     block.append((done, True))
             else:
-                block.append(((row[0] if delimiter is not None else row[:width]), False))
+                block.append(((row[0] if self.delimiter is not None else row[:width]), False))
         return block
 
     def rows(self, force_python: bool = False) -> Iterator[tuple]:

@@ -8,9 +8,9 @@ compares the two), so a million rows never become a million datetime objects.
 
 Each row ends with hidden values: the ticket's rowid, `care`, set when the row must be finished
 in Python (a running clock: its business seconds at :as_of need the calendar; or data after
-:as_of, `live`: the stored clocks are not valid there), and `live`. For CSV the SQL writes each
-row as one line (`printf`), right when no cell needs quoting or neutralising, which the caller
-checks on the line (core/cells.plain_line).
+:as_of, `live`: the stored clocks are not valid there; as CSV, a cell to neutralise), and `live`.
+For CSV the SQL writes each row as one line (`printf`, with the cells that hold the delimiter or
+a quote quoted as render/machine quotes them; a test compares the two writers).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from cstool.core.cells import FORMULA_STARTS
 from cstool.core.formats import iso_instant, offset_spans
 from cstool.core.sla.clock import Clock
 from cstool.store import kpi as kpi_sql
@@ -61,6 +62,7 @@ class TicketQuery:
     metric: str | None = None            # first_response | resolution | next_response
     sort: tuple[str, bool] | None = None  # (column, descending)
     joined_tags: bool = False            # tags as `a;b` (CSV), else their JSON list
+    open_calendars: tuple[str, ...] = ()  # calendars always open: a running clock's business time is wall time
 
 
 def iso_sql(x: str, spans: list[tuple[int, int, str]], hi: int) -> str:
@@ -84,10 +86,18 @@ def _time_range(store: Store, as_of: int) -> tuple[int, int]:
     return min(low if low is not None else as_of, as_of) - year, as_of + 2 * year
 
 
-def _clock(metric: str, p: str, iso) -> list[str]:
+def _open_calendars(query: TicketQuery) -> str:
+    return "(" + ", ".join("'" + name.replace("'", "''") + "'" for name in query.open_calendars) + ")"
+
+
+def _clock(metric: str, p: str, iso, query: TicketQuery) -> list[str]:
+    """The clock's columns; a running clock's business seconds at :as_of on a calendar that is
+    always open are its wall seconds since its last segment began (as `evaluate` counts them)."""
     state = state_sql(f"{p}mode", f"{p}stopped_at", f"{p}due_at", f"{p}risk_at", _CODES)
+    business = (f"CASE WHEN {p}mode = {RUNNING} AND n.calendar IN {_open_calendars(query)} "
+                f"THEN {p}elapsed + max(:as_of - {p}elapsed_since, 0) ELSE {p}elapsed END")
     return [f"n.{metric}_target", f"CASE WHEN c.ticket IS NOT NULL THEN {state} END", iso(f"{p}due_at"),
-            iso(f"{p}stopped_at"), f"{p}elapsed",
+            iso(f"{p}stopped_at"), business,
             f"CASE WHEN {p}mode = {STOPPED} THEN {p}stopped_at - c.started_at "
             f"WHEN {p}mode IN ({RUNNING}, {MODE_CODES['paused']}) THEN :as_of - c.started_at END",
             f"{p}paused_seconds"]
@@ -135,7 +145,7 @@ def _expressions(store: Store, query: TicketQuery) -> dict[str, str]:
     tags = "(SELECT group_concat(value, ';') FROM json_each(t.tags))" if query.joined_tags else "t.tags"
     score = "CASE WHEN l.score = CAST(l.score AS INTEGER) THEN CAST(l.score AS INTEGER) ELSE l.score END"
     exprs = [f"t.{c}" for c in TEXT] + [iso(f"t.{c}") for c in TIMES] + ["t.reopens", "t.replies", tags]
-    exprs += ["n.policy", "n.calendar"] + [e for m, p in METRICS for e in _clock(m, p, iso)] + _cycles(store)
+    exprs += ["n.policy", "n.calendar"] + [e for m, p in METRICS for e in _clock(m, p, iso, query)] + _cycles(store)
     exprs += _durations() + ["l.kind", score, "nullif(l.label, '')", iso("l.at"), "t.findings", "t.import_id"]
     return dict(zip(COLUMNS, exprs))
 
@@ -145,8 +155,50 @@ _FROM = (" FROM tickets t LEFT JOIN clocks c ON c.ticket = t.rowid LEFT JOIN clo
          "LEFT JOIN temp.latest_answer l ON l.source = t.source AND l.ticket_id = t.id")
 
 
-# The row is finished in Python: its clocks are not valid at :as_of, or one is running.
-_CARE = f"{_LIVE} OR c.fr_mode = {RUNNING} OR c.res_mode = {RUNNING}"
+# Text cells CSV may have to quote (the others are numbers, instants and fixed words).
+QUOTABLE = (*TEXT, "tags", "policy", "calendar", "first_response_target", "resolution_target",
+            "next_response_target", "survey_label", "findings")
+_UNIT = chr(31)  # (joins the text cells for the checks; a text holding one only makes them flag more)
+
+
+def _care(query: TicketQuery, exprs: dict[str, str], delimiter: str | None) -> str:
+    """SQL: the row is finished in Python: its clocks are not valid at :as_of, or one is running
+    on a business calendar; as CSV also when a text cell holds CR or LF or starts like a formula
+    (render/machine.safe_cell then changes it), or a tag could."""
+    opened = _open_calendars(query)
+    care = (f"{_LIVE} OR (c.fr_mode = {RUNNING} AND n.calendar NOT IN {opened}) OR "
+            f"(c.res_mode = {RUNNING} AND n.calendar NOT IN {opened})")
+    if delimiter is None:
+        return care
+    texts = _texts(exprs)
+    starts = "".join(f" OR instr('{_UNIT}' || {texts}, '{_UNIT}{c}')" for c in FORMULA_STARTS if c not in "\r\n")
+    return (f"{care} OR instr({texts}, char(10)) OR instr({texts}, char(13)){starts} OR "
+            f"substr(t.tags, 3, 1) IN ('=', '+', '-', '@') OR instr(t.tags, '\\')")
+
+
+def _texts(exprs: dict[str, str]) -> str:
+    cells = [exprs[name] for name in QUOTABLE if name != "tags"]
+    return f"printf('{_UNIT.join(['%s'] * len(cells))}', {', '.join(cells)})"
+
+
+def _quoted(x: str, delimiter: str) -> str:
+    """SQL: the cell as render/machine.csv_line writes it (quoted when it holds the delimiter or a
+    quote; the cells holding CR or LF are finished in Python)."""
+    return (f"CASE WHEN instr({x}, '{delimiter}') OR instr({x}, '\"') "
+            f"THEN '\"' || replace({x}, '\"', '\"\"') || '\"' ELSE {x} END")
+
+
+def _line(exprs: dict[str, str], names: list[str], delimiter: str) -> str:
+    """SQL: the row as one CSV line (right for the rows not flagged care): plain when no text
+    cell holds the delimiter or a quote, else with those cells quoted."""
+    fmt = delimiter.join(["%s"] * len(names))  # (a tab stands in the literal as itself)
+    plain = f"printf('{fmt}', {', '.join(exprs[n] for n in names)})"
+    cells = ", ".join(_quoted(exprs[n], delimiter) if n in QUOTABLE else exprs[n] for n in names)
+    quoted = f"printf('{fmt}', {cells})"
+    needs = (f"instr({_texts(exprs)}, '{delimiter}') OR instr({_texts(exprs)}, '\"') OR "
+             f"instr(replace(t.tags, '\", \"', ''), '{delimiter}')")
+    return f"CASE WHEN {needs} THEN {quoted} ELSE {plain} END"
+
 
 def _select(query: TicketQuery, exprs: dict[str, str], fields: list[str] | None, delimiter: str | None,
             one: bool = False, ranged: bool = False) -> tuple[str, dict]:
@@ -156,16 +208,16 @@ def _select(query: TicketQuery, exprs: dict[str, str], fields: list[str] | None,
     tickets whose rowid is in [:lo, :hi)."""
     picked = [exprs[name] for name in (fields or COLUMNS)]
     if delimiter is not None:
-        fmt = delimiter.join(["%s"] * len(picked))  # (a tab stands in the literal as itself)
-        head = f"printf('{fmt}', {', '.join(picked)}) AS _line"
+        head = f"{_line(exprs, list(fields or COLUMNS), delimiter)} AS _line"
     else:
         head = ", ".join(f"{e} AS \"{name}\"" for e, name in zip(picked, fields or COLUMNS))
     key = ""
     if query.sort:  # (instants sort by the instant, not by their text)
         key = f", {_RAW_TIMES.get(query.sort[0]) or exprs[query.sort[0]]} AS _key"
-    sql = f"SELECT {head}, t.rowid AS _rowid, {_CARE} AS _care, {_LIVE} AS _live{key}{_FROM}"
-    if one:
-        return sql + " WHERE t.rowid = :rowid", {"as_of": query.as_of}
+    care = _care(query, exprs, delimiter)
+    sql = f"SELECT {head}, t.rowid AS _rowid, {care} AS _care, {_LIVE} AS _live{key}{_FROM}"
+    if one:  # (the tickets whose rowids are the JSON list :rowids)
+        return sql + " WHERE t.rowid IN (SELECT value FROM json_each(:rowids))", {"as_of": query.as_of}
     where, params = _filters(query)
     if query.states:
         where.append(f"({_LIVE} OR {_state_terms(query, exprs)})")
@@ -207,13 +259,13 @@ def _state_terms(query: TicketQuery, exprs: dict[str, str]) -> str:
     return " OR ".join(terms)
 
 
-SPAN = 20000  # rowids per range (`range_rows`)
+SPAN = 10000  # rowids per range (`range_rows`)
 
 
 class TicketRows:
     """The SELECTs of one query (see `_select`): `batches()` streams them, `range_rows` gives a
-    range of them as CSV; `one(rowid)` is every
-    column of one ticket, then rowid, care and live (for the rows finished in Python). Rows whose
+    range of them as CSV; `rows_of(rowids)` gives
+    every column of some tickets, then rowid, care and live (for the rows finished in Python). Rows whose
     stored clocks are valid at :as_of are filtered by state here; the others (live) come whatever
     their state."""
 
@@ -264,8 +316,13 @@ class TicketRows:
         return [(None, rowid, 1, 0) if line == "\x1f" else (line, rowid, 0, 0)
                 for line, rowid in zip(lines, map(int, rowids.split(",")))]
 
-    def one(self, rowid: int) -> tuple:
-        return self.store.conn.execute(self.one_sql, {"as_of": self.query.as_of, "rowid": rowid}).fetchone()
+    def rows_of(self, rowids: list[int]) -> dict[int, tuple]:
+        """Every column of these tickets, then rowid, care (their clocks) and live, by rowid."""
+        import json
+
+        width = len(COLUMNS)
+        return {row[width]: row for row in self.store.conn.execute(
+            self.one_sql, {"as_of": self.query.as_of, "rowids": json.dumps(rowids)})}
 
     def cycles_kept(self) -> bool:
         """The store holds next-response cycles (else their columns are NULL)."""

@@ -52,18 +52,27 @@ def test_every_text_cell_is_neutralised_as_the_careful_writer_does(cli, tmp_path
     nasty = ('N1,=cmd(),high,open,-Team,@Ana,+C1,2026-03-02T09:00:00Z,,,"-x;y"\n'
              'N2,"line\r-2",high,open,Billing,"Ana\tB",C2,2026-03-02T09:00:00Z,,,\n'
              'N3,"ok\n=evil",high,open,Billing,Ana,C3,2026-03-02T09:00:00Z,,,safe\n'
-             'N4,-5,high,open,Billing,Ana,C4,2026-03-02T09:00:00Z,,,\n')
+             'N4,-5,high,open,Billing,Ana,C4,2026-03-02T09:00:00Z,,,\n'
+             'N5,"Refund, again",high,solved,Billing,"Ana ""A"" B",C5,2026-03-02T09:00:00Z,2026-03-02T08:00:00Z,'
+             '2026-03-01T09:00:00Z,"x,y"\n')  # (commas, quotes, two findings: quoted by the SQL)
     _store(cli, tmp_path, ROWS + nasty)
-    got = cli("--db", "t.db", "tickets", "--as-of", "2026-03-03T10:00:00Z", "-f", "csv").stdout
-    with open_store(tmp_path / "t.db", create=False) as store:
-        listing = TicketListing(store, SlaEngine(load_config(tmp_path / "cstool.toml")),
-                                TicketQuery(as_of=parse_iso("2026-03-03T10:00:00Z", "UTC"), tz="Europe/Berlin",
-                                            joined_tags=True))
-        expected = io.StringIO()
-        write_csv_rows(list(COLUMNS), [[(values, True) for values, _ in listing.rows(force_python=True)]], expected)
-    assert got == expected.getvalue()
-    assert "'=cmd()" in got and "'-Team" in got and "'@Ana" in got and "'+C1" in got and "'-x;y" in got
-    assert '"line\r\'-2"' in got and '"ok\n\'=evil"' in got and ",-5," in got
+    as_of = parse_iso("2026-03-03T10:00:00Z", "UTC")
+    for fmt, delimiter in (("csv", ","), ("tsv", "\t")):
+        got = cli("--db", "t.db", "tickets", "--as-of", "2026-03-03T10:00:00Z", "-f", fmt).stdout
+        with open_store(tmp_path / "t.db", create=False) as store:
+            engine = SlaEngine(load_config(tmp_path / "cstool.toml"))
+            query = TicketQuery(as_of=as_of, tz="Europe/Berlin", joined_tags=True)
+            careful = TicketListing(store, engine, query).rows(force_python=True)
+            expected = io.StringIO()
+            write_csv_rows(list(COLUMNS), [[(values, True) for values, _ in careful]], expected, delimiter)
+            fast = {values.split(delimiter)[1] for block in TicketListing(store, engine, query, delimiter=delimiter)
+                    .blocks() for values, care in block if not care for values in values.split("\n")}
+        assert got == expected.getvalue(), fmt
+        assert {"T1", "T2", "N5"} <= fast and not {"N1", "N2", "N3"} & fast, fmt  # (which path each took)
+        if fmt == "csv":
+            assert "'=cmd()" in got and "'-Team" in got and "'@Ana" in got and "'+C1" in got and "'-x;y" in got
+            assert '"line\r\'-2"' in got and '"ok\n\'=evil"' in got and ",-5," in got
+            assert '"Refund, again"' in got and '"Ana ""A"" B"' in got
 
 
 def test_the_table_fits_80_columns_and_says_how_to_see_more(cli, demo_db, monkeypatch):

@@ -47,3 +47,14 @@ def test_csv_lines_are_what_the_csv_module_writes_where_it_is_safe(row):
     reference = io.StringIO()
     csv.writer(reference, lineterminator="\n").writerow(row)
     assert csv_line(row) == reference.getvalue()
+
+
+def test_csv_record_writes_what_csv_line_writes_after_safe_cell():
+    from cstool.render.machine import csv_line, csv_record, safe_cell
+
+    values = [None, "", "plain", "=1+1", "-5", "-x", "+", "@a", "\ttab", "a\rb", "ok\n=evil", 'say "hi", then',
+              3, -2, 1.5, 0.1 + 0.2, True, "line\n-2", "x\r\n@y"]
+    for delimiter in (",", "\t"):
+        assert csv_record(values, delimiter) == csv_line((safe_cell(v) for v in values), delimiter)
+        for value in values:
+            assert csv_record([value], delimiter) == csv_line([safe_cell(value)], delimiter), value
