@@ -26,7 +26,7 @@ _BLOCK = slice(COLUMNS.index(CLOCK_BLOCK[0]), COLUMNS.index(CLOCK_BLOCK[-1]) + 1
 _STATES = {name: COLUMNS.index(f"{name}_state") for name in ("first_response", "resolution", "next_response")}
 _BREACHED_CYCLES = COLUMNS.index("next_response_breached")
 BLOCK = 2000  # rows fetched and checked at once
-SHARE = 2  # this process reads one range in SHARE, the worker the others
+SHARE = 2  # this process reads one range in SHARE (it also finishes and writes every row), the worker the others
 PARALLEL_FROM = 6  # rowid ranges (store/ticket_rows.SPAN each); below, a second process costs more than it saves
 
 

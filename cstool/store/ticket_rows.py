@@ -161,19 +161,21 @@ QUOTABLE = (*TEXT, "tags", "policy", "calendar", "first_response_target", "resol
 _UNIT = chr(31)  # (joins the text cells for the checks; a text holding one only makes them flag more)
 
 
-def _care(query: TicketQuery, exprs: dict[str, str], delimiter: str | None) -> str:
+def _clock_care(query: TicketQuery) -> str:
     """SQL: the row is finished in Python: its clocks are not valid at :as_of, or one is running
-    on a business calendar; as CSV also when a text cell holds CR or LF or starts like a formula
-    (render/machine.safe_cell then changes it), or a tag could."""
+    on a business calendar (its business seconds at :as_of need the calendar)."""
     opened = _open_calendars(query)
-    care = (f"{_LIVE} OR (c.fr_mode = {RUNNING} AND n.calendar NOT IN {opened}) OR "
+    return (f"{_LIVE} OR (c.fr_mode = {RUNNING} AND n.calendar NOT IN {opened}) OR "
             f"(c.res_mode = {RUNNING} AND n.calendar NOT IN {opened})")
-    if delimiter is None:
-        return care
-    texts = _texts(exprs)
+
+
+def _text_care(texts: str, tags: str) -> str:
+    """SQL over the joined text cells and the tags' JSON: as CSV the row is finished in Python
+    when a text cell holds CR or LF or starts like a formula (render/machine.safe_cell then
+    changes it), or a tag could."""
     starts = "".join(f" OR instr('{_UNIT}' || {texts}, '{_UNIT}{c}')" for c in FORMULA_STARTS if c not in "\r\n")
-    return (f"{care} OR instr({texts}, char(10)) OR instr({texts}, char(13)){starts} OR "
-            f"substr(t.tags, 3, 1) IN ('=', '+', '-', '@') OR instr(t.tags, '\\')")
+    return (f"instr({texts}, char(10)) OR instr({texts}, char(13)){starts} OR "
+            f"substr({tags}, 3, 1) IN ('=', '+', '-', '@') OR instr({tags}, '\\')")
 
 
 def _texts(exprs: dict[str, str]) -> str:
@@ -188,35 +190,37 @@ def _quoted(x: str, delimiter: str) -> str:
             f"THEN '\"' || replace({x}, '\"', '\"\"') || '\"' ELSE {x} END")
 
 
-def _line(exprs: dict[str, str], names: list[str], delimiter: str) -> str:
-    """SQL: the row as one CSV line (right for the rows not flagged care): plain when no text
-    cell holds the delimiter or a quote, else with those cells quoted."""
+def _line(names: list[str], delimiter: str) -> str:
+    """SQL over the inner select's cells c0… and _t (the joined text cells), _tags: the row as one
+    CSV line (right for the rows not flagged care), plain when no text cell holds the delimiter
+    or a quote, else with those cells quoted."""
     fmt = delimiter.join(["%s"] * len(names))  # (a tab stands in the literal as itself)
-    plain = f"printf('{fmt}', {', '.join(exprs[n] for n in names)})"
-    cells = ", ".join(_quoted(exprs[n], delimiter) if n in QUOTABLE else exprs[n] for n in names)
-    quoted = f"printf('{fmt}', {cells})"
-    needs = (f"instr({_texts(exprs)}, '{delimiter}') OR instr({_texts(exprs)}, '\"') OR "
-             f"instr(replace(t.tags, '\", \"', ''), '{delimiter}')")
-    return f"CASE WHEN {needs} THEN {quoted} ELSE {plain} END"
+    plain = f"printf('{fmt}', {', '.join(f'c{i}' for i in range(len(names)))})"
+    cells = ", ".join(_quoted(f"c{i}", delimiter) if n in QUOTABLE else f"c{i}" for i, n in enumerate(names))
+    needs = f"instr(_t, '{delimiter}') OR instr(_t, '\"') OR instr(replace(_tags, '\", \"', ''), '{delimiter}')"
+    return f"CASE WHEN {needs} THEN printf('{fmt}', {cells}) ELSE {plain} END"
 
 
 def _select(query: TicketQuery, exprs: dict[str, str], fields: list[str] | None, delimiter: str | None,
             one: bool = False, ranged: bool = False) -> tuple[str, dict]:
     """The SELECT of the `fields` (all by default): their values, or with `delimiter` one CSV line
     of them (right for rows not flagged care); then rowid, care, live and the sort key. `one`:
-    the row of the ticket whose rowid is :rowid, every column, no filter; `ranged`: only the
-    tickets whose rowid is in [:lo, :hi)."""
-    picked = [exprs[name] for name in (fields or COLUMNS)]
-    if delimiter is not None:
-        head = f"{_line(exprs, list(fields or COLUMNS), delimiter)} AS _line"
-    else:
-        head = ", ".join(f"{e} AS \"{name}\"" for e, name in zip(picked, fields or COLUMNS))
+    every column of the tickets whose rowids are the JSON list :rowids, no filter; `ranged`: only
+    the tickets whose rowid is in [:lo, :hi).
+
+    As CSV the values are computed once each in an inner select that the planner may not flatten
+    (`LIMIT -1 OFFSET 0`), and the line, its quoting and the care flag are read from its cells."""
+    names = list(fields or COLUMNS)
     key = ""
     if query.sort:  # (instants sort by the instant, not by their text)
         key = f", {_RAW_TIMES.get(query.sort[0]) or exprs[query.sort[0]]} AS _key"
-    care = _care(query, exprs, delimiter)
-    sql = f"SELECT {head}, t.rowid AS _rowid, {care} AS _care, {_LIVE} AS _live{key}{_FROM}"
-    if one:  # (the tickets whose rowids are the JSON list :rowids)
+    if delimiter is None:
+        head = ", ".join(f"{exprs[n]} AS \"{n}\"" for n in names)
+    else:
+        head = (", ".join(f"{exprs[n]} AS c{i}" for i, n in enumerate(names)) +
+                f", {_texts(exprs)} AS _t, t.tags AS _tags")
+    sql = f"SELECT {head}, t.rowid AS _rowid, {_clock_care(query)} AS _care, {_LIVE} AS _live{key}{_FROM}"
+    if one:
         return sql + " WHERE t.rowid IN (SELECT value FROM json_each(:rowids))", {"as_of": query.as_of}
     where, params = _filters(query)
     if query.states:
@@ -225,9 +229,11 @@ def _select(query: TicketQuery, exprs: dict[str, str], fields: list[str] | None,
         where.append("t.rowid >= :lo AND t.rowid < :hi")
     if where:
         sql += " WHERE " + " AND ".join(where)
-    if query.sort:
-        sql += f" ORDER BY _key IS NULL, _key{' DESC' if query.sort[1] else ''}, _rowid"
-    return sql, {"as_of": query.as_of, **params}
+    order = f" ORDER BY _key IS NULL, _key{' DESC' if query.sort[1] else ''}, _rowid" if query.sort else ""
+    if delimiter is not None:
+        sql = (f"SELECT {_line(names, delimiter)} AS _line, _rowid, _care OR {_text_care('_t', '_tags')} AS _care, "
+               f"_live{', _key' if key else ''} FROM ({sql} LIMIT -1 OFFSET 0)")
+    return sql + order, {"as_of": query.as_of, **params}
 
 
 def _filters(query: TicketQuery) -> tuple[list[str], dict]:
@@ -305,14 +311,14 @@ class TicketRows:
         params = {**params, "lo": lo, "hi": hi}
         text, count, rowids = reader.conn.execute(
             "SELECT group_concat(CASE WHEN _care THEN char(31) ELSE _line END, char(30)), count(*), "
-            f"group_concat(_rowid) FROM ({sql} ORDER BY t.rowid)", params).fetchone()
+            f"group_concat(_rowid) FROM ({sql} ORDER BY _rowid)", params).fetchone()
         if not count:
             return []
         if "\x1f" not in text and text.count("\x1e") == count - 1:
             return [(text, count, rowids)]
         lines = text.split("\x1e")
         if len(lines) != count or any(line.startswith("\x1f") and line != "\x1f" for line in lines):
-            return reader.conn.execute(f"{sql} ORDER BY t.rowid", params).fetchall()
+            return reader.conn.execute(f"{sql} ORDER BY _rowid", params).fetchall()
         return [(None, rowid, 1, 0) if line == "\x1f" else (line, rowid, 0, 0)
                 for line, rowid in zip(lines, map(int, rowids.split(",")))]
 
