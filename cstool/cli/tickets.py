@@ -66,11 +66,7 @@ def tickets(
     app_state = state()
     config = app_state.settings().config
     tz = config.timezone
-    bad = [s for s in states or [] if s not in STATES[:5]]
-    if bad:
-        raise UsageError(f"--state {bad[0]!r}: expected one of {', '.join(STATES[:5])}")
-    if metric is not None and metric not in METRICS:
-        raise UsageError(f"--metric {metric!r}: expected one of {', '.join(METRICS)}")
+    _check(states or [], metric, STATES[:5])
     names = list(COLUMNS)
     picked, order = parse_fields(fields, names), parse_sort(sort, names)
     when = parse_instant(as_of, tz)
@@ -89,6 +85,14 @@ def tickets(
         listing = TicketListing(store, engine, query, limit=wanted + 1 if fmt is Format.table and wanted else wanted,
                                 fields=picked, delimiter=delimiter)
         _write(fmt, picked or names, listing, picked, wanted, delimiter)
+
+
+def _check(states: list[str], metric: str | None, known: tuple[str, ...]) -> None:
+    bad = [s for s in states if s not in known]
+    if bad:
+        raise UsageError(f"--state {bad[0]!r}: expected one of {', '.join(known)}")
+    if metric is not None and metric not in METRICS:
+        raise UsageError(f"--metric {metric!r}: expected one of {', '.join(METRICS)}")
 
 
 def _write(fmt: Format, names: list[str], listing, picked: list[str] | None, wanted: int | None,

@@ -8,9 +8,13 @@ from cstool.store import Store
 from cstool.store import history as store_history
 from cstool.store import sla as sla_store
 
+KINDS = ("tickets", "surveys", "events", "customers")
+
 
 def list_imports(store: Store, source: str | None = None, kind: str | None = None) -> list[Record]:
     """Every import, oldest first, optionally of one source and/or kind."""
+    if kind is not None and kind.lower() not in KINDS:
+        raise UsageError(f"--kind {kind!r}: expected one of {', '.join(KINDS)}")
     return store_history.list_imports(store, source, kind)
 
 
