@@ -26,7 +26,7 @@ def find_import(store: Store, import_id: int) -> Record:
 
 
 def show_import(store: Store, import_id: int) -> Record:
-    """One import's row, its rejects and, if it still stands, what undoing it would change."""
+    """One import's row with its rejects."""
     record = find_import(store, import_id)
     return {**record, "rejects": store_history.import_rejects(store, import_id)}
 

@@ -42,30 +42,37 @@ def _state(db) -> str:
         conn.close()
 
 
+def _kill_at_random(tmp_path, base, args: tuple, what: str, seed: int, earliest: float) -> None:
+    """Run `cstool ARGS` on a copy of `base` once to the end, then CASES times killed (SIGKILL to
+    its process group) at a random instant: every killed run leaves the state before or after,
+    and some kill landed before the commit."""
+    after = tmp_path / "after.db"
+    shutil.copy(base, after)
+    started = time.monotonic()
+    subprocess.run(_cstool(after, *args), check=True, cwd=tmp_path)
+    duration = time.monotonic() - started
+    states = {"before": _state(base), "after": _state(after)}
+    assert states["before"] != states["after"]
+    rng, outcomes = random.Random(seed), []
+    for case in range(CASES):
+        db = tmp_path / f"k{case}.db"
+        shutil.copy(base, db)
+        process = subprocess.Popen(_cstool(db, *args), cwd=tmp_path, stderr=subprocess.DEVNULL,
+                                   start_new_session=True)
+        time.sleep(rng.uniform(earliest, 1.0) * duration)
+        os.killpg(process.pid, 9)
+        process.wait(timeout=30)
+        found = _state(db)
+        assert found in states.values(), f"kill {case}: a state that is neither before nor after the {what}"
+        outcomes.append(found == states["after"])
+    assert not all(outcomes), f"no kill landed before the {what} committed: the test proved nothing"
+
+
 def test_a_killed_import_leaves_the_store_as_it_was_before_or_after(tmp_path):
     base, update = tmp_path / "base.db", tmp_path / "v2.csv"
     update.write_text(second_version(SAMPLE / "tickets.csv"), encoding="utf-8")
     subprocess.run(_cstool(base, "import", "tickets", SAMPLE / "tickets.csv"), check=True, cwd=tmp_path)
-    after = tmp_path / "after.db"
-    shutil.copy(base, after)
-    started = time.monotonic()
-    subprocess.run(_cstool(after, "import", "tickets", update), check=True, cwd=tmp_path)
-    duration = time.monotonic() - started
-    states = {"before": _state(base), "after": _state(after)}
-    assert states["before"] != states["after"]
-    rng, outcomes = random.Random(13), []
-    for case in range(CASES):
-        db = tmp_path / f"k{case}.db"
-        shutil.copy(base, db)
-        process = subprocess.Popen(_cstool(db, "import", "tickets", update), cwd=tmp_path,
-                                   stderr=subprocess.DEVNULL, start_new_session=True)
-        time.sleep(rng.uniform(0.2, 1.0) * duration)
-        os.killpg(process.pid, 9)
-        process.wait(timeout=30)
-        found = _state(db)
-        assert found in states.values(), f"kill {case}: a state that is neither before nor after the import"
-        outcomes.append(found == states["after"])
-    assert not all(outcomes), "no kill landed before the import committed: the test proved nothing"
+    _kill_at_random(tmp_path, base, ("import", "tickets", update), "import", 13, 0.2)
 
 
 def test_a_killed_undo_leaves_the_store_as_it_was_before_or_after(tmp_path):
@@ -74,26 +81,7 @@ def test_a_killed_undo_leaves_the_store_as_it_was_before_or_after(tmp_path):
     for path in (SAMPLE / "tickets.csv", update):
         subprocess.run(_cstool(base, "import", "tickets", path), check=True, cwd=tmp_path)
     subprocess.run(_cstool(base, "sla", "check", "-f", "json"), check=True, cwd=tmp_path, stdout=subprocess.DEVNULL)
-    after = tmp_path / "after.db"
-    shutil.copy(base, after)
-    started = time.monotonic()
-    subprocess.run(_cstool(after, "imports", "undo", "2"), check=True, cwd=tmp_path)
-    duration = time.monotonic() - started
-    states = {"before": _state(base), "after": _state(after)}
-    assert states["before"] != states["after"]
-    rng, outcomes = random.Random(17), []
-    for case in range(CASES):
-        db = tmp_path / f"u{case}.db"
-        shutil.copy(base, db)
-        process = subprocess.Popen(_cstool(db, "imports", "undo", "2"), cwd=tmp_path, stderr=subprocess.DEVNULL,
-                                   start_new_session=True)
-        time.sleep(rng.uniform(0.3, 1.0) * duration)
-        os.killpg(process.pid, 9)
-        process.wait(timeout=30)
-        found = _state(db)
-        assert found in states.values(), f"kill {case}: a state that is neither before nor after the undo"
-        outcomes.append(found == states["after"])
-    assert not all(outcomes), "no kill landed before the undo committed: the test proved nothing"
+    _kill_at_random(tmp_path, base, ("imports", "undo", "2"), "undo", 17, 0.3)
 
 
 def test_a_killed_backup_leaves_nothing_or_a_whole_copy_and_the_next_one_works(tmp_path, demo_db):
