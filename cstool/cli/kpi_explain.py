@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 from cstool.cli.common import emit
 from cstool.render import Format
 
@@ -22,5 +20,3 @@ def explain_figure(store, engine, lo: int, hi: int, dims: list[str], pairs, metr
     rows = view.machine_rows(doc, tz)
     emit(fmt, view.COLUMNS, table=lambda console: view.print_explained(console, doc, tz),
          document=lambda: view.machine_document(doc, tz), csv_rows=lambda: rows)
-    if fmt is Format.table and not doc["rows"]:
-        print("cstool: no record counts in this figure", file=sys.stderr)

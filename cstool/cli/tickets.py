@@ -25,6 +25,7 @@ from cstool.render import Column, Format
 app = typer.Typer()
 TABLE_ROWS = 50
 METRICS = ("first_response", "resolution", "next_response")
+FILTER_STATES = ("breached", "at_risk", "met", "running", "paused")  # (a clock's own states: core/sla/clock.STATES)
 
 
 @command(app, "tickets")
@@ -61,12 +62,12 @@ def tickets(
     from cstool.services.filters import parse_where
     from cstool.services.sla import SlaEngine
     from cstool.services.tickets import TicketListing
-    from cstool.store.ticket_rows import COLUMNS, STATES, TicketQuery
+    from cstool.store.ticket_rows import COLUMNS, TicketQuery
 
     app_state = state()
     config = app_state.settings().config
     tz = config.timezone
-    _check(states or [], metric, STATES[:5])
+    _check(states or [], metric)
     names = list(COLUMNS)
     picked, order = parse_fields(fields, names), parse_sort(sort, names)
     when = parse_instant(as_of, tz)
@@ -87,10 +88,10 @@ def tickets(
         _write(fmt, picked or names, listing, picked, wanted, delimiter)
 
 
-def _check(states: list[str], metric: str | None, known: tuple[str, ...]) -> None:
-    bad = [s for s in states if s not in known]
+def _check(states: list[str], metric: str | None) -> None:
+    bad = [s for s in states if s not in FILTER_STATES]
     if bad:
-        raise UsageError(f"--state {bad[0]!r}: expected one of {', '.join(known)}")
+        raise UsageError(f"--state {bad[0]!r}: expected one of {', '.join(FILTER_STATES)}")
     if metric is not None and metric not in METRICS:
         raise UsageError(f"--metric {metric!r}: expected one of {', '.join(METRICS)}")
 

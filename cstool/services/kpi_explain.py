@@ -56,7 +56,7 @@ def explain_figure(store: Store, engine, since: int, until: int, by: list[str], 
     cats = where_pairs(store, [(d, v) for d, v in group.items() if d in kpi.TICKET_DIMS])
     tickets, surveys, clocks = kpi_store.scope_records(store, start, end, where, cats)
     customers = kpi_store.kpi_customers(store) if not group else None  # (groups have no churn figures)
-    figure = kpi.compute_kpis(tickets, surveys, clocks, customers if not group else None, start, end)[metric]
+    figure = kpi.compute_kpis(tickets, surveys, clocks, customers, start, end)[metric]
     rows = explain(metric, tickets, surveys, clocks, customers, start, end)
     return {"metric": metric, "since": start, "until": end, "group": group, "value": figure.value, "n": figure.n,
             "rows": [{"row": i + 1, **r} for i, r in enumerate(rows)]}

@@ -38,9 +38,11 @@ def clock_block(clocks: list[Clock], calendars: dict, as_of: int, tz: str, cycle
     for clock in (first, resolution):
         evaluation = evaluate(clock, calendars[clock.calendar], as_of)
         business = evaluation.elapsed_business_seconds if clock.mode == "running" else clock.elapsed_business_seconds
-        seconds = clock.stopped_at - clock.started_at if clock.mode == "stopped" and clock.stopped_at is not None \
-            and clock.started_at is not None else as_of - clock.started_at \
-            if clock.mode in ("running", "paused") and clock.started_at is not None else None
+        seconds = None
+        if clock.started_at is not None and clock.mode in ("running", "paused"):
+            seconds = as_of - clock.started_at
+        elif clock.started_at is not None and clock.mode == "stopped" and clock.stopped_at is not None:
+            seconds = clock.stopped_at - clock.started_at
         values += [clock.target, evaluation.state, iso_instant(clock.due_at, tz), iso_instant(clock.stopped_at, tz),
                    business, seconds, clock.paused_seconds]
     states = [evaluate(c, calendars[c.calendar], as_of).state for c in cycles]
@@ -63,12 +65,11 @@ class TicketListing:
         opened = tuple(name for name, calendar in engine.calendars.items() if calendar.always_open)
         self.query = query = replace(query, open_calendars=opened)
         self.sql = rows_sql.TicketRows(store, query, fields, delimiter)
-        self.cycles_kept = self.sql.cycles_kept()
-        self.force = False  # (every row's clocks recomputed here: the twin test)
+        self.cycles_kept = rows_sql.has_cycles(store)
 
-    def _finish(self, row: tuple) -> tuple | None:
+    def _finish(self, row: tuple, recompute: bool) -> tuple | None:
         """A ticket's row (every column, then rowid, care, live) with its clocks done here when
-        they need it; None when its state is not wanted."""
+        they need it (or with `recompute`); None when its state is not wanted."""
         q = self.query
         values = list(row[:len(COLUMNS)])
         rowid, care, live = row[len(COLUMNS):len(COLUMNS) + 3]
@@ -76,7 +77,7 @@ class TicketListing:
             ticket, events = next(sla_store.tickets_with_events(self.store, [(values[0], values[1])]))
             clocks = self.engine.clocks(ticket, events, horizon=q.as_of)
         else:
-            clocks = self.sql.stored_clocks(rowid) if care or self.force else []
+            clocks = self.sql.stored_clocks(rowid) if care or recompute else []
         if clocks:
             values[_BLOCK] = clock_block(clocks, self.engine.calendars, q.as_of, q.tz, self.cycles_kept)
         if live and q.states and not self._wanted(values):
@@ -147,13 +148,12 @@ class TicketListing:
     def _block(self, batch: list[tuple], force_python: bool, width: int) -> list[tuple]:
         """The batch's rows as (item, care) pairs; the rows flagged care are read again with every
         column at once, and finished here."""
-        self.force = force_python
         wanted = [row[width] for row in batch if row[width + 1] or force_python]
         full = self.sql.rows_of(wanted) if wanted else {}
         block = []
         for row in batch:
             if row[width + 1] or force_python:
-                done = self._finish(full[row[width]])
+                done = self._finish(full[row[width]], force_python)
                 if done is not None:
                     block.append((done, True))
             else:

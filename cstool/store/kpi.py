@@ -20,7 +20,6 @@ from cstool.store.sla import MODE_CODES, MODES, stopped_value
 from cstool.store.tickets import open_at_parts
 
 UNKNOWN = MODE_CODES["unknown"]
-MODE_NAMES = dict(enumerate(MODES))
 # How each grouping dimension reads (a ticket with several tags counts in each tag's group).
 _COLUMN_DIMS = ("channel", "priority", "team", "assignee", "customer_tier")
 _KEYS = {**{d: f"coalesce(nullif(t.{d}, ''), '(none)')" for d in _COLUMN_DIMS}, "tag": "coalesce(tg.value, '(none)')"}
@@ -314,7 +313,7 @@ def scope_records(store: Store, since: int, until: int, where: Where = (), group
     clocks = []
     for metric, p in (("first_response", "c.fr_"), ("resolution", "c.res_")):
         clocks += [{"source": s, "ticket_id": i, "metric": metric, "cycle": 0, "stopped_at": a, "due_at": d,
-                    "started_at": b, "mode": MODE_NAMES[m] if m is not None else None}
+                    "started_at": b, "mode": MODES[m] if m is not None else None}
                    for s, i, a, d, b, m in q(
                        f"SELECT t.source, t.id, {p}stopped_at, {p}due_at, c.started_at, {p}mode FROM clocks c "
                        f"JOIN tickets t ON t.rowid = c.ticket WHERE ({p}stopped_at {window} OR {p}due_at {window} "

@@ -15,6 +15,7 @@ a quote quoted as render/machine quotes them; a test compares the two writers).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -41,9 +42,6 @@ DURATIONS = ("first_response_seconds", "first_response_business_seconds", "first
              "resolution_seconds", "resolution_business_seconds", "resolution_basis")
 TAIL = ("survey_kind", "survey_score", "survey_label", "survey_at", "findings", "import_id")
 COLUMNS = (*BASE, *CLOCK_BLOCK, *DURATIONS, *TAIL)
-TIME_COLUMNS = {*TIMES, "first_response_due_at", "first_response_stopped_at", "resolution_due_at",
-                "resolution_stopped_at", "survey_at"}
-STATES = ("breached", "at_risk", "met", "running", "paused", "n/a", "unknown")
 _RAW_TIMES = {**{c: f"t.{c}" for c in TIMES}, "first_response_due_at": "c.fr_due_at",
               "first_response_stopped_at": "c.fr_stopped_at", "resolution_due_at": "c.res_due_at",
               "resolution_stopped_at": "c.res_stopped_at", "survey_at": "l.at"}
@@ -103,8 +101,13 @@ def _clock(metric: str, p: str, iso, query: TicketQuery) -> list[str]:
             f"{p}paused_seconds"]
 
 
+def has_cycles(store: Store) -> bool:
+    """The store holds next-response cycles (else their columns are NULL)."""
+    return store.conn.execute("SELECT 1 FROM clock_cycles LIMIT 1").fetchone() is not None
+
+
 def _cycles(store: Store) -> list[str]:
-    if store.conn.execute("SELECT 1 FROM clock_cycles LIMIT 1").fetchone() is None:
+    if not has_cycles(store):
         return ["nullif(n.next_response_target, '')", "NULL", "NULL", "NULL"]
     state = state_sql("y.mode", "y.stopped_at", "y.due_at", "y.risk_at", _CODES)
     of = "FROM clock_cycles y WHERE y.ticket = t.rowid"
@@ -114,7 +117,7 @@ def _cycles(store: Store) -> list[str]:
 
 def _durations() -> list[str]:
     clean = kpi_sql.CLEAN
-    return [f"CASE WHEN {clean} THEN t.first_response_at - t.created_at END",
+    return [f"CASE WHEN {clean} THEN {kpi_sql.FR_SECONDS} END",
             f"CASE WHEN {clean} THEN {kpi_sql.FR_BUSINESS} END",
             f"CASE WHEN NOT {clean} THEN NULL WHEN {kpi_sql.FR_CLOCK} IS NOT NULL THEN 'clock' "
             f"WHEN {kpi_sql.FR_BUSINESS} IS NOT NULL THEN 'reported' END",
@@ -202,11 +205,11 @@ def _line(names: list[str], delimiter: str) -> str:
 
 
 def _select(query: TicketQuery, exprs: dict[str, str], fields: list[str] | None, delimiter: str | None,
-            one: bool = False, ranged: bool = False) -> tuple[str, dict]:
+            by_rowids: bool = False, ranged: bool = False) -> tuple[str, dict]:
     """The SELECT of the `fields` (all by default): their values, or with `delimiter` one CSV line
-    of them (right for rows not flagged care); then rowid, care, live and the sort key. `one`:
-    every column of the tickets whose rowids are the JSON list :rowids, no filter; `ranged`: only
-    the tickets whose rowid is in [:lo, :hi).
+    of them (right for rows not flagged care); then rowid, care, live and the sort key.
+    `by_rowids`: every column of the tickets whose rowids are the JSON list :rowids, no filter;
+    `ranged`: only the tickets whose rowid is in [:lo, :hi).
 
     As CSV the values are computed once each in an inner select that the planner may not flatten
     (`LIMIT -1 OFFSET 0`), and the line, its quoting and the care flag are read from its cells."""
@@ -220,7 +223,7 @@ def _select(query: TicketQuery, exprs: dict[str, str], fields: list[str] | None,
         head = (", ".join(f"{exprs[n]} AS c{i}" for i, n in enumerate(names)) +
                 f", {_texts(exprs)} AS _t, t.tags AS _tags")
     sql = f"SELECT {head}, t.rowid AS _rowid, {_clock_care(query)} AS _care, {_LIVE} AS _live{key}{_FROM}"
-    if one:
+    if by_rowids:
         return sql + " WHERE t.rowid IN (SELECT value FROM json_each(:rowids))", {"as_of": query.as_of}
     where, params = _filters(query)
     if query.states:
@@ -270,19 +273,19 @@ SPAN = 10000  # rowids per range (`range_rows`)
 
 class TicketRows:
     """The SELECTs of one query (see `_select`): `batches()` streams them, `range_rows` gives a
-    range of them as CSV; `rows_of(rowids)` gives
-    every column of some tickets, then rowid, care and live (for the rows finished in Python). Rows whose
-    stored clocks are valid at :as_of are filtered by state here; the others (live) come whatever
-    their state."""
+    range of them as CSV; `rows_of(rowids)` gives every column of some tickets, then rowid, care
+    and live (for the rows finished in Python). Rows whose stored clocks are valid at :as_of are
+    filtered by state here; the others (live) come whatever their state."""
 
     def __init__(self, store: Store, query: TicketQuery, fields: list[str] | None = None,
                  delimiter: str | None = None):
         self.store, self.query, self.fields, self.delimiter = store, query, fields, delimiter
         store.conn.create_function("cstool_iso", 1, lambda x, tz=query.tz: iso_instant(x, tz), deterministic=True)
         _latest_answers(store)
-        exprs = self.exprs = _expressions(store, query)
+        exprs = _expressions(store, query)
         self.sql, self.params = _select(query, exprs, fields, delimiter)
-        self.one_sql, _ = _select(query, exprs, None, None, one=True)
+        self.ranged_sql, _ = _select(query, exprs, fields, delimiter, ranged=True)
+        self.by_rowids_sql, _ = _select(query, exprs, None, None, by_rowids=True)
 
     def batches(self, size: int) -> Iterator[list[tuple]]:
         """The rows in order, `size` at a time, one row at a time from SQLite."""
@@ -307,8 +310,7 @@ class TicketRows:
         commas)] when no row needs care, else as (line, rowid, care, live) rows, a care row
         without its line. A text that would make the split doubtful (a cell holds RS or US) is
         read again row by row."""
-        sql, params = _select(self.query, self.exprs, self.fields, self.delimiter, ranged=True)
-        params = {**params, "lo": lo, "hi": hi}
+        sql, params = self.ranged_sql, {**self.params, "lo": lo, "hi": hi}
         text, count, rowids = reader.conn.execute(
             "SELECT group_concat(CASE WHEN _care THEN char(31) ELSE _line END, char(30)), count(*), "
             f"group_concat(_rowid) FROM ({sql} ORDER BY _rowid)", params).fetchone()
@@ -324,15 +326,9 @@ class TicketRows:
 
     def rows_of(self, rowids: list[int]) -> dict[int, tuple]:
         """Every column of these tickets, then rowid, care (their clocks) and live, by rowid."""
-        import json
-
         width = len(COLUMNS)
         return {row[width]: row for row in self.store.conn.execute(
-            self.one_sql, {"as_of": self.query.as_of, "rowids": json.dumps(rowids)})}
-
-    def cycles_kept(self) -> bool:
-        """The store holds next-response cycles (else their columns are NULL)."""
-        return self.store.conn.execute("SELECT 1 FROM clock_cycles LIMIT 1").fetchone() is not None
+            self.by_rowids_sql, {"as_of": self.query.as_of, "rowids": json.dumps(rowids)})}
 
     def stored_clocks(self, rowid: int) -> list[Clock]:
         """The ticket's stored clocks: first response, resolution, then its cycles in order."""

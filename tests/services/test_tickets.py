@@ -141,3 +141,16 @@ def test_ranges_read_by_a_second_process_give_the_same_csv(sample, monkeypatch):
     assert not started
     assert csv_text(2) == alone and alone.count("\n") > 2000
     assert len(started) == 1
+
+
+def test_the_state_filter_at_an_earlier_instant_reads_the_clocks_known_then(sample):
+    """Tickets with data after --as-of are filtered in Python (services/tickets), the others in SQL."""
+    path, engine = sample
+    earlier = AS_OF - 20 * 86400
+    every = _rows(path, engine, as_of=earlier)
+    col = COLUMNS.index
+    for states, metric in ((("breached",), "resolution"), (("running", "at_risk"), None)):
+        names = [f"{metric}_state"] if metric else ["first_response_state", "resolution_state", "next_response_state"]
+        expected = [r[1] for r in every if any(r[col(n)] in states for n in names)]
+        assert [r[1] for r in _rows(path, engine, as_of=earlier, states=states, metric=metric)] == expected
+        assert len(expected) > 10
