@@ -16,6 +16,7 @@ from cstool.cli import (
     demo,
     escalation,
     export,
+    forecast,
     followups,
     history,
     imports,
@@ -120,6 +121,7 @@ app.add_typer(escalation.app)
 app.add_typer(customer.app)
 app.add_typer(followups.app, name="followups")
 app.add_typer(export.app)
+app.add_typer(forecast.app, name="forecast")
 app.add_typer(db.app, name="db")
 
 

@@ -48,6 +48,9 @@ def check(
     fields: FieldsOpt = None,
     fmt: Annotated[Format, format_option(*RECORDS, "nagios")] = Format.table,
     watch: Annotated[Optional[int], watch_option()] = None,
+    forecast: Annotated[bool, typer.Option("--forecast", help="Add p_breach: the probability that each clock "
+                                           "breaches, learnt from comparable clocks (forecast_basis, forecast_n).")]
+    = False,
 ) -> None:
     """Open tickets whose SLA clocks are breached or at risk, most urgent first.
 
@@ -58,12 +61,15 @@ def check(
     Wallboard: cstool sla check --watch 60
 
     Monitoring: cstool sla check --format nagios (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
+
+    Likely to breach: cstool sla check --forecast --include running --sort p_breach:desc
     """
     try:
-        listing = Listing.of(view.MACHINE_COLUMNS, fields, sort, limit, fmt, 50)
-        if not watched(watch, fmt, lambda: _check(as_of, team, assignee, priority, policy, include, fail_on, listing,
-                                                   fmt)):
-            _check(as_of, team, assignee, priority, policy, include, fail_on, listing, fmt)
+        columns = view.MACHINE_COLUMNS + (view.FORECAST_COLUMNS if forecast else [])
+        listing = Listing.of(columns, fields, sort, limit, fmt, 50)
+        options = (team, assignee, priority, policy, include, fail_on, forecast)
+        if not watched(watch, fmt, lambda: _check(as_of, options, listing, fmt)):
+            _check(as_of, options, listing, fmt)
     except CstoolError as exc:
         if fmt is Format.nagios:
             sys.stdout.write(nagios_unknown(str(exc)))
@@ -72,7 +78,7 @@ def check(
         raise
 
 
-def _check(as_of, team, assignee, priority, policy, include, fail_on, listing: Listing, fmt) -> None:
+def _check(as_of, options: tuple, listing: Listing, fmt) -> None:
     from cstool.core.filters import choice
     from cstool.core.ingest.vocab import PRIORITY
     from cstool.core.models import PRIORITIES
@@ -80,6 +86,7 @@ def _check(as_of, team, assignee, priority, policy, include, fail_on, listing: L
     from cstool.services.freshness import data_age_of
     from cstool.services.sla import SlaEngine, find_breaches
 
+    team, assignee, priority, policy, include, fail_on, forecast = options
     app_state = state()
     config = app_state.settings().config
     if fail_on not in (None, "breach", "at-risk"):
@@ -101,6 +108,10 @@ def _check(as_of, team, assignee, priority, policy, include, fail_on, listing: L
             store, engine, when, filters,
             extra | ({"paused"} if extra else set()),
             limit=10 if fmt is Format.nagios else None if listing.sort else listing.limit)
+        if forecast:
+            from cstool.services.forecast import annotate
+
+            annotate(store, engine, when, findings)
         findings = findings if fmt is Format.nagios else listing.arrange(findings)
         age = data_age_of(store, when, now(), config.max_data_age) if fmt is Format.nagios else None
     if fmt is Format.nagios:
@@ -108,7 +119,8 @@ def _check(as_of, team, assignee, priority, policy, include, fail_on, listing: L
         sys.stdout.write(text)
         app_state.exit_reported = True
         raise typer.Exit(code)
-    emit(fmt, view.MACHINE_COLUMNS, table=lambda console: view.print_check(console, findings, counts, config.timezone),
+    columns = view.MACHINE_COLUMNS + (view.FORECAST_COLUMNS if forecast else [])
+    emit(fmt, columns, table=lambda console: view.print_check(console, findings, counts, config.timezone, forecast),
          document=lambda: view.check_records(findings, config.timezone), fields=listing.fields)
     total = counts["breached"] + counts["at_risk"]
     if fmt is Format.table and listing.limit and len(findings) == listing.limit and not extra and total > len(findings):

@@ -266,7 +266,7 @@ class _Validator:
                     if value not in METRICS + ("any",):
                         raise ValueError
                     kwargs[key] = value
-                elif key == "sla_used":
+                elif key in ("sla_used", "breach_probability"):
                     share = parse_share(value)
                     if not isinstance(share, float):
                         raise ValueError

@@ -12,6 +12,7 @@ from cstool.core.sla.duration import Duration
 RULE_KEYS = {
     "metric": "an SLA metric (first_response, next_response, resolution) or \"any\"",
     "sla_used": "a share of the SLA target such as \"75%\"",
+    "breach_probability": "a forecast probability of breaching such as \"70%\" (docs/semantics.md#breach-forecast)",
     "breached_for": "a duration past the SLA deadline such as \"4h\"",
     "priority": "a list of priorities",
     "unassigned_for": "a duration such as \"30m\"",
@@ -31,6 +32,7 @@ class Rule:
 
     metric: str = "any"
     sla_used: float | None = None
+    breach_probability: float | None = None
     breached_for: Duration | None = None
     priority: tuple[str, ...] | None = None
     unassigned_for: Duration | None = None
@@ -62,12 +64,14 @@ class Signals:
     """What the rules look at for one open ticket, in plain values (instants in epoch seconds).
 
     `clocks` holds (metric, state, used share of the target, overdue wall seconds, due_at) for
-    every clock of the ticket that is running, paused or breached."""
+    every clock of the ticket that is running, paused or breached; `forecasts` (metric, p_breach)
+    for its running and paused clocks not yet breached, when a rule asks for them."""
 
     ticket: Record
     clocks: list[tuple[str, str, float, int, int | None]]
     latest_csat: tuple[float, int] | None = None   # (score, submitted_at)
     latest_nps: tuple[float, int] | None = None
+    forecasts: list[tuple[str, float]] = field(default_factory=list)
 
 
 def _span(seconds: float) -> str:
@@ -94,6 +98,13 @@ def _rule_reasons(rule: Rule, s: Signals, as_of: int) -> list[Reason] | None:
         metric, state, used = max(hits, key=lambda c: c[2])[:3]
         text = f"{metric} breached" if state == "breached" else f"{metric} {used:.0%} of target used"
         reasons.append(Reason("sla_used", text))
+    if rule.breach_probability is not None:
+        likely = [f for f in s.forecasts if (rule.metric == "any" or f[0] == rule.metric)
+                  and f[1] >= rule.breach_probability]
+        if not likely:
+            return None
+        metric, p = max(likely, key=lambda f: f[1])
+        reasons.append(Reason("breach_probability", f"{metric} {p:.0%} likely to breach"))
     if rule.breached_for is not None:
         hits = [c for c in clocks if c[1] == "breached" and c[3] > rule.breached_for.seconds]
         if not hits:

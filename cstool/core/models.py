@@ -119,6 +119,9 @@ class SlaFinding(TypedDict):
     policy: str
     calendar: str
     target_seconds: int | None
+    p_breach: NotRequired[float | None]        # with a forecast (sla check --forecast)
+    forecast_basis: NotRequired[str | None]    # the group of clocks the forecast learnt from
+    forecast_n: NotRequired[int | None]        # how many clocks that group holds
 
 
 class SlaCounts(TypedDict):
@@ -187,6 +190,7 @@ class ReportDocument(TypedDict):
     kpis: KpiDocument
     sla: SlaCounts
     worst: list[SlaFinding]
+    likely: list[Record]            # open clocks due today, likely to breach (services/forecast)
     escalations: dict[str, int]     # tickets per tier, highest tier first
     top_issues: list[TopIssue]
     findings: dict[str, int]        # data-quality findings of the latest imports

@@ -97,3 +97,16 @@ def split(since: int, until: int, unit: str, tz: str) -> list[tuple[str, int, in
 def previous(since: int, until: int) -> tuple[int, int]:
     """The previous period of equal length."""
     return since - (until - since), since
+
+
+def day_end(as_of: int, tz: str) -> int:
+    """The next local midnight after `as_of` (the end of its day in `tz`)."""
+    zone = ZoneInfo(tz)
+    return _midnight(datetime.fromtimestamp(as_of, zone).date() + timedelta(days=1), zone)
+
+
+def next_monday(as_of: int, tz: str) -> int:
+    """The first local Monday midnight after `as_of` (the start of the coming week in `tz`)."""
+    zone = ZoneInfo(tz)
+    today = datetime.fromtimestamp(as_of, zone).date()
+    return _midnight(today + timedelta(days=7 - today.weekday()), zone)

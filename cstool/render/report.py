@@ -20,6 +20,9 @@ def _sections(report: ReportDocument, tz: str, show_pii: bool) -> list[tuple[str
               local_time(f["due_at"], tz), f["customer_id"] or "",
               (f["customer_email"] or "") if show_pii else mask_email(f["customer_email"])]
              for f in report["worst"]]
+    likely = [[f["ticket_id"], f["subject"] or "", f["team"] or "", f["assignee"] or "", f["metric"],
+               local_time(f["due_at"], tz), f"{f['p_breach']:.0%}", f"{f['forecast_basis']} (n={f['forecast_n']:,})"]
+              for f in report["likely"]]
     tiers = [[tier, f"{n:,}"] for tier, n in report["escalations"].items()]
     issues = [issue_cells(i) for i in report["top_issues"]]
     findings = [[k.replace("_", " "), f"{v:,}"] for k, v in sorted(report["findings"].items()) if v]
@@ -29,6 +32,8 @@ def _sections(report: ReportDocument, tz: str, show_pii: bool) -> list[tuple[str
         (f"SLA: {many(sla['breached'], 'ticket')} breached, {sla['at_risk']:,} at risk, {sla['open']:,} open — "
          "worst five",
          ["ticket", "subject", "team", "assignee", "metric", "state", "due", "customer", "e-mail"], worst, ""),
+        ("Likely to breach today (forecast of 50 % or more, not breached yet)",
+         ["ticket", "subject", "team", "assignee", "metric", "due", "forecast", "learnt from"], likely, ""),
         ("Escalation queues", ["tier", "tickets"], tiers, ""),
         ("Top issues (tags by volume)", ["tag", "tickets", "change", "reopened", "SLA breached"], issues, ""),
         ("Data-quality findings in recent imports", ["finding", "rows"], findings, ""),

@@ -21,6 +21,7 @@ CHECK_COLUMNS = [Column("ticket_id", "Ticket", "id"), Column("subject", "Subject
 MACHINE_COLUMNS = [Column(k, k) for k in ("source", "ticket_id", "subject", "priority", "team", "assignee",
                                            "metric", "cycle", "state", "due_at", "remaining_seconds",
                                            "overdue_seconds", "policy", "calendar")]
+FORECAST_COLUMNS = [Column(k, k) for k in ("p_breach", "forecast_basis", "forecast_n")]
 SHOW_KEYS = ("metric", "state", "policy", "calendar", "target_seconds", "started_at", "due_at", "stopped_at",
              "elapsed_business_seconds", "paused_seconds", "remaining_seconds")
 SHOW_MACHINE = [Column(k, k) for k in (*SHOW_KEYS, "cycle", "matched", "note", "pauses")]
@@ -44,8 +45,11 @@ def check_records(findings: list[SlaFinding], tz: str) -> list[dict[str, Any]]:
     return [{**f, "due_at": iso_instant(f["due_at"], tz)} for f in findings]
 
 
-def print_check(console: Console, findings: list[SlaFinding], counts: SlaCounts, tz: str) -> None:
-    print_table(console, [{**f, "left": left(f)} for f in findings], CHECK_COLUMNS, tz=tz,
+def print_check(console: Console, findings: list[SlaFinding], counts: SlaCounts, tz: str, forecast: bool = False
+                ) -> None:
+    columns = CHECK_COLUMNS[:-1] + [Column("p", "P(breach)", "pct")] + CHECK_COLUMNS[-1:] if forecast else CHECK_COLUMNS
+    rows = [{**f, "left": left(f), "p": None if f.get("p_breach") is None else f["p_breach"] * 100} for f in findings]
+    print_table(console, rows, columns, tz=tz,
                 title=f"SLA: {many(counts['breached'], 'ticket')} breached, {counts['at_risk']:,} at risk, "
                       f"{counts['open']:,} open",
                 empty=f"No SLA breached or at risk ({many(counts['open'], 'open ticket')}).")

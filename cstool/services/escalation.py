@@ -40,13 +40,21 @@ def _queue(store: Store, engine: SlaEngine, as_of: int, filters: dict[str, str |
     answers = {}
     if any(getattr(rule, name) is not None for tier in tiers for rule in tier.rules for name in NEEDS_SURVEYS):
         answers = queue_store.latest_answers(store, {e["row"]["customer_id"] for e in tickets.values()}, as_of)
+    forecasts: dict[tuple[str, str], list[tuple[str, float]]] = {}
+    if any(rule.breach_probability is not None for tier in tiers for rule in tier.rules):
+        from cstool.services.forecast import Forecast
+
+        for (source, ticket_id, metric, _), e in Forecast(store, engine, as_of).by_clock().items():
+            if e.level:  # (not already breached)
+                forecasts.setdefault((source, ticket_id), []).append((metric, e.p_breach))
     ranks = {tier.name: i for i, tier in enumerate(tiers)}
     queue: list[QueueEntry] = []
     for (source, ticket_id), entry in tickets.items():
         row = entry["row"]
         ticket = {**row, "id": ticket_id}
         mine = answers.get(row["customer_id"], {})
-        signals = Signals(ticket, [c[:5] for c in entry["clocks"]], mine.get("csat"), mine.get("nps"))
+        signals = Signals(ticket, [c[:5] for c in entry["clocks"]], mine.get("csat"), mine.get("nps"),
+                          forecasts.get((source, ticket_id), []))
         tier, reasons = escalate(signals, tiers, as_of)
         wanted = filters.get("tier")
         if tier is None or (wanted and tier.lower() != wanted.lower()):

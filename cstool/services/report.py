@@ -1,10 +1,12 @@
 """The nightly report: the period's headline KPIs against the previous period, SLA counts with
-the worst five clocks, the escalation queue sizes, the top issues and the data-quality findings."""
+the worst five clocks, the clocks likely to breach today, the escalation queue sizes, the top issues and the data-quality findings."""
 
 from __future__ import annotations
 
 from cstool.core.models import ReportDocument
+from cstool.core.periods import day_end
 from cstool.services.escalation import queue_sizes
+from cstool.services.forecast import likely_to_breach
 from cstool.services.freshness import data_age_of
 from cstool.services.kpi import kpi_report, top_issues
 from cstool.services.sla import SlaEngine, find_breaches
@@ -19,6 +21,7 @@ def nightly_report(store: Store, engine: SlaEngine, *, as_of: int, since: int, u
     doc = kpi_report(store, engine, since, until, [], True, tz)
     issues = top_issues(store, engine, since, until, tz)
     worst, counts = find_breaches(store, engine, as_of, limit=5)
+    likely = likely_to_breach(store, engine, as_of, day_end(as_of, tz))
     return {"as_of": as_of, "since": since, "until": until, "timezone": tz, "kpis": doc, "sla": counts,
-            "worst": worst, "escalations": queue_sizes(store, engine, as_of), "top_issues": issues,
+            "worst": worst, "likely": likely, "escalations": queue_sizes(store, engine, as_of), "top_issues": issues,
             "findings": recent_findings(store), "data": data_age_of(store, as_of, now, max_data_age)}

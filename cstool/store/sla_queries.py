@@ -72,7 +72,8 @@ def _open_clocks_sql(filters: dict, states: set[str], picked: bool = False) -> t
             where.append(f"({mode} != {STOPPED} OR t.resolution_at IS NULL OR t.resolution_at > :as_of)")
         if not states & {"running", "paused", "met"}:  # only breached / at risk: let the index narrow it
             where.append(_late(part))
-        parts.append(f"SELECT c.ticket AS rid, {part.select()}, t.subject, t.priority, t.team, t.assignee, t.status, "
+        parts.append(f"SELECT c.ticket AS rid, {part.select()}, t.subject, t.priority, t.channel, t.team, t.assignee, "
+                     "t.status, "
                      "t.customer_id, t.customer_tier, t.customer_email, t.created_at, t.reopens, t.tags, "
                      f"{part_state(part)} AS state FROM {part.source} WHERE {' AND '.join(where)}")
     sql = (f"SELECT * FROM ({' UNION ALL '.join(parts)}) "

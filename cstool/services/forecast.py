@@ -1,0 +1,144 @@
+"""Breach forecasts over the store (docs/semantics.md#breach-forecast): the open clocks at an
+instant with the probability that each breaches, learnt from the clocks known at that instant,
+and the back-test that replays a period to score the method against two baselines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from cstool.core.forecast import Estimate, Forecaster, Observation, brier, reliability
+from cstool.core.formats import DAY_SECONDS
+from cstool.core.sla.clock import Clock, Evaluation, evaluate
+from cstool.store import Store, sla_queries
+from cstool.store import forecast as forecast_store
+from cstool.store import sla as sla_store
+
+LOOKBACK = 90 * DAY_SECONDS  # the history: clocks started in the 90 days before the latest ticket
+OPEN = {"breached", "at_risk", "running", "paused"}
+METHOD = ("Kaplan-Meier survival of the business time to each clock's stop, over the clocks started in the 90 days "
+          "before the instant (still-running clocks censored), conditioned on the business time already elapsed")
+
+
+@dataclass(frozen=True)
+class OpenClock:
+    ticket: dict          # the ticket's fields (source, ticket_id, priority, team, channel, ...)
+    clock: Clock
+    evaluation: Evaluation
+
+
+def open_clocks(store: Store, engine, as_of: int) -> Iterator[OpenClock]:
+    """Every running or paused clock at `as_of`, with its state there: stored clocks, and clocks
+    computed live from the data up to `as_of` for tickets with data after it."""
+    for row in sla_queries.open_clock_rows(store, as_of, {}, OPEN, None):
+        clock = sla_store.clock_from_row(row)
+        yield OpenClock(row, clock, evaluate(clock, engine.calendars[clock.calendar], as_of))
+    for ticket, events in sla_store.tickets_with_events(store, sla_queries.newer_than(store, as_of)):
+        for clock in engine.clocks(ticket, events, horizon=as_of):
+            if clock.mode in ("running", "paused"):
+                yield OpenClock({**ticket, "ticket_id": ticket["id"]}, clock,
+                                evaluate(clock, engine.calendars[clock.calendar], as_of))
+
+
+def _observation(c: OpenClock) -> Observation:
+    t = c.ticket
+    return Observation(c.clock.metric, c.clock.policy, t.get("priority") or "", t.get("team") or "",
+                       t.get("channel") or "", c.evaluation.elapsed_business_seconds, False, False)
+
+
+class Forecast:
+    """The open clocks at `as_of` and the forecaster learnt from the history known then."""
+
+    def __init__(self, store: Store, engine, as_of: int):
+        self.as_of = as_of
+        self.clocks = list(open_clocks(store, engine, as_of))
+        since = (forecast_store.latest_data(store, as_of) or as_of) - LOOKBACK
+        history = [Observation(*row) for row in forecast_store.stopped_clocks(store, since, as_of)]
+        censored = [_observation(c) for c in self.clocks if (c.clock.started_at or as_of) >= since]
+        self.forecaster = Forecaster(history + censored)
+        self.sample = {"method": METHOD, "since": since, "until": as_of, "stopped": len(history),
+                       "running": len(censored)}
+
+    def estimate(self, c: OpenClock) -> Estimate | None:
+        """None for a clock without a target; p = 1 for one already breached."""
+        if c.clock.target_seconds is None:
+            return None
+        if c.evaluation.state == "breached":
+            return Estimate(1.0, "already breached", "", 0, None)
+        t = c.ticket
+        return self.forecaster.estimate({"policy": c.clock.policy, "priority": t.get("priority"), "team": t.get("team"),
+                                         "channel": t.get("channel")}, c.clock.metric,
+                                        c.evaluation.elapsed_business_seconds, c.clock.target_seconds)
+
+    def by_clock(self) -> dict[tuple[str, str, str, int], Estimate]:
+        """(source, ticket_id, metric, cycle) -> its forecast, for every open clock with a target."""
+        out = {}
+        for c in self.clocks:
+            estimate = self.estimate(c)
+            if estimate is not None:
+                out[(c.ticket["source"], c.ticket["ticket_id"], c.clock.metric, c.clock.cycle)] = estimate
+        return out
+
+
+LIKELY = 0.5  # "likely to breach": a forecast of at least 50 %
+
+
+def likely_to_breach(store: Store, engine, as_of: int, until: int, limit: int = 10) -> list[dict]:
+    """Open clocks not breached yet, due before `until`, with a forecast of at least LIKELY:
+    most likely first (the report's "likely to breach today")."""
+    forecast = Forecast(store, engine, as_of)
+    out = []
+    for c in forecast.clocks:
+        if c.evaluation.state == "breached" or c.clock.due_at is None or c.clock.due_at >= until:
+            continue
+        e = forecast.estimate(c)
+        if e is not None and e.p_breach >= LIKELY:
+            t = c.ticket
+            out.append({"source": t["source"], "ticket_id": t["ticket_id"], "subject": t.get("subject"),
+                        "team": t.get("team"), "assignee": t.get("assignee"), "metric": c.clock.metric,
+                        "cycle": c.clock.cycle, "due_at": c.clock.due_at, "p_breach": e.p_breach,
+                        "forecast_basis": e.basis, "forecast_n": e.n})
+    out.sort(key=lambda r: (-r["p_breach"], r["due_at"], r["ticket_id"]))
+    return out[:limit]
+
+
+def annotate(store: Store, engine, as_of: int, findings: list) -> None:
+    """Each finding (an open clock of `sla check`) gets its p_breach, forecast_basis and forecast_n."""
+    estimates = Forecast(store, engine, as_of).by_clock()
+    for f in findings:
+        e = estimates.get((f["source"], f["ticket_id"], f["metric"], f["cycle"]))
+        f.update(p_breach=e.p_breach if e else None, forecast_basis=e.basis if e else None,
+                 forecast_n=e.n if e and e.n else None)
+
+
+def backtest(store: Store, engine, since: int, until: int, every: int) -> dict:
+    """Replays [since, until) at every `every` seconds: each clock running and not yet breached
+    at an instant is forecast from the data known then, and scored against its outcome as the
+    data stands now (clocks whose outcome is not known yet are left out and counted)."""
+    end = forecast_store.data_end(store) or until
+    finals = forecast_store.outcomes(store, end)
+    scored: list[tuple[float, float, float, bool]] = []
+    unknown, instants = 0, 0
+    for at in range(since, until, every):
+        instants += 1
+        forecast = Forecast(store, engine, at)
+        for c in forecast.clocks:
+            if c.evaluation.state == "breached" or not c.clock.target_seconds:
+                continue
+            outcome = finals.get((c.ticket["source"], c.ticket["ticket_id"], c.clock.metric, c.clock.cycle))
+            estimate = forecast.estimate(c)
+            if outcome is None or estimate is None:
+                unknown += 1
+                continue
+            used = min(c.evaluation.elapsed_business_seconds / c.clock.target_seconds, 1.0)
+            base = estimate.base_rate if estimate.base_rate is not None else estimate.p_breach
+            scored.append((estimate.p_breach, base, used, outcome))
+    return {"method": METHOD, "since": since, "until": until, "every_seconds": every, "instants": instants,
+            "predictions": len(scored), "unknown_outcome": unknown,
+            "breach_share": round(sum(s[3] for s in scored) / len(scored), 4) if scored else None,
+            "brier": brier([(s[0], s[3]) for s in scored]),
+            "baselines": {"base_rate": brier([(s[1], s[3]) for s in scored]),
+                          "target_used": brier([(s[2], s[3]) for s in scored])},
+            "reliability": reliability([(s[0], s[3]) for s in scored]),
+            "reliability_baselines": {"base_rate": reliability([(s[1], s[3]) for s in scored]),
+                                      "target_used": reliability([(s[2], s[3]) for s in scored])}}
