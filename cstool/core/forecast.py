@@ -90,18 +90,21 @@ class Estimate:
     base_rate: float | None  # the group's share of stopped clocks that breached (a baseline)
 
 
+GroupKey = tuple[object, ...]  # (metric, level, the level's field values...)
+
+
 class Forecaster:
     """Survival curves of the history's groups, built when first asked for."""
 
     def __init__(self, history: list[Observation]):
-        self.groups: dict[tuple, list[Observation]] = {}
+        self.groups: dict[GroupKey, list[Observation]] = {}
         places = [tuple(Observation._fields.index(f) for f in level) for level in LEVELS]
         for obs in history:
             for level, at in zip(LEVELS, places):
                 self.groups.setdefault((obs.metric, level, *(obs[i] for i in at)), []).append(obs)
-        self.curves: dict[tuple, tuple[Survival, float | None]] = {}
+        self.curves: dict[GroupKey, tuple[Survival, float | None]] = {}
 
-    def curve(self, key: tuple) -> tuple[Survival, float | None]:
+    def curve(self, key: GroupKey) -> tuple[Survival, float | None]:
         """The group's survival curve and its breach share among stopped clocks."""
         if key not in self.curves:
             members = self.groups[key]
@@ -110,18 +113,19 @@ class Forecaster:
             self.curves[key] = (Survival([(o.elapsed, o.stopped) for o in members]), base)
         return self.curves[key]
 
-    def estimate(self, fields: dict, metric: str, elapsed: int, target: int) -> Estimate | None:
+    def estimate(self, fields: dict[str, str | None], metric: str, elapsed: int, target: int) -> Estimate | None:
         """The forecast for a clock of `metric` whose ticket has these group `fields`, running at
         `elapsed` business seconds towards `target`; None when the history has no such clock."""
         for level in LEVELS:
-            key = (metric, level, *((fields.get(f) or "") for f in level))
+            key: GroupKey = (metric, level, *((fields.get(f) or "") for f in level))
             members = self.groups.get(key)
-            if not members or (level and (len(members) < MIN_SAMPLE or self.curve(key)[0].at_risk(elapsed) < MIN_AT_RISK)):
+            small = level and (len(members or ()) < MIN_SAMPLE or self.curve(key)[0].at_risk(elapsed) < MIN_AT_RISK)
+            if not members or small:
                 continue
             km, base = self.curve(key)
             alive = km.at(elapsed)
             p = min(max(km.before(target) / alive, 0.0), 1.0) if alive > 0 else 1.0
-            basis = ", ".join(key[2:]) if level else f"all {metric} clocks"
+            basis = ", ".join(str(v) for v in key[2:]) if level else f"all {metric} clocks"
             return Estimate(round(p, 4), basis, ", ".join(level) or "metric", len(members), base)
         return None
 
@@ -131,7 +135,7 @@ def brier(pairs: list[tuple[float, bool]]) -> float | None:
     return round(sum((p - y) ** 2 for p, y in pairs) / len(pairs), 4) if pairs else None
 
 
-def reliability(pairs: list[tuple[float, bool]]) -> list[dict]:
+def reliability(pairs: list[tuple[float, bool]]) -> list[dict[str, object]]:
     """Per predicted-probability bucket: how many forecasts, their mean, the observed breach share."""
     buckets: list[list[tuple[float, bool]]] = [[] for _ in range(BUCKETS)]
     for p, y in pairs:

@@ -1,5 +1,6 @@
 """The nightly report: the period's headline KPIs against the previous period, SLA counts with
-the worst five clocks, the clocks likely to breach today, the escalation queue sizes, the top issues and the data-quality findings."""
+the worst five clocks, the clocks likely to breach today, the escalation queue sizes, the top issues
+and the data-quality findings."""
 
 from __future__ import annotations
 

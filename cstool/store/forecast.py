@@ -36,7 +36,8 @@ def outcomes(store: Store, until: int) -> dict[tuple[str, str, str, int], bool]:
         col = part.col
         for source, ticket_id, cycle, mode, stopped, due in store.conn.execute(
                 f"SELECT t.source, t.id, {part.cycle}, {part.mode}, {col('stopped_at')}, {col('due_at')} "
-                f"FROM {part.source} WHERE {col('due_at')} IS NOT NULL AND {part.mode} IN ({STOPPED}, {RUNNING}, {PAUSED})"):
+                f"FROM {part.source} WHERE {col('due_at')} IS NOT NULL "
+                f"AND {part.mode} IN ({STOPPED}, {RUNNING}, {PAUSED})"):
             if mode == STOPPED:
                 out[(source, ticket_id, part.metric, cycle)] = stopped > due
             elif due < until:
