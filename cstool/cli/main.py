@@ -23,7 +23,9 @@ from cstool.cli import (
     kpi,
     report,
     sla,
+    spikes,
     tickets,
+    workload,
 )
 from cstool.cli import config as config_commands
 from cstool.cli.common import reset_state, state
@@ -122,6 +124,9 @@ app.add_typer(customer.app)
 app.add_typer(followups.app, name="followups")
 app.add_typer(export.app)
 app.add_typer(forecast.app, name="forecast")
+app.add_typer(spikes.app)
+app.add_typer(workload.app)
+app.add_typer(workload.staffing_app, name="staffing")
 app.add_typer(db.app, name="db")
 
 

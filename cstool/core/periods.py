@@ -105,8 +105,16 @@ def day_end(as_of: int, tz: str) -> int:
     return _midnight(datetime.fromtimestamp(as_of, zone).date() + timedelta(days=1), zone)
 
 
-def next_monday(as_of: int, tz: str) -> int:
-    """The first local Monday midnight after `as_of` (the start of the coming week in `tz`)."""
+def next_monday(as_of: int, tz: str, weeks: int = 0) -> int:
+    """The first local Monday midnight after `as_of` (the start of the coming week in `tz`), or
+    the Monday `weeks` weeks after it (before it, when negative)."""
     zone = ZoneInfo(tz)
     today = datetime.fromtimestamp(as_of, zone).date()
-    return _midnight(today + timedelta(days=7 - today.weekday()), zone)
+    return _midnight(today + timedelta(days=7 - today.weekday() + 7 * weeks), zone)
+
+
+def last_days(as_of: int, tz: str, days: int) -> tuple[int, int]:
+    """The `days` whole local days before the day of `as_of`: [midnight `days` days ago, today's midnight)."""
+    zone = ZoneInfo(tz)
+    today = datetime.fromtimestamp(as_of, zone).date()
+    return _midnight(today - timedelta(days=days), zone), _midnight(today, zone)

@@ -24,6 +24,11 @@ UNKNOWN = MODE_CODES["unknown"]
 _COLUMN_DIMS = ("channel", "priority", "team", "assignee", "customer_tier")
 _KEYS = {**{d: f"coalesce(nullif(t.{d}, ''), '(none)')" for d in _COLUMN_DIMS}, "tag": "coalesce(tg.value, '(none)')"}
 _TAGS = " LEFT JOIN json_each(t.tags) tg"
+
+
+def group_sql(dimension: str) -> tuple[str, str]:
+    """(how a ticket `t` reads in a dimension's groups, the join that needs): '(none)' for no value."""
+    return _KEYS[dimension], _TAGS if dimension == "tag" else ""
 # Business seconds: cstool's clock stopped at its own event, else the vendor's figure.
 # (The clocks join by the ticket's rowid: nearly free in a scan, the two tables share one order.)
 _CLOCKS = " LEFT JOIN clocks c ON c.ticket = t.rowid"
@@ -118,7 +123,7 @@ def _keys(dims: tuple[str, ...], first: int = 2) -> tuple[str, str, str]:
             "".join(f", {i + first}" for i in range(len(dims))))
 
 
-def _samples(text: str | None) -> list[float]:
+def samples(text: str | None) -> list[float]:
     """A group_concat of numbers as a sorted list (sorted once here, merged cheaply later)."""
     values = json.loads(f"[{text}]") if text else []
     values.sort()
@@ -131,7 +136,7 @@ def _grouped(store: Store, sql: str, keys: int, samples: int = 0, heads: int = 1
     for row in store.conn.execute(sql):
         cut = len(row) - samples
         out.append((*row[:heads], tuple(row[heads:heads + keys]), *row[heads + keys:cut],
-                    *(_samples(x) for x in row[cut:])))
+                    *(samples(x) for x in row[cut:])))
     return out
 
 

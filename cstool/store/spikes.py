@@ -1,0 +1,36 @@
+"""Ticket counts per group and window for spike detection, and the customers behind a group."""
+
+from __future__ import annotations
+
+from cstool.store.connection import Store
+from cstool.store.kpi import group_sql
+from cstool.store.tickets import open_at
+
+
+def window_counts(store: Store, dimension: str, as_of: int, width: int, windows: int) -> dict[str, dict[int, int]]:
+    """value -> {window j: tickets created in [as_of - (j+1)·width, as_of - j·width)}, for
+    j < windows (groups without a value are left out: '(none)' is no issue)."""
+    key, join = group_sql(dimension)
+    out: dict[str, dict[int, int]] = {}
+    for value, j, n in store.conn.execute(
+            f"SELECT {key}, (:at - 1 - t.created_at) / :w, count(*) FROM tickets t{join} "
+            "WHERE t.created_at >= :lo AND t.created_at < :at GROUP BY 1, 2",
+            {"at": as_of, "w": width, "lo": as_of - windows * width}):
+        if value != "(none)":
+            out.setdefault(value, {})[j] = n
+    return out
+
+
+def group_customers(store: Store, dimension: str, value: str, since: int, as_of: int) -> list[tuple]:
+    """Customers with a ticket of the group created in [since, as_of) or open at as_of:
+    (customer_id, name, e-mail, tier, ticket ids joined by spaces, latest creation), the
+    customer table's name, e-mail and tier first, else the ticket's."""
+    key, join = group_sql(dimension)
+    return store.conn.execute(
+        "SELECT t.customer_id, coalesce(c.name, max(t.customer_name)), coalesce(c.email, max(t.customer_email)), "
+        "coalesce(c.tier, max(t.customer_tier)), group_concat(t.id, ' '), max(t.created_at) "
+        f"FROM tickets t{join} LEFT JOIN customers c ON c.source = t.source AND c.id = t.customer_id "
+        f"WHERE {key} = :value AND t.customer_id IS NOT NULL AND t.created_at < :at "
+        f"AND (t.created_at >= :since OR {open_at(':at', 't.')}) "
+        "GROUP BY t.source, t.customer_id ORDER BY max(t.created_at) DESC, t.customer_id",
+        {"value": value, "since": since, "at": as_of}).fetchall()
