@@ -86,9 +86,8 @@ def _date(epoch: int) -> str:
     return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d")
 
 
-def _rule_reasons(rule: Rule, s: Signals, as_of: int) -> list[Reason] | None:
-    """The reasons this rule fires for, or None when one of its conditions fails."""
-    t = s.ticket
+def _clock_reasons(rule: Rule, s: Signals) -> list[Reason] | None:
+    """The reasons of the rule's conditions on the ticket's clocks, or None when one fails."""
     reasons: list[Reason] = []
     clocks = [c for c in s.clocks if rule.metric == "any" or c[0] == rule.metric]
     if rule.sla_used is not None:
@@ -111,6 +110,15 @@ def _rule_reasons(rule: Rule, s: Signals, as_of: int) -> list[Reason] | None:
             return None
         metric, _, _, overdue, _ = max(hits, key=lambda c: c[3])
         reasons.append(Reason("breached_for", f"{metric} breached {_span(overdue)} ago"))
+    return reasons
+
+
+def _rule_reasons(rule: Rule, s: Signals, as_of: int) -> list[Reason] | None:
+    """The reasons this rule fires for, or None when one of its conditions fails."""
+    t = s.ticket
+    reasons = _clock_reasons(rule, s)
+    if reasons is None:
+        return None
     if rule.priority is not None:
         if (t.get("priority") or "") not in rule.priority:
             return None

@@ -20,8 +20,8 @@ a reliability table.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
-from typing import NamedTuple
+from collections import Counter
+from dataclasses import dataclass, field
 
 MIN_SAMPLE = 100
 MIN_AT_RISK = 10
@@ -30,41 +30,42 @@ LEVELS: tuple[tuple[str, ...], ...] = (("policy", "priority", "team", "channel")
 BUCKETS = 10  # the reliability table's predicted-probability buckets: [0, 0.1), ..., [0.9, 1]
 
 
-class Observation(NamedTuple):
-    """One clock of the history: its group fields, business seconds elapsed (to its stop when
-    `stopped`, else so far: censored), and whether it stopped after its deadline."""
+FIELDS = ("policy", "priority", "team", "channel")
 
-    metric: str
-    policy: str
-    priority: str
-    team: str
-    channel: str
-    elapsed: int
-    stopped: bool
-    breached: bool
+
+@dataclass
+class Sample:
+    """The history of one finest group (metric, policy, priority, team, channel): business
+    seconds to the stop of the clocks that stopped, business seconds so far of those still
+    running or paused (censored), and how many of the stopped ones breached."""
+
+    stopped: list[int] = field(default_factory=list)
+    censored: list[int] = field(default_factory=list)
+    breached: int = 0
+
+    def add(self, other: Sample) -> None:
+        self.stopped += other.stopped
+        self.censored += other.censored
+        self.breached += other.breached
 
 
 class Survival:
-    """Kaplan-Meier estimate of P(D > x) over (duration, observed) pairs; ties put the events
-    before the censorings (a clock censored at x was at risk at x)."""
+    """Kaplan-Meier estimate of P(D > x) from observed durations and censored ones; ties put the
+    events before the censorings (a clock censored at x was at risk at x)."""
 
-    def __init__(self, pairs: list[tuple[int, bool]]):
-        pairs = sorted(pairs)
-        self.n = len(pairs)
-        self.durations = [d for d, _ in pairs]
+    def __init__(self, stopped: list[int], censored: list[int]):
+        self.events, self.censored = sorted(stopped), sorted(censored)
+        self.n = len(stopped) + len(censored)
         self.times: list[int] = []
         self.after: list[float] = []  # S just after each event time
-        s, i, n = 1.0, 0, len(pairs)
-        while i < n:
-            t, j, events = pairs[i][0], i, 0
-            while j < n and pairs[j][0] == t:
-                events += pairs[j][1]
-                j += 1
-            if events:
-                s *= 1 - events / (n - i)
-                self.times.append(t)
-                self.after.append(s)
-            i = j
+        s, gone, cut, n_censored = 1.0, 0, 0, len(censored)
+        for t, d in sorted(Counter(stopped).items()):
+            while cut < n_censored and self.censored[cut] < t:  # (censored before t: no longer at risk)
+                cut += 1
+            s *= 1 - d / (self.n - gone - cut)
+            self.times.append(t)
+            self.after.append(s)
+            gone += d
 
     def at(self, x: float) -> float:
         """S(x) = P(D > x)."""
@@ -78,7 +79,7 @@ class Survival:
 
     def at_risk(self, x: float) -> int:
         """How many clocks lasted at least x."""
-        return self.n - bisect_left(self.durations, x)
+        return self.n - bisect_left(self.events, x) - bisect_left(self.censored, x)
 
 
 @dataclass(frozen=True)
@@ -90,43 +91,44 @@ class Estimate:
     base_rate: float | None  # the group's share of stopped clocks that breached (a baseline)
 
 
-GroupKey = tuple[object, ...]  # (metric, level, the level's field values...)
+GroupKey = tuple[str, ...]  # (metric, policy, priority, team, channel); inside, (fields, metric, values...)
 
 
 class Forecaster:
-    """Survival curves of the history's groups, built when first asked for."""
+    """Survival curves of the history's groups at every level, built when first asked for, from
+    the samples of the finest groups keyed (metric, policy, priority, team, channel)."""
 
-    def __init__(self, history: list[Observation]):
-        self.groups: dict[GroupKey, list[Observation]] = {}
-        places = [tuple(Observation._fields.index(f) for f in level) for level in LEVELS]
-        for obs in history:
+    def __init__(self, samples: dict[GroupKey, Sample]):
+        self.samples: dict[GroupKey, Sample] = {}
+        places = [tuple(1 + FIELDS.index(f) for f in level) for level in LEVELS]
+        for key, sample in samples.items():
             for level, at in zip(LEVELS, places):
-                self.groups.setdefault((obs.metric, level, *(obs[i] for i in at)), []).append(obs)
-        self.curves: dict[GroupKey, tuple[Survival, float | None]] = {}
+                self.samples.setdefault((str(len(level)), key[0], *(key[i] for i in at)), Sample()).add(sample)
+        self.curves: dict[GroupKey, Survival] = {}
 
-    def curve(self, key: GroupKey) -> tuple[Survival, float | None]:
-        """The group's survival curve and its breach share among stopped clocks."""
+    def curve(self, key: GroupKey) -> Survival:
         if key not in self.curves:
-            members = self.groups[key]
-            stopped = sum(o.stopped for o in members)
-            base = sum(o.breached for o in members if o.stopped) / stopped if stopped else None
-            self.curves[key] = (Survival([(o.elapsed, o.stopped) for o in members]), base)
+            sample = self.samples[key]
+            self.curves[key] = Survival(sample.stopped, sample.censored)
         return self.curves[key]
 
     def estimate(self, fields: dict[str, str | None], metric: str, elapsed: int, target: int) -> Estimate | None:
         """The forecast for a clock of `metric` whose ticket has these group `fields`, running at
         `elapsed` business seconds towards `target`; None when the history has no such clock."""
         for level in LEVELS:
-            key: GroupKey = (metric, level, *((fields.get(f) or "") for f in level))
-            members = self.groups.get(key)
-            small = level and (len(members or ()) < MIN_SAMPLE or self.curve(key)[0].at_risk(elapsed) < MIN_AT_RISK)
-            if not members or small:
+            key: GroupKey = (str(len(level)), metric, *((fields.get(f) or "") for f in level))
+            sample = self.samples.get(key)
+            if sample is None:
                 continue
-            km, base = self.curve(key)
+            size = len(sample.stopped) + len(sample.censored)
+            if level and (size < MIN_SAMPLE or self.curve(key).at_risk(elapsed) < MIN_AT_RISK):
+                continue
+            km = self.curve(key)
             alive = km.at(elapsed)
             p = min(max(km.before(target) / alive, 0.0), 1.0) if alive > 0 else 1.0
-            basis = ", ".join(str(v) for v in key[2:]) if level else f"all {metric} clocks"
-            return Estimate(round(p, 4), basis, ", ".join(level) or "metric", len(members), base)
+            base = sample.breached / len(sample.stopped) if sample.stopped else None
+            basis = ", ".join(key[2:]) if level else f"all {metric} clocks"
+            return Estimate(round(p, 4), basis, ", ".join(level) or "metric", size, base)
         return None
 
 

@@ -191,6 +191,7 @@ class ReportDocument(TypedDict):
     sla: SlaCounts
     worst: list[SlaFinding]
     likely: list[Record]            # open clocks due today, likely to breach (services/forecast)
+    spikes: list[Record]            # groups whose volume spiked in the last four hours (core/spikes.Spike)
     escalations: dict[str, int]     # tickets per tier, highest tier first
     top_issues: list[TopIssue]
     findings: dict[str, int]        # data-quality findings of the latest imports

@@ -23,6 +23,8 @@ def _sections(report: ReportDocument, tz: str, show_pii: bool) -> list[tuple[str
     likely = [[f["ticket_id"], f["subject"] or "", f["team"] or "", f["assignee"] or "", f["metric"],
                local_time(f["due_at"], tz), f"{f['p_breach']:.0%}", f"{f['forecast_basis']} (n={f['forecast_n']:,})"]
               for f in report["likely"]]
+    spikes = [[f"{s['dimension']}={s['value']}", f"{s['observed']:,}", f"{s['expected']:g}",
+               local_time(s["window_start"], tz)] for s in report["spikes"]]
     tiers = [[tier, f"{n:,}"] for tier, n in report["escalations"].items()]
     issues = [issue_cells(i) for i in report["top_issues"]]
     findings = [[k.replace("_", " "), f"{v:,}"] for k, v in sorted(report["findings"].items()) if v]
@@ -34,6 +36,8 @@ def _sections(report: ReportDocument, tz: str, show_pii: bool) -> list[tuple[str
          ["ticket", "subject", "team", "assignee", "metric", "state", "due", "customer", "e-mail"], worst, ""),
         ("Likely to breach today (forecast of 50 % or more, not breached yet)",
          ["ticket", "subject", "team", "assignee", "metric", "due", "forecast", "learnt from"], likely, ""),
+        ("Volume spikes in the last 4 hours (cstool spikes --customers: who to contact first)",
+         ["group", "tickets", "expected", "since"], spikes, ""),
         ("Escalation queues", ["tier", "tickets"], tiers, ""),
         ("Top issues (tags by volume)", ["tag", "tickets", "change", "reopened", "SLA breached"], issues, ""),
         ("Data-quality findings in recent imports", ["finding", "rows"], findings, ""),

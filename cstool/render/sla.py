@@ -45,10 +45,14 @@ def check_records(findings: list[SlaFinding], tz: str) -> list[dict[str, Any]]:
     return [{**f, "due_at": iso_instant(f["due_at"], tz)} for f in findings]
 
 
+def _percent(share: float | None) -> float | None:
+    return None if share is None else share * 100
+
+
 def print_check(console: Console, findings: list[SlaFinding], counts: SlaCounts, tz: str, forecast: bool = False
                 ) -> None:
     columns = CHECK_COLUMNS[:-1] + [Column("p", "P(breach)", "pct")] + CHECK_COLUMNS[-1:] if forecast else CHECK_COLUMNS
-    rows = [{**f, "left": left(f), "p": None if f.get("p_breach") is None else f["p_breach"] * 100} for f in findings]
+    rows = [{**f, "left": left(f), "p": _percent(f.get("p_breach"))} for f in findings]
     print_table(console, rows, columns, tz=tz,
                 title=f"SLA: {many(counts['breached'], 'ticket')} breached, {counts['at_risk']:,} at risk, "
                       f"{counts['open']:,} open",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from cstool.render import Column
@@ -53,7 +54,7 @@ def print_heatmap(console: Console, records: list[dict[str, Any]], title: str, u
                   f"{shown(peak['value'])}", highlight=False)
 
 
-def print_calc(console: Console, result: dict[str, Any]) -> None:
+def print_calc(console: Console, result: Mapping[str, Any]) -> None:
     for key, label in CALC_LABELS:
         value = result[key]
         text = (f"{value:.1%}" if key in ("service_level", "occupancy") else format_seconds(round(value))

@@ -4,20 +4,23 @@ and the back-test that replays a period to score the method against two baseline
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from cstool.core.forecast import Estimate, Forecaster, Observation, brier, reliability
+from cstool.core.forecast import Estimate, Forecaster, Sample, brier, reliability
 from cstool.core.formats import DAY_SECONDS
 from cstool.core.sla.clock import Clock, Evaluation, evaluate
 from cstool.store import Store, sla_queries
 from cstool.store import forecast as forecast_store
 from cstool.store import sla as sla_store
 
-LOOKBACK = 90 * DAY_SECONDS  # the history: clocks started in the 90 days before the latest ticket
+LOOKBACK = 90 * DAY_SECONDS  # the history: clocks started in the 90 days before the latest ticket,
+HISTORY_TICKETS = 50_000     # and of at most the 50,000 latest tickets (the cost stays bounded)
 OPEN = {"breached", "at_risk", "running", "paused"}
-METHOD = ("Kaplan-Meier survival of the business time to each clock's stop, over the clocks started in the 90 days "
-          "before the instant (still-running clocks censored), conditioned on the business time already elapsed")
+METHOD = ("Kaplan-Meier survival of the business time to each clock's stop, over the clocks of the tickets created "
+          "in the 90 days before the latest ticket (at most the 50,000 latest; still-running clocks censored), "
+          "conditioned on the business time already elapsed")
 
 
 @dataclass(frozen=True)
@@ -40,10 +43,9 @@ def open_clocks(store: Store, engine, as_of: int) -> Iterator[OpenClock]:
                                 evaluate(clock, engine.calendars[clock.calendar], as_of))
 
 
-def _observation(c: OpenClock) -> Observation:
+def _key(c: OpenClock) -> tuple[str, ...]:
     t = c.ticket
-    return Observation(c.clock.metric, c.clock.policy, t.get("priority") or "", t.get("team") or "",
-                       t.get("channel") or "", c.evaluation.elapsed_business_seconds, False, False)
+    return (c.clock.metric, c.clock.policy, t.get("priority") or "", t.get("team") or "", t.get("channel") or "")
 
 
 class Forecast:
@@ -52,12 +54,15 @@ class Forecast:
     def __init__(self, store: Store, engine, as_of: int):
         self.as_of = as_of
         self.clocks = list(open_clocks(store, engine, as_of))
-        since = (forecast_store.latest_data(store, as_of) or as_of) - LOOKBACK
-        history = [Observation(*row) for row in forecast_store.stopped_clocks(store, since, as_of)]
-        censored = [_observation(c) for c in self.clocks if (c.clock.started_at or as_of) >= since]
-        self.forecaster = Forecaster(history + censored)
-        self.sample = {"method": METHOD, "since": since, "until": as_of, "stopped": len(history),
-                       "running": len(censored)}
+        since = max((forecast_store.latest_data(store, as_of) or as_of) - LOOKBACK,
+                    forecast_store.nth_latest_created(store, as_of, HISTORY_TICKETS) or 0)
+        samples: dict[tuple[str, ...], Sample] = {}
+        for *key, durations, breached in forecast_store.stopped_clocks(store, since, as_of):
+            samples[tuple(key)] = Sample(json.loads(f"[{durations}]"), [], breached)
+        for c in self.clocks:
+            if (c.clock.started_at or as_of) >= since:
+                samples.setdefault(_key(c), Sample()).censored.append(c.evaluation.elapsed_business_seconds)
+        self.forecaster = Forecaster(samples)
 
     def estimate(self, c: OpenClock) -> Estimate | None:
         """None for a clock without a target; p = 1 for one already breached."""

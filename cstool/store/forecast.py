@@ -3,26 +3,35 @@
 from __future__ import annotations
 
 from cstool.store.connection import Store
-from cstool.store.sla import PARTS, PAUSED, RUNNING, STOPPED
+from cstool.store.sla import PARTS, PAUSED, RUNNING, STOPPED, Part
 
 _GROUP = "coalesce(n.policy, ''), coalesce(t.priority, ''), coalesce(t.team, ''), coalesce(t.channel, '')"
 
 
-def _started(part) -> str:
-    # (first response and resolution start at the ticket's creation: through its index)
-    return "y.started_at" if part.prefix == "y." else "t.created_at"
-
-
 def stopped_clocks(store: Store, since: int, until: int) -> list[tuple]:
-    """Clocks started in [since, until] and stopped by `until`: (metric, policy, priority, team,
-    channel, business seconds to the stop, True, stopped after the deadline)."""
+    """Clocks started in [since, until] and stopped by `until`, per (metric, policy, priority,
+    team, channel): (the key..., business seconds to each stop as comma-separated text, how many
+    stopped after their deadline). First response and resolution in one scan of their tickets."""
+    def stopped(part: Part) -> str:
+        return f"{part.mode} = {STOPPED} AND {part.col('stopped_at')} <= :until"
+
+    def cells(part: Part) -> str:
+        return (f"group_concat(CASE WHEN {stopped(part)} THEN {part.col('elapsed')} END), "
+                f"sum({stopped(part)} AND {part.col('stopped_at')} > {part.col('due_at')})")
+
+    args = {"since": since, "until": until}
+    fr, res, cycles = PARTS
     out: list[tuple] = []
-    for part in PARTS:
-        col = part.col
-        out += store.conn.execute(
-            f"SELECT '{part.metric}', {_GROUP}, {col('elapsed')}, 1, {col('stopped_at')} > {col('due_at')} "
-            f"FROM {part.source} WHERE {_started(part)} BETWEEN ? AND ? AND {part.mode} = {STOPPED} "
-            f"AND {col('stopped_at')} <= ?", (since, until, until)).fetchall()
+    for row in store.conn.execute(f"SELECT {_GROUP}, {cells(fr)}, {cells(res)} FROM {fr.source} "
+                                  "WHERE t.created_at BETWEEN :since AND :until GROUP BY 1, 2, 3, 4", args):
+        group, both = row[:4], row[4:]
+        for metric, (durations, breached) in zip((fr.metric, res.metric), (both[:2], both[2:])):
+            if durations:
+                out.append((metric, *group, durations, breached))
+    out += store.conn.execute(
+        f"SELECT '{cycles.metric}', {_GROUP}, group_concat({cycles.col('elapsed')}), "
+        f"sum({cycles.col('stopped_at')} > {cycles.col('due_at')}) FROM {cycles.source} "
+        f"WHERE y.started_at BETWEEN :since AND :until AND {stopped(cycles)} GROUP BY 2, 3, 4, 5", args).fetchall()
     return out
 
 
@@ -48,6 +57,13 @@ def outcomes(store: Store, until: int) -> dict[tuple[str, str, str, int], bool]:
 def latest_data(store: Store, until: int) -> int | None:
     """The last ticket creation at or before `until` (the history window ends there)."""
     return store.conn.execute("SELECT max(created_at) FROM tickets WHERE created_at <= ?", (until,)).fetchone()[0]
+
+
+def nth_latest_created(store: Store, until: int, n: int) -> int | None:
+    """The creation instant of the n-th latest ticket created at or before `until` (None when fewer)."""
+    row = store.conn.execute("SELECT created_at FROM tickets WHERE created_at <= ? ORDER BY created_at DESC "
+                             "LIMIT 1 OFFSET ?", (until, n - 1)).fetchone()
+    return row[0] if row else None
 
 
 def data_end(store: Store) -> int | None:

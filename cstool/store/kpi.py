@@ -123,7 +123,7 @@ def _keys(dims: tuple[str, ...], first: int = 2) -> tuple[str, str, str]:
             "".join(f", {i + first}" for i in range(len(dims))))
 
 
-def samples(text: str | None) -> list[float]:
+def sorted_samples(text: str | None) -> list[float]:
     """A group_concat of numbers as a sorted list (sorted once here, merged cheaply later)."""
     values = json.loads(f"[{text}]") if text else []
     values.sort()
@@ -136,7 +136,7 @@ def _grouped(store: Store, sql: str, keys: int, samples: int = 0, heads: int = 1
     for row in store.conn.execute(sql):
         cut = len(row) - samples
         out.append((*row[:heads], tuple(row[heads:heads + keys]), *row[heads + keys:cut],
-                    *(samples(x) for x in row[cut:])))
+                    *(sorted_samples(x) for x in row[cut:])))
     return out
 
 
