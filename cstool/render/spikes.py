@@ -22,8 +22,8 @@ SPIKE_MACHINE = [Column(k, k) for k in ("dimension", "value", "observed", "expec
                                         "window_start", "window_end")]
 CUSTOMER_COLUMNS = [Column("customer_id", "Customer", "id"), Column("name", "Name", rank=2),
                     Column("email", "E-mail"), Column("tier", "Tier", rank=1),
-                    Column("group", "Spike"), Column("tickets", "Tickets", wrap=True)]
-CUSTOMER_MACHINE = [Column(k, k) for k in ("customer_id", "name", "email", "tier", "dimension", "value", "tickets",
+                    Column("groups", "Spikes"), Column("tickets", "Tickets", wrap=True)]
+CUSTOMER_MACHINE = [Column(k, k) for k in ("customer_id", "name", "email", "tier", "groups", "tickets",
                                            "latest_ticket_at")]
 
 
@@ -45,8 +45,7 @@ def print_spikes(console: Console, spikes: list[Spike], width: int, as_of: int, 
 
 
 def print_customers(console: Console, customers: list[dict[str, Any]], tz: str, show_pii: bool) -> None:
-    rows = [{**c, "email": c["email"] if show_pii else mask_email(c["email"]),
-             "group": f"{c['dimension']}={c['value']}"} for c in customers]
+    rows = [{**c, "email": c["email"] if show_pii else mask_email(c["email"])} for c in customers]
     print_table(console, rows, CUSTOMER_COLUMNS, tz=tz, title=f"{many(len(rows), 'customer')} to contact first",
                 empty="No spike, so no customer to contact.")
 

@@ -22,13 +22,20 @@ def find_spikes(store: Store, as_of: int, width: int, dimensions: tuple[str, ...
 
 
 def affected_customers(store: Store, spikes: list[Spike], as_of: int) -> list[dict]:
-    """The customers of each spiking group (a ticket of it since the spike began, or open at
-    `as_of`), once per group: who to contact before they write in."""
-    out = []
+    """The customers of the spiking groups (a ticket of the group since its spike began, or one
+    open at `as_of`), each once with every group and ticket: who to contact before they write
+    in. Latest ticket first."""
+    found: dict[str, dict] = {}
     for spike in spikes:
-        for customer_id, name, email, tier, tickets, latest in spike_store.group_customers(
+        group = f"{spike.dimension}={spike.value}"
+        for customer_id, name, email, tier, ticket, created in spike_store.group_customers(
                 store, spike.dimension, spike.value, spike.window_start, as_of):
-            out.append({"customer_id": customer_id, "name": name, "email": email, "tier": tier,
-                        "dimension": spike.dimension, "value": spike.value, "tickets": tickets.split(" "),
-                        "latest_ticket_at": latest})
-    return out
+            entry = found.setdefault(customer_id, {"customer_id": customer_id, "name": name, "email": email,
+                                                   "tier": tier, "groups": [], "tickets": [],
+                                                   "latest_ticket_at": created})
+            if group not in entry["groups"]:
+                entry["groups"].append(group)
+            if ticket not in entry["tickets"]:
+                entry["tickets"].append(ticket)
+            entry["latest_ticket_at"] = max(entry["latest_ticket_at"], created)
+    return sorted(found.values(), key=lambda c: (-c["latest_ticket_at"], c["customer_id"]))

@@ -22,15 +22,14 @@ def window_counts(store: Store, dimension: str, as_of: int, width: int, windows:
 
 
 def group_customers(store: Store, dimension: str, value: str, since: int, as_of: int) -> list[tuple]:
-    """Customers with a ticket of the group created in [since, as_of) or open at as_of:
-    (customer_id, name, e-mail, tier, ticket ids joined by spaces, latest creation), the
-    customer table's name, e-mail and tier first, else the ticket's."""
+    """The tickets of the group with a customer, created in [since, as_of) or open at as_of,
+    oldest first: (customer_id, name, e-mail, tier, ticket id, created_at), the customer
+    table's name, e-mail and tier first, else the ticket's."""
     key, join = group_sql(dimension)
     return store.conn.execute(
-        "SELECT t.customer_id, coalesce(c.name, max(t.customer_name)), coalesce(c.email, max(t.customer_email)), "
-        "coalesce(c.tier, max(t.customer_tier)), group_concat(t.id, ' '), max(t.created_at) "
+        "SELECT t.customer_id, coalesce(c.name, t.customer_name), coalesce(c.email, t.customer_email), "
+        "coalesce(c.tier, t.customer_tier), t.id, t.created_at "
         f"FROM tickets t{join} LEFT JOIN customers c ON c.source = t.source AND c.id = t.customer_id "
         f"WHERE {key} = :value AND t.customer_id IS NOT NULL AND t.created_at < :at "
-        f"AND (t.created_at >= :since OR {open_at(':at', 't.')}) "
-        "GROUP BY t.source, t.customer_id ORDER BY max(t.created_at) DESC, t.customer_id",
+        f"AND (t.created_at >= :since OR {open_at(':at', 't.')}) ORDER BY t.created_at, t.id",
         {"value": value, "since": since, "at": as_of}).fetchall()
