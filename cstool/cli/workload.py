@@ -79,7 +79,7 @@ def heatmap(
     with app_state.read_store(SlaEngine(config) if metric == "breaches" else None) as store:
         records = cells(store, metric, lo, hi, tz, parse_where(store, where or []))
     label = {"created": "Tickets created", "breaches": "SLA deadlines missed", "frt": "First-response median"}[metric]
-    title = f"{label} by local hour, {local_time(lo, tz)} – {local_time(hi, tz)} ({tz})"
+    title = f"{label} by local hour\n{local_time(lo, tz)} – {local_time(hi, tz)} ({tz})"
     emit(fmt, view.HEAT_MACHINE, table=lambda console: view.print_heatmap(
         console, records, title, "duration" if metric == "frt" else "number"), document=lambda: records)
 
