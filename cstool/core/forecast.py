@@ -127,7 +127,7 @@ class Forecaster:
             alive = km.at(elapsed)
             p = min(max(km.before(target) / alive, 0.0), 1.0) if alive > 0 else 1.0
             base = sample.breached / len(sample.stopped) if sample.stopped else None
-            basis = ", ".join(key[2:]) if level else f"all {metric} clocks"
+            basis = ", ".join(v or "(none)" for v in key[2:]) if level else f"all {metric} clocks"
             return Estimate(round(p, 4), basis, ", ".join(level) or "metric", size, base)
         return None
 
