@@ -7,6 +7,8 @@ still running at elapsed business time e breaches when D reaches its target t, s
 
 with S the Kaplan-Meier survival function of D over comparable clocks: those that stopped are
 observed durations, those still running or paused are censored at their elapsed time. The
+estimate is shrunk towards 1/2 by the m clocks at risk at e, (m p + 1) / (m + 2) (the mean under
+a uniform prior), so that a handful of clocks never make a breach certain or impossible. The
 comparable clocks are the finest group with enough data: metric with policy, priority, team and
 channel; then without channel; then without team; then priority alone; then the metric alone.
 A group serves when it holds at least MIN_SAMPLE clocks of which at least MIN_AT_RISK lasted as
@@ -126,6 +128,8 @@ class Forecaster:
             km = self.curve(key)
             alive = km.at(elapsed)
             p = min(max(km.before(target) / alive, 0.0), 1.0) if alive > 0 else 1.0
+            m = km.at_risk(elapsed)  # (shrunk towards 1/2 by the clocks it rests on: never 0 or 1 from few)
+            p = (m * p + 1) / (m + 2)
             base = sample.breached / len(sample.stopped) if sample.stopped else None
             basis = ", ".join(v or "(none)" for v in key[2:]) if level else f"all {metric} clocks"
             return Estimate(round(p, 4), basis, ", ".join(level) or "metric", size, base)

@@ -25,14 +25,17 @@ def _pct(rows: list[dict]) -> list[dict]:
 
 def print_backtest(console: Console, doc: dict[str, Any], tz: str) -> None:
     b = doc["baselines"]
-    console.print(f"Breach forecast back-test {local_time(doc['since'], tz)} – {local_time(doc['until'], tz)} ({tz}): "
-                  f"{doc['predictions']:,} forecasts at {doc['instants']:,} instants, "
-                  f"{doc['unknown_outcome']:,} clocks with no outcome yet left out.", highlight=False)
-    if not doc["predictions"]:
-        console.print("No running clock to forecast in this period.")
-        return
-    beats = doc["brier"] < min(b["base_rate"], b["target_used"])
-    console.print(f"Brier score (lower is better): forecast {doc['brier']:.4f}; baselines: group breach rate "
-                  f"{b['base_rate']:.4f}, share of target used {b['target_used']:.4f} — the forecast "
-                  f"{'beats both' if beats else 'does not beat both'}.", highlight=False)
-    print_table(console, _pct(doc["reliability"]), RELIABILITY, tz=tz, title="Reliability")
+    lines = [f"Breach forecast back-test, {local_time(doc['since'], tz)} – {local_time(doc['until'], tz)} ({tz})",
+             f"{doc['predictions']:,} forecasts at {doc['instants']:,} instants; {doc['unknown_outcome']:,} with no "
+             "outcome yet, left out"]
+    if doc["predictions"]:
+        beats = doc["brier"] < min(b["base_rate"], b["target_used"])
+        lines += ["Brier score (lower is better):", f"  forecast              {doc['brier']:.4f}",
+                  f"  group breach rate     {b['base_rate']:.4f}", f"  share of target used  {b['target_used']:.4f}",
+                  f"The forecast {'beats both baselines' if beats else 'does not beat both baselines'}.", ""]
+    else:
+        lines.append("No running clock to forecast in this period.")
+    for line in lines:
+        console.print(line, highlight=False, markup=False)
+    if doc["predictions"]:
+        print_table(console, _pct(doc["reliability"]), RELIABILITY, tz=tz, title="Reliability")

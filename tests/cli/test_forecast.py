@@ -64,10 +64,11 @@ def _forecasts(cli, db: str, at: datetime) -> dict:
 def test_p_breach_by_hand(cli, history):
     found = _forecasts(cli, "t.db", AS_OF)
     # first response, 40 minutes in: of the 21 clocks past 40 minutes (X censored there), 10 stop
-    # at 50 and 10 at 90: P(D >= 60 | D > 40) = (21/121 x 10/20) / (21/121) = 0.5
+    # at 50 and 10 at 90: P(D >= 60 | D > 40) = (21/121 x 10/20) / (21/121) = 0.5, and shrunk by
+    # the 21 at risk, (21 x 0.5 + 1) / 23 = 0.5
     assert found[("X", "first_response")] == ("running", 0.5, "All, normal, (none), (none)", 121)
-    # resolution: every one of the 120 took 2 hours, within the 8-hour target
-    assert found[("X", "resolution")] == ("running", 0.0, "All, normal, (none), (none)", 121)
+    # resolution: every one of the 120 took 2 hours, within the 8-hour target: 0, shrunk to 1/123
+    assert found[("X", "resolution")] == ("running", round(1 / 123, 4), "All, normal, (none), (none)", 121)
 
 
 def test_the_forecast_uses_only_the_data_known_at_the_instant(cli, history, tmp_path):
@@ -110,7 +111,8 @@ def test_the_backtest_beats_both_baselines_on_the_sample_data(cli, demo_db):
     assert (doc["since"], doc["instants"]) == ("2026-01-15T00:00:00+01:00", 35)
     table = cli("--db", demo_db, "--config", SAMPLE_CONFIG, "forecast", "backtest", "--since", "2026-03-01",
                 "--until", "2026-03-25", "--every", "3d", env={"COLUMNS": "80"}).stdout
-    assert "the forecast beats both." in table and "Reliability" in table
+    assert "The forecast beats both baselines." in table and "Reliability" in table
+    assert all(len(line) <= 80 for line in table.splitlines())
     assert REFERENCE  # (the sample data ends at the reference instant)
 
 

@@ -47,17 +47,20 @@ FIELDS = {"policy": "Standard", "priority": "high", "team": "Billing", "channel"
 def test_the_probability_is_conditioned_on_the_time_elapsed():
     f = Forecaster(_samples(MIN_SAMPLE, MIN_SAMPLE))
     e = f.estimate(FIELDS, "first_response", elapsed=100 + MIN_SAMPLE // 2, target=100 + MIN_SAMPLE * 3 // 4)
-    # the email group: durations 100..199; after 150 (49 left > 150), P(D >= 175) = 25/49
+    # the email group: durations 100..199; after 150 (49 left > 150), P(D >= 175) = 25/49; the 50
+    # clocks that lasted 150 shrink it towards 1/2: (50 x 25/49 + 1) / 52
     assert e.level == "policy, priority, team, channel" and e.basis == "Standard, high, Billing, email"
-    assert e.p_breach == round(25 / 49, 4) and e.n == MIN_SAMPLE and e.base_rate == 0.0
+    assert e.p_breach == round((50 * 25 / 49 + 1) / 52, 4) and e.n == MIN_SAMPLE and e.base_rate == 0.0
 
 
 def test_a_small_group_falls_back_to_the_coarser_one_and_says_so():
     f = Forecaster(_samples(MIN_SAMPLE - 1, MIN_SAMPLE))
     e = f.estimate(FIELDS, "first_response", elapsed=10, target=1000 + MIN_SAMPLE // 2)
     assert e.level == "policy, priority, team" and e.basis == "Standard, high, Billing"
-    # 2 MIN_SAMPLE - 1 + 1 clocks; P(D >= 1050 | D > 10): the 50 chat clocks from 1050 of the lot
-    assert e.n == 2 * MIN_SAMPLE and e.p_breach == round(MIN_SAMPLE / 2 / (2 * MIN_SAMPLE - 1), 4)
+    # 2 MIN_SAMPLE - 1 + 1 clocks; P(D >= 1050 | D > 10): the 50 chat clocks from 1050 of the 199
+    # left after the one censored at 50; shrunk by the 200 at risk at 10
+    raw = MIN_SAMPLE / 2 / (2 * MIN_SAMPLE - 1)
+    assert e.n == 2 * MIN_SAMPLE and e.p_breach == round((200 * raw + 1) / 202, 4)
     assert e.base_rate == pytest.approx(MIN_SAMPLE / (2 * MIN_SAMPLE - 1))  # (every chat clock breached)
 
 
@@ -72,6 +75,8 @@ def test_no_history_of_the_metric_gives_no_forecast_and_the_metric_level_serves_
     assert f.estimate(FIELDS, "first_response", 0, 10) is None
     e = f.estimate({"policy": "VIP", "priority": "low"}, "resolution", 0, 15)
     assert (e.level, e.basis, e.p_breach, e.base_rate) == ("metric", "all resolution clocks", 0.5, 0.5)
+    # (a certain breach from two clocks is not certain: (2 x 1 + 1) / 4)
+    assert f.estimate({"policy": "VIP", "priority": "low"}, "resolution", 0, 5).p_breach == 0.75
 
 
 def test_brier_and_reliability_by_hand():
