@@ -39,8 +39,8 @@ def customer_records(customers: list[dict[str, Any]], tz: str) -> list[dict[str,
 def print_spikes(console: Console, spikes: list[Spike], width: int, as_of: int, tz: str) -> None:
     rows = [{**s._asdict(), "p_value": f"{s.p_value:.1g}"} for s in spikes]
     print_table(console, rows, SPIKE_COLUMNS, tz=tz,
-                title=f"Ticket volume in the {format_seconds(width)} before {local_time(as_of, tz)} ({tz}) against "
-                      f"the same hours of the 8 weeks before: {many(len(spikes), 'spike')}",
+                title=f"Ticket volume in the {format_seconds(width)} before {local_time(as_of, tz)} ({tz})\n"
+                      f"against the same hours of the 8 weeks before: {many(len(spikes), 'spike')}",
                 empty="No spike: every group's volume is within its usual range for these hours.")
 
 

@@ -23,9 +23,10 @@ CALC_LABELS = (("agents", "Agents"), ("agents_with_shrinkage", "With shrinkage")
 
 
 def _level(value: float | None, top: float) -> int:
+    """0 for nothing, 1-3 for the thirds of [0, top), 4 for the peak itself."""
     if not value or not top:
         return 0
-    return min(4, 1 + int(3 * value / top)) if value < top else 4
+    return 1 + int(3 * value / top) if value < top else 4
 
 
 def print_heatmap(console: Console, records: list[dict[str, Any]], title: str, unit: str) -> None:
@@ -39,16 +40,16 @@ def print_heatmap(console: Console, records: list[dict[str, Any]], title: str, u
         line = [(f"{day}  ", "")]
         for h in range(24):
             level = _level(grid.get((d, h)), top)
-            line.append((SHADES[level] + " ", COLOURS[level]))
+            line.append((SHADES[level] + (" " if h < 23 else ""), COLOURS[level]))
         from rich.text import Text
 
         console.print(Text.assemble(*line))
     if not top:
         console.print("No data in this period.")
         return
-    shown = (lambda v: format_seconds(v)) if unit == "duration" else (lambda v: f"{v:,.0f}")
-    bounds = [f"{SHADES[i].strip() or '·'} up to {shown(top * i / 3)}" for i in range(1, 4)]
-    console.print("Legend: · none, " + ", ".join(bounds) + f", {SHADES[4]} {shown(top)} (the peak)", highlight=False)
+    shown = (lambda v: format_seconds(v)) if unit == "duration" else (lambda v: f"{v:,.1f}".removesuffix(".0"))
+    bounds = [f"{SHADES[i]} <{shown(top * i / 3)}" for i in range(1, 4)]
+    console.print("Legend: · none  " + "  ".join(bounds) + f"  {SHADES[4]} {shown(top)} (the peak)", highlight=False)
     peak = max((r for r in records if r["value"] is not None), key=lambda r: r["value"])
     console.print(f"Peak: {DAYS[peak['weekday']]} {peak['hour']:02d}:00-{peak['hour'] + 1:02d}:00, "
                   f"{shown(peak['value'])}", highlight=False)
@@ -59,17 +60,20 @@ def print_calc(console: Console, result: Mapping[str, Any]) -> None:
         value = result[key]
         text = (f"{value:.1%}" if key in ("service_level", "occupancy") else format_seconds(round(value))
                 if key == "asa_seconds" else f"{value:,}")
-        console.print(f"{label:<24}{text}", highlight=False)
+        console.print(f"{label:<25}{text}", highlight=False)
 
 
 def print_plan(console: Console, plan: dict[str, Any], tz: str) -> None:
-    model = ("Erlang C" if plan["model"] == "erlang_c" else "workload: the work of the last "
-             f"{format_seconds(plan['target']['within_seconds'])} done within it")
+    target = plan["target"]
+    model = (f"Erlang C, {target['service_level']:.0%} answered within {format_seconds(target['within_seconds'])}"
+             if plan["model"] == "erlang_c" else
+             f"workload: the work of the last {format_seconds(target['within_seconds'])} done within it")
     week = local_time(plan["week_start"], tz)[:10]
-    console.print(f"Agents needed per hour, {plan['channel']}, week of {week} ({tz}); "
-                  f"{model}; arrivals: mean of the same hour over {plan['weeks']} weeks; handle time "
-                  f"{format_seconds(plan['aht_seconds'])} ({plan['aht_basis']}); with "
-                  f"{plan['shrinkage']:.0%} shrinkage.", highlight=False, markup=False)
+    for line in (f"Agents needed per hour, {plan['channel']}, week of {week} ({tz})", f"Model: {model}",
+                 f"Arrivals: the mean of the same hour over the last {plan['weeks']} full weeks",
+                 f"Handle time: {format_seconds(plan['aht_seconds'])} ({plan['aht_basis']})",
+                 f"Shrinkage {plan['shrinkage']:.0%}, occupancy at most {plan['max_occupancy']:.0%}"):
+        console.print(line, highlight=False, markup=False)
     grid = {(r["weekday"], r["hour"]): r["agents_with_shrinkage"] for r in plan["hours"]}
     for half in (range(0, 12), range(12, 24)):
         console.print("     " + "".join(f"{h:>5}" for h in (f"{x:02d}h" for x in half)), highlight=False)

@@ -126,7 +126,7 @@ def test_staffing_calc(cli):
     assert doc == {"traffic_erlangs": 10.0, "agents": 14, "agents_with_shrinkage": 20, "service_level": 0.8884,
                    "asa_seconds": 7.8, "occupancy": 0.7143}
     table = cli("staffing", "calc", "--arrivals", "100", "--aht", "3m", "--target", "80%/20s").stdout
-    assert "Agents                  14\n" in table and "Service level           88.8%" in table
+    assert "Agents                   14\n" in table and "Service level            88.8%" in table
     bad = cli("staffing", "calc", "--arrivals", "100", "--aht", "3m", "--target", "80%")
     assert bad.exit_code == 2 and "expected SHARE/TIME such as 80%/20s" in bad.stderr
     assert "expected a percentage" in cli("staffing", "calc", "--arrivals", "1", "--aht", "3m", "--target",
