@@ -84,3 +84,9 @@ def offset_spans(tz: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
             spans.append((b, offset(b), text(b)))
         at = nxt
     return spans
+
+
+def hour_of_week(epoch: int, tz: str) -> int:
+    """The local hour of the week of an instant in `tz`: 0 = Monday 00:00-01:00 ... 167."""
+    local = datetime.fromtimestamp(epoch, ZoneInfo(tz))
+    return local.weekday() * 24 + local.hour

@@ -10,7 +10,8 @@ from cstool.store.sla import PARTS, PAUSED, RUNNING, STOPPED
 
 def cell_sql(x: str, tz: str, lo: int, hi: int) -> str:
     """SQL: the local hour of the week of instant `x` in `tz`, 0 = Monday 00:00-01:00 ... 167,
-    by the zone's offset spans over [lo, hi) (a binary search inside the SQL)."""
+    by the zone's offset spans over [lo, hi) (a binary search inside the SQL): the twin of
+    `core.formats.hour_of_week` for x in [lo, hi)."""
     spans = offset_spans(tz, lo, hi)
 
     def offset(a: int, b: int) -> str:
