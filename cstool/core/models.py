@@ -105,6 +105,7 @@ class SlaFinding(TypedDict):
     ticket_id: str
     subject: str | None
     priority: str | None
+    channel: str | None
     team: str | None
     assignee: str | None
     customer_id: str | None
@@ -115,6 +116,7 @@ class SlaFinding(TypedDict):
     state: str
     due_at: int | None
     remaining_seconds: int | None
+    elapsed_business_seconds: int   # on the clock so far (business time, pauses excluded)
     overdue_seconds: int
     policy: str
     calendar: str

@@ -30,13 +30,16 @@ class OpenClock:
     evaluation: Evaluation
 
 
-def open_clocks(store: Store, engine, as_of: int) -> Iterator[OpenClock]:
-    """Every running or paused clock at `as_of`, with its state there: stored clocks, and clocks
-    computed live from the data up to `as_of` for tickets with data after it."""
-    for row in sla_queries.open_clock_rows(store, as_of, {}, OPEN, None):
+def open_clocks(store: Store, engine, as_of: int, created_since: int | None = None) -> Iterator[OpenClock]:
+    """Every running or paused clock at `as_of` (of the tickets created since `created_since`),
+    with its state there: stored clocks, and clocks computed live from the data up to `as_of`
+    for tickets with data after it."""
+    for row in sla_queries.open_clock_rows(store, as_of, {"created_since": created_since}, OPEN, None):
         clock = sla_store.clock_from_row(row)
         yield OpenClock(row, clock, evaluate(clock, engine.calendars[clock.calendar], as_of))
     for ticket, events in sla_store.tickets_with_events(store, sla_queries.newer_than(store, as_of)):
+        if created_since is not None and (ticket["created_at"] or 0) < created_since:
+            continue
         for clock in engine.clocks(ticket, events, horizon=as_of):
             if clock.mode in ("running", "paused"):
                 yield OpenClock({**ticket, "ticket_id": ticket["id"]}, clock,
@@ -49,31 +52,36 @@ def _key(c: OpenClock) -> tuple[str, ...]:
 
 
 class Forecast:
-    """The open clocks at `as_of` and the forecaster learnt from the history known then."""
+    """The forecaster learnt from the history known at `as_of`; with `every`, also every open
+    clock then (`clocks`), else only those of the history's tickets (the censored ones)."""
 
-    def __init__(self, store: Store, engine, as_of: int):
+    def __init__(self, store: Store, engine, as_of: int, every: bool = True):
         self.as_of = as_of
-        self.clocks = list(open_clocks(store, engine, as_of))
         since = max((forecast_store.latest_data(store, as_of) or as_of) - LOOKBACK,
                     forecast_store.nth_latest_created(store, as_of, HISTORY_TICKETS) or 0)
+        self.clocks = list(open_clocks(store, engine, as_of, None if every else since))
         samples: dict[tuple[str, ...], Sample] = {}
         for *key, durations, breached in forecast_store.stopped_clocks(store, since, as_of):
             samples[tuple(key)] = Sample(json.loads(f"[{durations}]"), [], breached)
         for c in self.clocks:
-            if (c.clock.started_at or as_of) >= since:
+            if (c.ticket.get("created_at") or as_of) >= since:
                 samples.setdefault(_key(c), Sample()).censored.append(c.evaluation.elapsed_business_seconds)
         self.forecaster = Forecaster(samples)
 
-    def estimate(self, c: OpenClock) -> Estimate | None:
+    def estimate_for(self, metric: str, state: str, target: int | None, elapsed: int, fields: dict) -> Estimate | None:
         """None for a clock without a target; p = 1 for one already breached."""
-        if c.clock.target_seconds is None:
+        if target is None:
             return None
-        if c.evaluation.state == "breached":
+        if state == "breached":
             return Estimate(1.0, "already breached", "", 0, None)
+        return self.forecaster.estimate(fields, metric, elapsed, target)
+
+    def estimate(self, c: OpenClock) -> Estimate | None:
         t = c.ticket
-        return self.forecaster.estimate({"policy": c.clock.policy, "priority": t.get("priority"), "team": t.get("team"),
-                                         "channel": t.get("channel")}, c.clock.metric,
-                                        c.evaluation.elapsed_business_seconds, c.clock.target_seconds)
+        return self.estimate_for(c.clock.metric, c.evaluation.state, c.clock.target_seconds,
+                                 c.evaluation.elapsed_business_seconds,
+                                 {"policy": c.clock.policy, "priority": t.get("priority"), "team": t.get("team"),
+                                  "channel": t.get("channel")})
 
     def by_clock(self) -> dict[tuple[str, str, str, int], Estimate]:
         """(source, ticket_id, metric, cycle) -> its forecast, for every open clock with a target."""
@@ -109,9 +117,9 @@ def likely_to_breach(store: Store, engine, as_of: int, until: int, limit: int = 
 
 def annotate(store: Store, engine, as_of: int, findings: list) -> None:
     """Each finding (an open clock of `sla check`) gets its p_breach, forecast_basis and forecast_n."""
-    estimates = Forecast(store, engine, as_of).by_clock()
+    forecast = Forecast(store, engine, as_of, every=False)
     for f in findings:
-        e = estimates.get((f["source"], f["ticket_id"], f["metric"], f["cycle"]))
+        e = forecast.estimate_for(f["metric"], f["state"], f["target_seconds"], f["elapsed_business_seconds"], f)
         f.update(p_breach=e.p_breach if e else None, forecast_basis=e.basis if e else None,
                  forecast_n=e.n if e and e.n else None)
 

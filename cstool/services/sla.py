@@ -126,11 +126,13 @@ def reading(store: Store, engine: SlaEngine) -> Iterator[None]:
 
 def _finding(row: dict[str, Any], clock: Clock, evaluation: Evaluation, as_of: int) -> SlaFinding:
     return {"source": row["source"], "ticket_id": row["ticket_id"], "subject": row.get("subject"),
-            "priority": row.get("priority"), "team": row.get("team"), "assignee": row.get("assignee"),
+            "priority": row.get("priority"), "channel": row.get("channel"), "team": row.get("team"),
+            "assignee": row.get("assignee"),
             "customer_id": row.get("customer_id"), "customer_tier": row.get("customer_tier"),
             "customer_email": row.get("customer_email"),
             "metric": clock.metric, "cycle": clock.cycle, "state": evaluation.state, "due_at": clock.due_at,
             "remaining_seconds": evaluation.remaining_seconds,
+            "elapsed_business_seconds": evaluation.elapsed_business_seconds,
             "overdue_seconds": max(as_of - clock.due_at, 0) if evaluation.state == "breached" and clock.due_at else 0,
             "policy": clock.policy, "calendar": clock.calendar, "target_seconds": clock.target_seconds}
 

@@ -9,7 +9,7 @@ _GROUP = "coalesce(n.policy, ''), coalesce(t.priority, ''), coalesce(t.team, '')
 
 
 def stopped_clocks(store: Store, since: int, until: int) -> list[tuple]:
-    """Clocks started in [since, until] and stopped by `until`, per (metric, policy, priority,
+    """Clocks of the tickets created in [since, until] stopped by `until`, per (metric, policy, priority,
     team, channel): (the key..., business seconds to each stop as comma-separated text, how many
     stopped after their deadline). First response and resolution in one scan of their tickets."""
     def stopped(part: Part) -> str:
@@ -31,7 +31,7 @@ def stopped_clocks(store: Store, since: int, until: int) -> list[tuple]:
     out += store.conn.execute(
         f"SELECT '{cycles.metric}', {_GROUP}, group_concat({cycles.col('elapsed')}), "
         f"sum({cycles.col('stopped_at')} > {cycles.col('due_at')}) FROM {cycles.source} "
-        f"WHERE y.started_at BETWEEN :since AND :until AND {stopped(cycles)} GROUP BY 2, 3, 4, 5", args).fetchall()
+        f"WHERE t.created_at BETWEEN :since AND :until AND {stopped(cycles)} GROUP BY 2, 3, 4, 5", args).fetchall()
     return out
 
 

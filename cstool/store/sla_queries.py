@@ -47,6 +47,9 @@ def _common(filters: dict, picked: bool = False) -> tuple[list[str], dict]:
     if filters.get("policy"):
         common.append("lower(n.policy) = lower(:policy)")
         params["policy"] = filters["policy"]
+    if filters.get("created_since") is not None:  # (the history of a breach forecast)
+        common.append("t.created_at >= :created_since")
+        params["created_since"] = filters["created_since"]
     return common, params
 
 
