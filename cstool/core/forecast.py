@@ -90,7 +90,8 @@ class Estimate:
     basis: str        # the group used: "Standard, high, Billing" or "all first_response clocks"
     level: str        # its fields: "policy, priority, team" ("metric" for the whole metric)
     n: int            # clocks in the group (stopped and running)
-    base_rate: float | None  # the group's share of stopped clocks that breached (a baseline)
+    base_rate: float | None  # the group's share of stopped clocks that breached (a baseline); the
+                             # metric's when the group has none stopped
 
 
 GroupKey = tuple[str, ...]  # (metric, policy, priority, team, channel); inside, (fields, metric, values...)
@@ -114,6 +115,11 @@ class Forecaster:
             self.curves[key] = Survival(sample.stopped, sample.censored)
         return self.curves[key]
 
+    @staticmethod
+    def _base(sample: Sample | None) -> float | None:
+        """The breach share among the sample's stopped clocks."""
+        return sample.breached / len(sample.stopped) if sample and sample.stopped else None
+
     def estimate(self, fields: dict[str, str | None], metric: str, elapsed: int, target: int) -> Estimate | None:
         """The forecast for a clock of `metric` whose ticket has these group `fields`, running at
         `elapsed` business seconds towards `target`; None when the history has no such clock."""
@@ -130,7 +136,7 @@ class Forecaster:
             p = min(max(km.before(target) / alive, 0.0), 1.0) if alive > 0 else 1.0
             m = km.at_risk(elapsed)  # (shrunk towards 1/2 by the clocks it rests on: never 0 or 1 from few)
             p = (m * p + 1) / (m + 2)
-            base = sample.breached / len(sample.stopped) if sample.stopped else None
+            base = self._base(sample) if sample.stopped else self._base(self.samples.get(("0", metric)))
             basis = ", ".join(v or "(none)" for v in key[2:]) if level else f"all {metric} clocks"
             return Estimate(round(p, 4), basis, ", ".join(level) or "metric", size, base)
         return None

@@ -27,26 +27,25 @@ def _queue(store: Store, engine: SlaEngine, as_of: int, filters: dict[str, str |
     tiers = engine.config.tiers
     refresh_clocks(store, engine)
     tickets: dict[tuple[str, str], dict] = {}
+    forecast = _forecast(store, engine, as_of)
     for row in sla_queries.open_clock_rows(store, as_of, {k: filters.get(k) for k in ("team", "assignee")},
                                          {"breached", "at_risk", "running", "paused"}, None):
         key = (row["source"], row["ticket_id"])
-        entry = tickets.setdefault(key, {"row": row, "clocks": []})
+        entry = tickets.setdefault(key, {"row": row, "clocks": [], "forecasts": []})
         clock = sla_store.clock_from_row(row)
         calendar = engine.calendars[clock.calendar]
         ev = evaluate(clock, calendar, as_of)
         used = ev.elapsed_business_seconds / clock.target_seconds if clock.target_seconds else 0.0
         overdue = as_of - clock.due_at if ev.state == "breached" and clock.due_at else 0
         entry["clocks"].append((clock.metric, ev.state, used, overdue, clock.due_at, ev.remaining_seconds))
+        if forecast is not None:
+            e = forecast.estimate_for(clock.metric, ev.state, clock.target_seconds, ev.elapsed_business_seconds,
+                                      {**row, "policy": clock.policy})
+            if e is not None and e.level:  # (not already breached)
+                entry["forecasts"].append((clock.metric, e.p_breach))
     answers = {}
     if any(getattr(rule, name) is not None for tier in tiers for rule in tier.rules for name in NEEDS_SURVEYS):
         answers = queue_store.latest_answers(store, {e["row"]["customer_id"] for e in tickets.values()}, as_of)
-    forecasts: dict[tuple[str, str], list[tuple[str, float]]] = {}
-    if any(rule.breach_probability is not None for tier in tiers for rule in tier.rules):
-        from cstool.services.forecast import Forecast
-
-        for (source, ticket_id, metric, _), e in Forecast(store, engine, as_of).by_clock().items():
-            if e.level:  # (not already breached)
-                forecasts.setdefault((source, ticket_id), []).append((metric, e.p_breach))
     ranks = {tier.name: i for i, tier in enumerate(tiers)}
     queue: list[QueueEntry] = []
     for (source, ticket_id), entry in tickets.items():
@@ -54,7 +53,7 @@ def _queue(store: Store, engine: SlaEngine, as_of: int, filters: dict[str, str |
         ticket = {**row, "id": ticket_id}
         mine = answers.get(row["customer_id"], {})
         signals = Signals(ticket, [c[:5] for c in entry["clocks"]], mine.get("csat"), mine.get("nps"),
-                          forecasts.get((source, ticket_id), []))
+                          entry["forecasts"])
         tier, reasons = escalate(signals, tiers, as_of)
         wanted = filters.get("tier")
         if tier is None or (wanted and tier.lower() != wanted.lower()):
@@ -70,6 +69,15 @@ def _queue(store: Store, engine: SlaEngine, as_of: int, filters: dict[str, str |
                       "reasons": [{"code": r.code, "text": r.text} for r in reasons]})
     queue.sort(key=lambda e: (-e["tier_rank"], e["due_at"] is None, e["due_at"] or 0, e["ticket_id"]))
     return queue
+
+
+def _forecast(store: Store, engine: SlaEngine, as_of: int):
+    """The breach forecaster at `as_of` when a rule asks for a breach probability, else None."""
+    if not any(rule.breach_probability is not None for tier in engine.config.tiers for rule in tier.rules):
+        return None
+    from cstool.services.forecast import Forecast
+
+    return Forecast(store, engine, as_of, every=False)
 
 
 def queue_sizes(store: Store, engine: SlaEngine, as_of: int) -> dict[str, int]:

@@ -15,7 +15,7 @@ from cstool.store import Store, sla_queries
 from cstool.store import forecast as forecast_store
 from cstool.store import sla as sla_store
 
-LOOKBACK = 90 * DAY_SECONDS  # the history: clocks started in the 90 days before the latest ticket,
+LOOKBACK = 90 * DAY_SECONDS  # the history: clocks of the tickets created in the 90 days before the latest,
 HISTORY_TICKETS = 50_000     # and of at most the 50,000 latest tickets (the cost stays bounded)
 OPEN = {"breached", "at_risk", "running", "paused"}
 METHOD = ("Kaplan-Meier survival of the business time to each clock's stop, over the clocks of the tickets created "
@@ -30,11 +30,13 @@ class OpenClock:
     evaluation: Evaluation
 
 
-def open_clocks(store: Store, engine, as_of: int, created_since: int | None = None) -> Iterator[OpenClock]:
-    """Every running or paused clock at `as_of` (of the tickets created since `created_since`),
-    with its state there: stored clocks, and clocks computed live from the data up to `as_of`
-    for tickets with data after it."""
-    for row in sla_queries.open_clock_rows(store, as_of, {"created_since": created_since}, OPEN, None):
+def open_clocks(store: Store, engine, as_of: int, created_since: int | None = None,
+                due_before: int | None = None) -> Iterator[OpenClock]:
+    """Every running or paused clock at `as_of` (of the tickets created since `created_since`; of
+    the stored clocks, those due before `due_before`), with its state there: stored clocks, and
+    clocks computed live from the data up to `as_of` for tickets with data after it."""
+    narrow = {"created_since": created_since, "due_before": due_before}
+    for row in sla_queries.open_clock_rows(store, as_of, narrow, OPEN, None):
         clock = sla_store.clock_from_row(row)
         yield OpenClock(row, clock, evaluate(clock, engine.calendars[clock.calendar], as_of))
     for ticket, events in sla_store.tickets_with_events(store, sla_queries.newer_than(store, as_of)):
@@ -56,7 +58,7 @@ class Forecast:
     clock then (`clocks`), else only those of the history's tickets (the censored ones)."""
 
     def __init__(self, store: Store, engine, as_of: int, every: bool = True):
-        self.as_of = as_of
+        self.as_of, self.every = as_of, every
         since = max((forecast_store.latest_data(store, as_of) or as_of) - LOOKBACK,
                     forecast_store.nth_latest_created(store, as_of, HISTORY_TICKETS) or 0)
         self.clocks = list(open_clocks(store, engine, as_of, None if every else since))
@@ -85,6 +87,7 @@ class Forecast:
 
     def by_clock(self) -> dict[tuple[str, str, str, int], Estimate]:
         """(source, ticket_id, metric, cycle) -> its forecast, for every open clock with a target."""
+        assert self.every, "a Forecast of the history's clocks only does not hold every open clock"
         out = {}
         for c in self.clocks:
             estimate = self.estimate(c)
@@ -99,9 +102,9 @@ LIKELY = 0.5  # "likely to breach": a forecast of at least 50 %
 def likely_to_breach(store: Store, engine, as_of: int, until: int, limit: int = 10) -> list[dict]:
     """Open clocks not breached yet, due before `until`, with a forecast of at least LIKELY:
     most likely first (the report's "likely to breach today")."""
-    forecast = Forecast(store, engine, as_of)
+    forecast = Forecast(store, engine, as_of, every=False)
     out = []
-    for c in forecast.clocks:
+    for c in open_clocks(store, engine, as_of, due_before=until):
         if c.evaluation.state == "breached" or c.clock.due_at is None or c.clock.due_at >= until:
             continue
         e = forecast.estimate(c)
@@ -144,7 +147,7 @@ def backtest(store: Store, engine, since: int, until: int, every: int) -> dict:
                 unknown += 1
                 continue
             used = min(c.evaluation.elapsed_business_seconds / c.clock.target_seconds, 1.0)
-            base = estimate.base_rate if estimate.base_rate is not None else estimate.p_breach
+            base = estimate.base_rate if estimate.base_rate is not None else 0.0  # (no stopped clock yet)
             scored.append((estimate.p_breach, base, used, outcome))
     return {"method": METHOD, "since": since, "until": until, "every_seconds": every, "instants": instants,
             "predictions": len(scored), "unknown_outcome": unknown,

@@ -75,9 +75,11 @@ def _open_clocks_sql(filters: dict, states: set[str], picked: bool = False) -> t
             where.append(f"({mode} != {STOPPED} OR t.resolution_at IS NULL OR t.resolution_at > :as_of)")
         if not states & {"running", "paused", "met"}:  # only breached / at risk: let the index narrow it
             where.append(_late(part))
+        if filters.get("due_before") is not None:  # (clocks due soon: the report's likely breaches)
+            where.append(f"{part.col('due_at')} < :due_before")
+            params["due_before"] = filters["due_before"]
         parts.append(f"SELECT c.ticket AS rid, {part.select()}, t.subject, t.priority, t.channel, t.team, t.assignee, "
-                     "t.status, "
-                     "t.customer_id, t.customer_tier, t.customer_email, t.created_at, t.reopens, t.tags, "
+                     "t.status, t.customer_id, t.customer_tier, t.customer_email, t.created_at, t.reopens, t.tags, "
                      f"{part_state(part)} AS state FROM {part.source} WHERE {' AND '.join(where)}")
     sql = (f"SELECT * FROM ({' UNION ALL '.join(parts)}) "
            f"WHERE state IN ({', '.join(repr(s) for s in sorted(states))})")

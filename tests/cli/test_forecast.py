@@ -89,6 +89,7 @@ def test_the_escalation_condition_and_the_report(cli, history):
     section = report.split("Likely to breach today")[1].split("\n\n")[0]
     assert "X       " in section and "first_response  2026-03-03 11:00  50%" in section
     assert "All, normal, (none), (none) (n=121)" in section
+    assert "resolution" not in section  # (due today too, but 1 % likely)
 
 
 def test_the_forecast_column_in_the_table(cli, history):
