@@ -132,7 +132,7 @@ def backtest(store: Store, engine, since: int, until: int, every: int) -> dict:
     at an instant is forecast from the data known then, and scored against its outcome as the
     data stands now (clocks whose outcome is not known yet are left out and counted)."""
     end = forecast_store.data_end(store) or until
-    finals = forecast_store.outcomes(store, end)
+    finals = forecast_store.outcomes(store, since, until, end)
     scored: list[tuple[float, float, float, bool]] = []
     unknown, instants = 0, 0
     for at in range(since, until, every):

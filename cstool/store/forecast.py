@@ -35,21 +35,22 @@ def stopped_clocks(store: Store, since: int, until: int) -> list[tuple]:
     return out
 
 
-def outcomes(store: Store, until: int) -> dict[tuple[str, str, str, int], bool]:
-    """(source, ticket_id, metric, cycle) -> whether the clock breached, as the data stands: a
-    stopped clock breached when it stopped after its deadline, a running or paused one when its
-    deadline is before `until` (the store's last data instant); clocks whose fate is not known
-    yet are left out."""
+def outcomes(store: Store, since: int, until: int, end: int) -> dict[tuple[str, str, str, int], bool]:
+    """(source, ticket_id, metric, cycle) -> whether the clock breached, as the data stands, for
+    the clocks that can be running at some instant of [since, until): a stopped clock breached
+    when it stopped after its deadline, a running or paused one when its deadline is before
+    `end` (the store's last data instant); clocks whose fate is not known yet are left out."""
     out: dict[tuple[str, str, str, int], bool] = {}
     for part in PARTS:
         col = part.col
         for source, ticket_id, cycle, mode, stopped, due in store.conn.execute(
                 f"SELECT t.source, t.id, {part.cycle}, {part.mode}, {col('stopped_at')}, {col('due_at')} "
-                f"FROM {part.source} WHERE {col('due_at')} IS NOT NULL "
-                f"AND {part.mode} IN ({STOPPED}, {RUNNING}, {PAUSED})"):
+                f"FROM {part.source} WHERE {col('due_at')} IS NOT NULL AND t.created_at < :until "
+                f"AND ({part.mode} IN ({RUNNING}, {PAUSED}) OR ({part.mode} = {STOPPED} AND "
+                f"{col('stopped_at')} > :since))", {"since": since, "until": until}):
             if mode == STOPPED:
                 out[(source, ticket_id, part.metric, cycle)] = stopped > due
-            elif due < until:
+            elif due < end:
                 out[(source, ticket_id, part.metric, cycle)] = True
     return out
 
