@@ -131,11 +131,11 @@ def _document(store, engine, period: tuple[int, int], dims: list[str], compare: 
     _arrange(doc, *arrange)
     doc["data"] = data_age_of(store, when, now(), config.max_data_age)
     trend, issues = None, None
-    if fmt is Format.table and hi - lo <= TREND_DAYS * DAY_SECONDS:
+    if fmt in (Format.table, Format.html) and hi - lo <= TREND_DAYS * DAY_SECONDS:
         from cstool.services.kpi import daily_trend, top_issues
 
         trend = daily_trend(store, lo, hi, config.timezone, pairs)
-        issues = top_issues(store, engine, lo, hi, config.timezone, where=pairs)
+        issues = top_issues(store, engine, lo, hi, config.timezone, where=pairs) if fmt is Format.table else None
     return doc, trend, issues
 
 
@@ -173,7 +173,7 @@ def _emit(doc: KpiDocument, fmt: Format, tz: str, title: str, trend: dict[str, l
     elif fmt is Format.markdown:
         sys.stdout.write(view.markdown(doc, title))
     elif fmt is Format.html:
-        sys.stdout.write(view.html_report(doc, title, explain))
+        sys.stdout.write(view.html_report(doc, title, explain, trend))
     else:
         with paged(not state().no_pager) as console:
             view.print_kpis(console, doc, title, trend, issues)

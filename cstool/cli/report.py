@@ -47,10 +47,16 @@ def report(
     to: Annotated[Optional[list[str]], typer.Option("--to", help="Recipient (repeatable; default [mail] to).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="With --email: print the MIME message instead.")] = False,
     show_pii: Annotated[bool, typer.Option("--show-pii", help="Do not mask customer e-mails.")] = False,
+    team: Annotated[Optional[str], typer.Option("--team", help="One team's report (its tickets, clocks and "
+                                                "queues).")] = None,
+    each_team: Annotated[bool, typer.Option("--each-team", help="With --email: also send each [[mail.teams]] "
+                                            "team its own report.")] = False,
 ) -> None:
-    """The nightly summary: headline KPIs vs the previous period, SLA breaches and the worst five, escalation queue sizes, top issues and data-quality findings. Two runs on one store never overlap: the second exits 75 at once.
+    """The nightly summary: headline KPIs vs the previous period with charts, SLA breaches and the worst five, the clocks likely to breach today, volume spikes, escalation queue sizes, top issues and data-quality findings. Two runs on one store never overlap: the second exits 75 at once.
 
-    Example (crontab): 0 7 * * *  cstool --quiet report --email
+    Example (crontab): 0 7 * * *  cstool --quiet report --email --each-team
+
+    One team, as a page: cstool report --team Billing --format html > billing.html
     """
 
     from cstool.render.report import render_html, render_markdown, render_text
@@ -68,17 +74,25 @@ def report(
         since, until = periods.named_period(period, when, tz)
     except ValueError as exc:
         raise UsageError(f"--period: {exc}") from None
+    if each_team and (not email or team):
+        raise UsageError("--each-team goes with --email, without --team")
+    teams = [(None, list(to or config.mail.to))] if not each_team else \
+        [*([(None, list(to or config.mail.to))] if (to or config.mail.to) else []), *config.mail.teams]
+    if each_team and not config.mail.teams:
+        raise ConfigError("--each-team: no [[mail.teams]] in the config (name = \"Billing\", to = [...])")
     engine = SlaEngine(config)
     # (one report at a time; a read-only store has no room for the lock, and nothing to protect)
     with app_state.read_store(engine) as store, \
             nullcontext() if store.read_only else run_lock(settings.db_path, "report"):
-        data = nightly_report(store, engine, as_of=when, since=since, until=until, tz=tz, now=now(),
-                              max_data_age=config.max_data_age)
+        reports = [(nightly_report(store, engine, as_of=when, since=since, until=until, tz=tz, now=now(),
+                                   max_data_age=config.max_data_age, team=name or team), list(recipients))
+                   for name, recipients in (teams if email else [(None, [])])]
     if not email:
         render = {Format.text: render_text, Format.markdown: render_markdown, Format.html: render_html}[fmt]
-        sys.stdout.write(render(data, tz, show_pii))
+        sys.stdout.write(render(reports[0][0], tz, show_pii))
         return
-    _email(data, config, to, dry_run, show_pii, when, now())
+    for data, recipients in reports:
+        _email(data, config, recipients if each_team else to, dry_run, show_pii, when, now())
 
 
 def _email(data: ReportDocument, config: Config, to: list[str] | None, dry_run: bool, show_pii: bool, when: int,
@@ -96,9 +110,28 @@ def _email(data: ReportDocument, config: Config, to: list[str] | None, dry_run: 
         raise ConfigError("[mail] to: no recipients; set `to = [...]` in the config or pass --to")
     tz = config.timezone
     subject = report_subject(data, local_time(when, tz)[:10])
-    message = build_message(subject, render_text(data, tz, show_pii), render_html(data, tz, show_pii),
-                            config.mail.sender, recipients, sent_at)
+    images, pngs = _chart_images(data)
+    message = build_message(subject, render_text(data, tz, show_pii), render_html(data, tz, show_pii, images),
+                            config.mail.sender, recipients, sent_at, pngs)
     if dry_run:
         sys.stdout.write(message.as_string())
         return
     send(message, config.mail, smtp_password())
+
+
+def _chart_images(data: ReportDocument) -> tuple[dict[str, str] | None, list[tuple[str, bytes]]]:
+    """({chart id: its cid: address}, [(content id, PNG)]) for the e-mail; without the cairo
+    library, (None, []) and a warning: the HTML then carries the charts as SVG, which some
+    mail clients do not show (the tables below each chart stay)."""
+    from cstool.cli.common import warn
+    from cstool.render.charts import png
+    from cstool.render.report_charts import report_charts
+
+    charts = report_charts(data)
+    try:
+        pngs = [(f"{c['id']}@cstool", png(c)) for c in charts]
+    except (ImportError, OSError) as exc:
+        warn(f"warning: the charts go as SVG, not PNG: {exc} (install the cairo library, e.g. apt-get install "
+             "libcairo2)")
+        return None, []
+    return {c["id"]: f"cid:{cid}" for c, (cid, _) in zip(charts, pngs)}, pngs

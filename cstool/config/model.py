@@ -18,6 +18,7 @@ class MailConfig:
     username: str
     sender: str                         # the `from` key
     to: tuple[str, ...]
+    teams: tuple[tuple[str, tuple[str, ...]], ...] = ()  # [[mail.teams]]: (team, its recipients)
 
 
 @dataclass(frozen=True)

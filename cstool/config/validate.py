@@ -56,7 +56,7 @@ def parse_config(data: Mapping[str, Any], source: str = "<config>") -> Config:
     esc = v.table("", data, "escalation", ("tiers",))
     tier_tables = v.array("escalation", esc, "tiers") if "tiers" in esc else default_of("escalation", "tiers")
     tiers = tuple(v.tier(i, t) for i, t in enumerate(tier_tables))
-    mail = v.mail(v.table("", data, "mail", ("host", "port", "security", "username", "from", "to")))
+    mail = v.mail(v.table("", data, "mail", ("host", "port", "security", "username", "from", "to", "teams")))
     return Config(timezone=timezone, store_path=store_path, busy_timeout=busy.seconds,
                   calendars=calendars, policies=policies, tiers=tiers, mail=mail, max_data_age=max_age)
 
@@ -297,8 +297,18 @@ class _Validator:
             self.fail("mail", "port", port, "a port number such as 587")
         to = self.strings("mail", data, "to") or ()
         text = {key: self.string("mail", data, key, default_of("mail", key)) for key in ("host", "username", "from")}
-        for key, value in [*(("to", address) for address in to), *text.items()]:
+        teams = []
+        for i, team in enumerate(self.array("mail", data, "teams")):
+            table = f"mail.teams.{i + 1}"
+            self.keys(table, team, ("name", "to"))
+            name, recipients = self.string(table, team, "name", ""), self.strings(table, team, "to") or ()
+            if not name or not recipients:
+                self.fail(table, "name" if not name else "to", team, "a team name and its recipients: "
+                          "{ name = \"Billing\", to = [\"billing-lead@example.com\"] }")
+            teams.append((name, recipients))
+        addresses = [*to, *(a for _, rs in teams for a in rs)]
+        for key, value in [*(("to", address) for address in addresses), *text.items()]:
             if "\r" in value or "\n" in value:  # (a header injection)
                 self.fail("mail", key, value, "one line, without CR or LF")
         return MailConfig(host=text["host"], port=port, security=security, username=text["username"],
-                          sender=text["from"], to=to)
+                          sender=text["from"], to=to, teams=tuple(teams))

@@ -189,6 +189,7 @@ class ReportDocument(TypedDict):
     since: int
     until: int
     timezone: str
+    team: str | None                # one team's report (cstool report --team)
     kpis: KpiDocument
     sla: SlaCounts
     worst: list[SlaFinding]
@@ -198,6 +199,7 @@ class ReportDocument(TypedDict):
     top_issues: list[TopIssue]
     findings: dict[str, int]        # data-quality findings of the latest imports
     data: DataAge
+    charts: dict[str, Any]          # what the HTML charts draw (services/report.chart_data)
 
 
 class TimelineEntry(TypedDict):

@@ -174,15 +174,21 @@ def markdown(doc: KpiDocument, title: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def html_report(doc: KpiDocument, title: str, explain: str | None = None) -> str:
-    """One standalone UTF-8 page; with `explain` (see json_document), each figure of the period
-    has a footnote giving the command that lists the records behind it."""
+def html_report(doc: KpiDocument, title: str, explain: str | None = None,
+                trend: dict[str, list[float | None]] | None = None) -> str:
+    """One standalone UTF-8 page with charts as inline SVG (render/report_charts.kpi_charts), each
+    with its numbers; with `explain` (see json_document), each figure of the period has a
+    footnote giving the command that lists the records behind it."""
+    from cstool.render.charts import figure
+    from cstool.render.report_charts import kpi_charts
+
     tables = _tables(doc)
     keys = list(doc["metrics"])
     notes = list(range(1, len(keys) + 1)) if explain else None
+    charts = [figure(c) for c in kpi_charts(doc, trend, doc["timezone"])]
     body = [f"<h1>{html.escape(title)}</h1>", *(f"<p>{html.escape(line)}</p>" for line in _age(doc)),
-            html_table(*tables[0], notes=notes), *(html_table(headers, rows) for headers, rows in tables[1:]),
-            f"<p>{html.escape(LOW_SAMPLE_NOTE)}</p>"]
+            html_table(*tables[0], notes=notes), *charts,
+            *(html_table(headers, rows) for headers, rows in tables[1:]), f"<p>{html.escape(LOW_SAMPLE_NOTE)}</p>"]
     if explain:
         body.append("<h2>The records behind each figure</h2><ol>" + "".join(
             f"<li id=\"note-{i}\"><code>{html.escape(f'{explain} --explain {key}')}</code></li>"

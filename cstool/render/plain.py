@@ -44,7 +44,8 @@ def html_page(title: str, body: str) -> str:
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<title>{html.escape(title)}</title>\n"
             "<style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}"
-            "td,th{padding:4px 8px}td{text-align:right}td:first-child{text-align:left}</style>\n"
+            "td,th{padding:4px 8px}td{text-align:right}td:first-child{text-align:left}"
+            "figure{margin:1.5em 0}details{overflow-x:auto}svg.chart{max-width:100%;height:auto}</style>\n"
             f"</head>\n<body>\n{body}\n</body>\n</html>\n")
 
 

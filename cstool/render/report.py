@@ -8,7 +8,7 @@ from cstool.core.kpi import HEADLINE
 from cstool.core.kpi_explain import explain_command
 from cstool.core.models import ReportDocument
 from cstool.render.kpi import LOW_SAMPLE_NOTE, figure_rows, issue_cells, label
-from cstool.render.plain import html_table, markdown_table, mask_email, md_cell, text_table
+from cstool.render.plain import html_page, html_table, markdown_table, mask_email, md_cell, text_table
 from cstool.render.values import change, data_age_lines, figure_kind, local_time, many
 
 
@@ -45,8 +45,9 @@ def _sections(report: ReportDocument, tz: str, show_pii: bool) -> list[tuple[str
 
 
 def _title(report: ReportDocument, tz: str) -> str:
-    return (f"cstool nightly report {local_time(report['since'], tz)} – {local_time(report['until'], tz)} ({tz}), "
-            f"as of {local_time(report['as_of'], tz)}")
+    team = f" for team {report['team']}" if report.get("team") else ""
+    return (f"cstool nightly report{team} {local_time(report['since'], tz)} – {local_time(report['until'], tz)} "
+            f"({tz}), as of {local_time(report['as_of'], tz)}")
 
 
 def _head(report: ReportDocument, tz: str) -> tuple[list[str], str, list[str]]:
@@ -72,20 +73,28 @@ def render_markdown(report: ReportDocument, tz: str, show_pii: bool = False) -> 
     return "\n".join(parts)
 
 
-def render_html(report: ReportDocument, tz: str, show_pii: bool = False) -> str:
+def render_html(report: ReportDocument, tz: str, show_pii: bool = False, images: dict[str, str] | None = None) -> str:
+    """One standalone UTF-8 page: the tables, and the charts as inline SVG, or with `images`
+    (chart id -> `cid:` address of its PNG: the e-mail) as images; each chart with its numbers."""
+    from cstool.render.charts import figure
+    from cstool.render.report_charts import report_charts
+
     stale, title, age = _head(report, tz)
-    parts = ["<html><body>", *(f'<p style="color:#b00020"><strong>{html.escape(line)}</strong></p>' for line in stale),
+    parts = [*(f'<p style="color:#b00020"><strong>{html.escape(line)}</strong></p>' for line in stale),
              f"<h1>{html.escape(title)}</h1>", *(f"<p>{html.escape(line)}</p>" for line in age)]
     notes = list(range(1, len(HEADLINE) + 1))
-    for i, (title, headers, rows, note) in enumerate(_sections(report, tz, show_pii)):
+    sections = _sections(report, tz, show_pii)
+    charts = [figure(c, (images or {}).get(c["id"]) if images is not None else None) for c in report_charts(report)]
+    for i, (title, headers, rows, note) in enumerate(sections):
         table = html_table(headers, rows, notes=notes if i == 0 else None) if rows else "<p>(none)</p>"
         parts += [f"<h2>{html.escape(title)}</h2>", table, f"<p>{html.escape(note)}</p>" if note else ""]
+        if i == 0:
+            parts += ["<h2>Charts</h2>", *charts]
     command = explain_command(report["kpis"]["since"], report["kpis"]["until"], tz)
     parts.append("<h2>The records behind each figure</h2><ol>" + "".join(
         f"<li id=\"note-{n}\"><code>{html.escape(f'{command} --explain {key}')}</code></li>"
         for n, key in zip(notes, HEADLINE)) + "</ol>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
+    return html_page(_title(report, tz), "\n".join(parts))
 
 
 def report_subject(report: ReportDocument, day: str) -> str:
@@ -96,4 +105,5 @@ def report_subject(report: ReportDocument, day: str) -> str:
     csat_text = "CSAT n/a" if csat is None else f"CSAT {csat:.0f}%" + (f" ({delta:+.0f})" if delta is not None else "")
     n = report["sla"]["breached"]
     stale = "[STALE DATA] " if report["data"]["stale"] else ""
-    return f"{stale}[cstool] Support KPIs {day}: {n} breach{'es' if n != 1 else ''}, {csat_text}"
+    team = f" ({report['team']})" if report.get("team") else ""
+    return f"{stale}[cstool] Support KPIs{team} {day}: {n} breach{'es' if n != 1 else ''}, {csat_text}"

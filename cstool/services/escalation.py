@@ -80,9 +80,10 @@ def _forecast(store: Store, engine: SlaEngine, as_of: int):
     return Forecast(store, engine, as_of, every=False)
 
 
-def queue_sizes(store: Store, engine: SlaEngine, as_of: int) -> dict[str, int]:
-    """How many tickets sit in each tier at `as_of`, highest tier first."""
-    queue = build_escalations(store, engine, as_of)
+def queue_sizes(store: Store, engine: SlaEngine, as_of: int, filters: dict[str, str | None] | None = None
+                ) -> dict[str, int]:
+    """How many tickets sit in each tier at `as_of` (of the `filters`' team or assignee), highest tier first."""
+    queue = build_escalations(store, engine, as_of, filters)
     return {tier.name: sum(1 for e in queue if e["tier"] == tier.name) for tier in reversed(engine.config.tiers)}
 
 

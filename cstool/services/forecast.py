@@ -101,7 +101,7 @@ LIKELY = 0.5  # "likely to breach": a forecast of at least 50 %
 
 def likely_to_breach(store: Store, engine, as_of: int, until: int, limit: int = 10) -> list[dict]:
     """Open clocks not breached yet, due before `until`, with a forecast of at least LIKELY:
-    most likely first (the report's "likely to breach today")."""
+    most likely first (the report's "likely to breach today"); `limit` 0 for all."""
     forecast = Forecast(store, engine, as_of, every=False)
     out = []
     for c in open_clocks(store, engine, as_of, due_before=until):
@@ -115,7 +115,7 @@ def likely_to_breach(store: Store, engine, as_of: int, until: int, limit: int = 
                         "cycle": c.clock.cycle, "due_at": c.clock.due_at, "p_breach": e.p_breach,
                         "forecast_basis": e.basis, "forecast_n": e.n})
     out.sort(key=lambda r: (-r["p_breach"], r["due_at"], r["ticket_id"]))
-    return out[:limit]
+    return out[:limit] if limit else out
 
 
 def annotate(store: Store, engine, as_of: int, findings: list) -> None:

@@ -164,6 +164,12 @@ def top_issues(store: Store, engine: SlaEngine, since: int, until: int, tz: str,
     return issues
 
 
+def window_figures(store: Store, windows: list[tuple[int, int]], where: kpi_store.Where = ()) -> list[dict]:
+    """Every figure of each window (consecutive, half-open), as kpi_report's documents give them."""
+    stats, _ = window_stats(store, windows, where=where)
+    return [_doc(kpi.figures(stats.get((w, ()), kpi.Stats()), None, s, e)) for w, (s, e) in enumerate(windows)]
+
+
 def daily_trend(store: Store, since: int, until: int, tz: str, where: kpi_store.Where = ()
                 ) -> dict[str, list[float | None]]:
     """Per day of [since, until): tickets created, backlog at the day's end, CSAT % (for sparklines)."""

@@ -1,4 +1,5 @@
-"""Building and sending the e-mail (docs/semantics.md#e-mail): multipart/alternative, TLS with verification.
+"""Building and sending the e-mail (docs/semantics.md#e-mail): multipart/alternative (the HTML
+part multipart/related with its chart images), TLS with verification.
 
 The only module that uses smtplib. The password is passed in by the caller (the CLI reads it
 from CSTOOL_SMTP_PASSWORD or the file named by CSTOOL_SMTP_PASSWORD_FILE) and never printed;
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -18,8 +20,11 @@ from cstool.config import MailConfig
 from cstool.core.errors import ConfigError, CstoolError, TempFailure
 
 
-def build_message(subject: str, text: str, html: str, sender: str, to: list[str], sent_at: int) -> EmailMessage:
-    """Plain text first, then HTML with the same tables; Date and Message-ID set."""
+def build_message(subject: str, text: str, html: str, sender: str, to: list[str], sent_at: int,
+                  images: Sequence[tuple[str, bytes]] = ()) -> EmailMessage:
+    """Plain text first, then HTML with the same tables; Date and Message-ID set. With `images`
+    ((content id, PNG) pairs, which the HTML refers to as `cid:`), the HTML part is
+    multipart/related: the HTML, then each image."""
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = sender
@@ -29,6 +34,12 @@ def build_message(subject: str, text: str, html: str, sender: str, to: list[str]
     message["Message-ID"] = make_msgid("cstool", domain=domain)
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    if images:
+        html_part = next(part for part in message.iter_parts() if part.get_content_type() == "text/html")
+        assert isinstance(html_part, EmailMessage)
+        for cid, png in images:
+            html_part.add_related(png, maintype="image", subtype="png", cid=f"<{cid}>",
+                                  filename=f"{cid.split('@')[0]}.png", disposition="inline")
     return message
 
 

@@ -94,7 +94,7 @@ def test_email_structure_headers_and_silence(cli, tmp_path, smtp):
     message = email.message_from_bytes(raw)
     assert message.get_content_type() == "multipart/alternative"
     parts = [p.get_content_type() for p in message.get_payload()]
-    assert parts == ["text/plain", "text/html"]
+    assert parts == ["text/plain", "multipart/related"]  # (the HTML with its chart images)
     # (the test data ends four weeks before --as-of: the subject says so)
     assert re.fullmatch(r"\[STALE DATA\] \[cstool\] Support KPIs 2026-03-31: 1 breach, CSAT n/a", message["Subject"])
     assert message["Date"] and message["Message-ID"].endswith("@example.com>")
@@ -209,3 +209,46 @@ def test_report_reads_labels_not_metric_keys(cli, demo_db):
         assert "first_response_median_s" not in tables and "sla_resolution_pct" not in tables, fmt
         if fmt == "html":
             assert '<sup><a href="#note-8">8</a></sup>' in out and "--explain first_response_median_s</code>" in out
+
+
+def _walk(part, depth=0):
+    yield depth, part
+    if part.is_multipart():
+        for sub in part.get_payload():
+            yield from _walk(sub, depth + 1)
+
+
+def test_the_html_part_carries_every_chart_as_a_png_it_refers_to(cli, tmp_path, smtp):
+    port, recorder = smtp()
+    setup_store(cli, tmp_path, port, "none")
+    assert cli("report", "--email", "--as-of", REFERENCE).exit_code == 0
+    (_, raw), = recorder.messages
+    message = email.message_from_bytes(raw)
+    tree = [(depth, p.get_content_type()) for depth, p in _walk(message)]
+    assert tree[:4] == [(0, "multipart/alternative"), (1, "text/plain"), (1, "multipart/related"), (2, "text/html")]
+    images = [p for _, p in _walk(message) if p.get_content_type() == "image/png"]
+    assert len(images) >= 5 and all(p.get_payload(decode=True).startswith(b"\x89PNG") for p in images)
+    html = [p for _, p in _walk(message) if p.get_content_type() == "text/html"][0].get_payload(decode=True).decode()
+    referred = set(re.findall(r'src="cid:([^"]+)"', html))
+    assert referred == {p["Content-ID"].strip("<>") for p in images}  # every image referred to, every cid there
+    assert "<svg" not in html  # (mail clients that show no SVG see the PNGs)
+    text = message.get_payload()[0].get_payload(decode=True).decode()
+    assert "Headline (vs the previous period)" in text and "cid:" not in text  # the plain part is unchanged
+
+
+def test_each_team_gets_its_own_report(cli, tmp_path, smtp):
+    port, recorder = smtp()
+    setup_store(cli, tmp_path, port, "none")
+    with (tmp_path / "cstool.toml").open("a") as fh:
+        fh.write('[[mail.teams]]\nname = "Billing"\nto = ["billing@example.com"]\n'
+                 '[[mail.teams]]\nname = "Technical"\nto = ["tech@example.com", "cto@example.com"]\n')
+    result = cli("report", "--email", "--each-team", "--as-of", REFERENCE)
+    assert result.exit_code == 0, result.stderr
+    sent = [(rcpts, email.message_from_bytes(raw)["Subject"]) for rcpts, raw in recorder.messages]
+    assert [r for r, _ in sent] == [["leads@example.com"], ["billing@example.com"], ["tech@example.com",
+                                                                                     "cto@example.com"]]
+    assert [s.split("]")[-1].split(":")[0] for _, s in sent] == [
+        " Support KPIs 2026-03-31", " Support KPIs (Billing) 2026-03-31", " Support KPIs (Technical) 2026-03-31"]
+    assert "--each-team goes with --email" in cli("report", "--each-team").stderr
+    out = cli("report", "--team", "Billing", "--as-of", REFERENCE).stdout
+    assert out.splitlines()[1].startswith("cstool nightly report for team Billing")
