@@ -252,3 +252,9 @@ def test_each_team_gets_its_own_report(cli, tmp_path, smtp):
     assert "--each-team goes with --email" in cli("report", "--each-team").stderr
     out = cli("report", "--team", "Billing", "--as-of", REFERENCE).stdout
     assert out.splitlines()[1].startswith("cstool nightly report for team Billing")
+
+
+def test_a_mail_team_without_recipients_is_a_config_error(cli, tmp_path):
+    (tmp_path / "cstool.toml").write_text('[[mail.teams]]\nname = "Billing"\n')
+    result = cli("config", "check")
+    assert result.exit_code == 78 and "mail.teams.1" in result.stderr and "its recipients" in result.stderr
