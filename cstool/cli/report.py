@@ -85,7 +85,8 @@ def report(
     with app_state.read_store(engine) as store, \
             nullcontext() if store.read_only else run_lock(settings.db_path, "report"):
         reports = [(nightly_report(store, engine, as_of=when, since=since, until=until, tz=tz, now=now(),
-                                   max_data_age=config.max_data_age, team=name or team), list(recipients))
+                                   max_data_age=config.max_data_age, team=name or team,
+                                   charts=email or fmt is Format.html), list(recipients))
                    for name, recipients in (teams if email else [(None, [])])]
     if not email:
         render = {Format.text: render_text, Format.markdown: render_markdown, Format.html: render_html}[fmt]

@@ -22,10 +22,11 @@ SPIKE_WINDOW = 4 * 3600  # the report's spike check: the last four hours
 
 
 def nightly_report(store: Store, engine: SlaEngine, *, as_of: int, since: int, until: int, tz: str, now: int,
-                   max_data_age: int, team: str | None = None) -> ReportDocument:
+                   max_data_age: int, team: str | None = None, charts: bool = True) -> ReportDocument:
     """{as_of, since, until, timezone, team, kpis, sla, worst, likely, spikes, escalations,
     top_issues, findings, data, charts} (`now`, the wall clock, dates the age of the newest
-    import); with `team`, one team's report (the spikes and data-quality findings stay global)."""
+    import); with `team`, one team's report (the spikes and data-quality findings stay global);
+    without `charts`, no chart data (the text and Markdown forms draw none)."""
     where = (("team", team),) if team else ()
     doc = kpi_report(store, engine, since, until, [], True, tz, where)
     issues = top_issues(store, engine, since, until, tz, where=where)
@@ -37,7 +38,7 @@ def nightly_report(store: Store, engine: SlaEngine, *, as_of: int, since: int, u
             "worst": worst, "likely": likely, "spikes": spikes,
             "escalations": queue_sizes(store, engine, as_of, {"team": team}), "top_issues": issues,
             "findings": recent_findings(store), "data": data_age_of(store, as_of, now, max_data_age),
-            "charts": chart_data(store, engine, until, tz, doc, where)}
+            "charts": chart_data(store, engine, until, tz, doc, where) if charts else {}}
 
 
 TREND_PERIODS = 8  # the trend charts: the report's period and the 7 periods of its length before it
