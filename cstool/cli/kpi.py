@@ -49,6 +49,13 @@ GroupOpt = Annotated[Optional[list[str]], typer.Option(
     "--group", metavar="DIM=VALUE", help="With --explain: the figure of this group (one per --by dimension).")]
 
 
+LayoutOpt = Annotated[str, typer.Option("--layout", metavar="long|wide", help="csv/tsv/jsonl: long (one row per "
+                                       "figure, the default) or wide (one row per group, one column per figure).")]
+IntervalsOpt = Annotated[bool, typer.Option(
+    "--intervals", help="95 % intervals for shares (Wilson) and medians (order statistics); a group is flagged above "
+    "or below the period only when its interval excludes the period's figure.")]
+
+
 @command(app, "kpi")
 def kpi(
     since: Annotated[Optional[str], typer.Option("--since", help="Start (date or ISO instant, config time zone).")] = None,
@@ -65,12 +72,11 @@ def kpi(
         "team, assignee, tag or customer_tier; repeat to combine (all must hold).")] = None,
     sort: SortOpt = None,
     limit: Annotated[Optional[int], limit_option(0, "Groups")] = None,
-    layout: Annotated[str, typer.Option("--layout", metavar="long|wide", help="csv/tsv/jsonl: long (one row per "
-                                        "figure, the default) or wide (one row per group, one column per figure).")]
-    = "long",
+    layout: LayoutOpt = "long",
     as_of: AsOfOpt = None,
     explain: ExplainOpt = None,
     group: GroupOpt = None,
+    intervals: IntervalsOpt = False,
     fmt: Annotated[Format, format_option("table", "json", "jsonl", "csv", "tsv", "markdown", "html")] = Format.table,
 ) -> None:
     """KPIs for a period (half-open [since, until) in the config time zone), each with its sample size; figures from fewer than 30 observations are marked.
@@ -82,6 +88,8 @@ def kpi(
     Spreadsheet: cstool kpi --by team --compare previous -f csv --layout wide > teams.csv
 
     Drill down: cstool kpi --period last-month --by week --by team --explain sla_resolution_pct --group week=2026-W12 --group team=Billing
+
+    Fair comparison: cstool kpi --by assignee --intervals (an agent with 4 surveys is not flagged for one bad answer)
     """
     from cstool.services.filters import parse_where
     from cstool.services.sla import SlaEngine
@@ -102,8 +110,8 @@ def kpi(
 
             explain_figure(store, engine, lo, hi, dims, pairs, explain, group or [], tz, fmt)
             return
-        doc, trend, issues = _document(store, engine, (lo, hi), dims, compare == "previous", pairs, when, fmt,
-                                       (sort, limit))
+        doc, trend, issues = _document(store, engine, (lo, hi), dims, (compare == "previous", intervals), pairs,
+                                       when, fmt, (sort, limit))
     title = f"KPIs {local_time(lo, tz)} – {local_time(hi, tz)} ({tz})" + "".join(f", {d}={v}" for d, v in pairs)
     from cstool.core.kpi_explain import explain_command
 
@@ -119,15 +127,16 @@ def _check(compare: str | None, layout: str, group: list[str] | None, explain: s
         raise UsageError("--group names the figure to --explain: give --explain METRIC too")
 
 
-def _document(store, engine, period: tuple[int, int], dims: list[str], compare: bool, pairs, when: int, fmt: Format,
-              arrange: tuple[str | None, int | None]):
+def _document(store, engine, period: tuple[int, int], dims: list[str], options: tuple[bool, bool], pairs, when: int,
+              fmt: Format, arrange: tuple[str | None, int | None]):
     """(the KPI document with its data age, the daily trend and top issues for the table or None)."""
     from cstool.services.freshness import data_age_of
     from cstool.services.kpi import kpi_report
 
     config = engine.config
     lo, hi = period
-    doc = kpi_report(store, engine, lo, hi, dims, compare, config.timezone, pairs)
+    compare, intervals = options
+    doc = kpi_report(store, engine, lo, hi, dims, compare, config.timezone, pairs, intervals)
     _arrange(doc, *arrange)
     doc["data"] = data_age_of(store, when, now(), config.max_data_age)
     trend, issues = None, None
@@ -163,7 +172,9 @@ def _emit(doc: KpiDocument, fmt: Format, tz: str, title: str, trend: dict[str, l
           issues: list[TopIssue] | None, layout: str, explain: str) -> None:
     from cstool.render import kpi as view
 
-    rows, columns = view.wide_rows(doc) if layout == "wide" else (view.csv_rows(doc), view.CSV_COLUMNS)
+    intervals = any("ci" in f for f in doc["metrics"].values())
+    rows, columns = view.wide_rows(doc) if layout == "wide" else (
+        view.csv_rows(doc), view.CSV_COLUMNS + (view.INTERVAL_COLUMNS if intervals else []))
     if fmt is Format.json:
         write_json(view.json_document(doc, tz, explain), sys.stdout)
     elif fmt is Format.jsonl:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from cstool.core.fairness import median_ranks, wilson
 from cstool.core.formats import DAY_SECONDS
 from cstool.core.models import Record
 from cstool.core.tickets import is_open_at
@@ -41,10 +42,16 @@ class Figure:
     n: int
     basis: str | None = None    # durations: what the samples come from (docs/semantics.md#kpi-formulas)
     unknown: int | None = None  # SLA percentages: clocks whose stop the data cannot place, not in n
+    ci: tuple[float, float] | None = None  # shares and medians: the 95 % interval (core/fairness)
 
     @property
     def low_sample(self) -> bool:
         return self.n < LOW_SAMPLE
+
+
+def share(part: float, whole: float, unknown: int | None = None) -> Figure:
+    """A percentage figure of part/whole with its Wilson interval."""
+    return Figure(pct(part, whole), int(whole), unknown=unknown, ci=wilson(part, whole))
 
 
 def pct(part: float, whole: float) -> float | None:
@@ -143,19 +150,19 @@ def survey_figures(c: dict[str, float], kind: str | None = None) -> dict[str, Fi
     out: dict[str, Figure] = {}
     if kind in (None, "csat"):
         n, scored = int(c["csat_n"]), int(c["csat_scored"])
-        out.update({"csat_pct": Figure(pct(c["csat_satisfied"], n), n),
+        out.update({"csat_pct": share(c["csat_satisfied"], n),
                     "csat_avg": Figure(round(c["csat_sum"] / scored, 2) if scored else None, scored),
                     "csat_responses": Figure(n, n)})
     if kind in (None, "nps"):
         n, promoters, detractors = int(c["nps_n"]), c["promoters"], c["detractors"]
         out.update({"nps": Figure(round(100.0 * (promoters - detractors) / n, 2) if n else None, n),
-                    "promoters_pct": Figure(pct(promoters, n), n),
-                    "passives_pct": Figure(pct(n - promoters - detractors, n), n),
-                    "detractors_pct": Figure(pct(detractors, n), n), "nps_responses": Figure(n, n)})
+                    "promoters_pct": share(promoters, n),
+                    "passives_pct": share(n - promoters - detractors, n),
+                    "detractors_pct": share(detractors, n), "nps_responses": Figure(n, n)})
     if kind in (None, "ces"):
         n = int(c["ces_n"])
         out.update({"ces_avg": Figure(round(c["ces_sum"] / n, 2) if n else None, n),
-                    "ces_easy_pct": Figure(pct(c["ces_easy"], n), n), "ces_responses": Figure(n, n)})
+                    "ces_easy_pct": share(c["ces_easy"], n), "ces_responses": Figure(n, n)})
     return out
 
 
@@ -206,7 +213,9 @@ def duration_figures(prefix: str, values: list[float], reported: int = 0) -> dic
              "reported" if reported == n else "mixed")
     mid = n // 2
     median = runs.kth(mid) if n % 2 else (runs.kth(mid - 1) + runs.kth(mid)) / 2
-    return {f"{prefix}_median_s": Figure(round(median, 1), n, basis),
+    ranks = median_ranks(n)
+    interval = (round(runs.kth(ranks[0]), 1), round(runs.kth(ranks[1]), 1)) if ranks else None
+    return {f"{prefix}_median_s": Figure(round(median, 1), n, basis, ci=interval),
             f"{prefix}_p90_s": Figure(round(runs.kth(_rank(n, 0.9)), 1), n, basis),
             f"{prefix}_mean_s": Figure(round(sum(sum(r) for r in runs) / n, 1), n, basis)}
 
@@ -261,8 +270,8 @@ def ticket_figures(s: Stats) -> dict[str, Figure]:
         figures[f"backlog_age_{label}"] = Figure(n, n)
     for key in DURATIONS:
         figures.update(duration_figures(key, s.samples[key], s.reported.get(key, 0)))
-    figures["fcr_pct"] = Figure(pct(s.one_touch, s.resolved), s.resolved)
-    figures["reopen_pct"] = Figure(pct(s.reopened, s.resolved), s.resolved)
+    figures["fcr_pct"] = share(s.one_touch, s.resolved)
+    figures["reopen_pct"] = share(s.reopened, s.resolved)
     return figures
 
 
@@ -293,7 +302,7 @@ def sla_counts(clocks: list[Record], since: int, until: int) -> dict[str, list[i
 
 def sla_figures(counts: dict[str, list[int]]) -> dict[str, Figure]:
     """sla_*_pct over the clocks with a known stop; `unknown` beside it counts the others."""
-    return {f"sla_{m}_pct": Figure(pct(c[0], c[0] + c[1]), c[0] + c[1], unknown=c[2] if len(c) > 2 else 0)
+    return {f"sla_{m}_pct": share(c[0], c[0] + c[1], unknown=c[2] if len(c) > 2 else 0)
             for m, c in counts.items()}
 
 

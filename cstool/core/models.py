@@ -66,6 +66,8 @@ class FigureDoc(TypedDict):
     low_sample: bool
     basis: NotRequired[str]         # durations: timestamps | clock | reported | mixed
     unknown: NotRequired[int]       # SLA percentages: clocks of unknown stop, not counted in n
+    ci: NotRequired[list[float]]    # kpi --intervals: the 95 % interval of a share or a median
+    flag: NotRequired[str | None]   # kpi --intervals, groups: above | below the overall figure, or None
 
 
 class GroupPrevious(TypedDict):

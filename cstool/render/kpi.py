@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 CSV_COLUMNS = [Column(k, k) for k in ("group", "metric", "value", "n", "low_sample", "previous", "delta")]
+INTERVAL_COLUMNS = [Column(k, k) for k in ("ci_low", "ci_high", "flag")]  # (kpi --intervals)
 SPARKS = "▁▂▃▄▅▆▇█"
 # the figures of the groups table: (key, short header, rank on a narrow terminal)
 GROUP_FIGURES = (("tickets_created", "Created", 0), ("tickets_resolved", "Resolved", 3), ("backlog", "Backlog", 2),
@@ -81,15 +82,21 @@ def _age(doc: KpiDocument) -> list[str]:
     return data_age_lines(doc["data"], doc["timezone"]) if "data" in doc else []
 
 
+def _interval(fig: FigureDoc) -> dict[str, Any]:
+    ci = fig.get("ci")
+    return {"ci_low": ci[0], "ci_high": ci[1]} if ci else {}
+
+
 def csv_rows(doc: KpiDocument) -> list[dict[str, Any]]:
-    """One row per figure: the period's (with previous value and change), then each group's."""
+    """One row per figure: the period's (with previous value and change), then each group's
+    (with `kpi --intervals`, ci_low, ci_high and flag too)."""
     prev = doc["previous"]
     rows: list[dict[str, Any]] = [
-        {"group": "", "metric": k, **v, "previous": prev["metrics"][k]["value"] if prev else None,
+        {"group": "", "metric": k, **v, **_interval(v), "previous": prev["metrics"][k]["value"] if prev else None,
          "delta": prev["delta"].get(k) if prev else None} for k, v in doc["metrics"].items()]
     for g in doc["groups"]:
         before = g.get("previous")
-        rows += [{"group": group_label(g["key"]), "metric": k, **v,
+        rows += [{"group": group_label(g["key"]), "metric": k, **v, **_interval(v),
                   "previous": before["metrics"][k]["value"] if before else None,
                   "delta": before["delta"][k] if before else None} for k, v in g["metrics"].items()]
     return rows
@@ -103,8 +110,15 @@ def wide_rows(doc: KpiDocument) -> tuple[list[dict[str, Any]], list[Column]]:
     dims = list(doc["groups"][0]["key"]) if doc["groups"] else []
     names = [c for k in keys for c in ([k, f"{k}_delta"] if compared else [k])]
 
+    shown = {k for g in doc["groups"] for k, f in g["metrics"].items() if "ci" in f} or \
+        {k for k, f in doc["metrics"].items() if "ci" in f}
+    names = [c for k in names for c in ([k, f"{k}_ci_low", f"{k}_ci_high", f"{k}_flag"] if k in shown else [k])]
+
     def row(key: dict[str, str], metrics: dict[str, FigureDoc], delta: dict[str, float | None]) -> dict[str, Any]:
-        return {**key, **{k: f["value"] for k, f in metrics.items()}, **{f"{k}_delta": d for k, d in delta.items()}}
+        cells = {**key, **{k: f["value"] for k, f in metrics.items()}, **{f"{k}_delta": d for k, d in delta.items()}}
+        for k, f in metrics.items():
+            cells.update({f"{k}_{name}": v for name, v in _interval(f).items()}, **{f"{k}_flag": f.get("flag")})
+        return cells
 
     if doc["groups"]:
         rows = [row(g["key"], g["metrics"], g["previous"]["delta"] if "previous" in g else {}) for g in doc["groups"]]
@@ -127,9 +141,14 @@ def show(key: str, value) -> str:
     return figure(value, figure_kind(key))
 
 
+FLAGS = {"above": " ↑", "below": " ↓"}
+FLAG_NOTE = "↑ / ↓: the group's 95 % interval lies wholly above / below the period's figure"
+
+
 def marked(key: str, fig: FigureDoc) -> str:
-    """A figure with ` *` when it comes from fewer than 30 observations."""
-    return show(key, fig["value"]) + (" *" if fig["low_sample"] else "")
+    """A figure with ` *` when it comes from fewer than 30 observations, and ↑ or ↓ when
+    `kpi --intervals` flags it above or below the period's figure."""
+    return show(key, fig["value"]) + (" *" if fig["low_sample"] else "") + FLAGS.get(fig.get("flag") or "", "")
 
 
 def change_style(key: str, delta) -> str:
@@ -220,6 +239,8 @@ def print_kpis(console: Console, doc: KpiDocument, title: str, trend: dict[str, 
     if doc["groups"]:
         console.print("")
         print_table(console, group_records(doc), group_columns(doc), title="Groups (by volume)")
+        if any("ci" in f for g in doc["groups"] for f in g["metrics"].values()):
+            console.print(FLAG_NOTE, markup=False)
     if issues:
         console.print("")
         print_table(console, [dict(zip(("tag", "tickets", "change", "reopen", "breach"), issue_cells(i)))

@@ -5,6 +5,7 @@ and the daily trend. Returns the JSON-shaped document."""
 from __future__ import annotations
 
 from cstool.core import kpi, periods
+from cstool.core.fairness import flag
 from cstool.core.kpi import TICKET_DIMS, TIME_DIMS
 from cstool.core.models import FigureDoc, KpiDocument, KpiGroup, KpiPrevious, TopIssue
 from cstool.services.sla import SlaEngine, refresh_clocks
@@ -12,7 +13,7 @@ from cstool.store import Store
 from cstool.store import kpi as kpi_store
 
 
-def _doc(figures: dict[str, kpi.Figure]) -> dict[str, FigureDoc]:
+def _doc(figures: dict[str, kpi.Figure], intervals: bool = False) -> dict[str, FigureDoc]:
     out: dict[str, FigureDoc] = {}
     for k, f in figures.items():
         out[k] = {"value": f.value, "n": f.n, "low_sample": f.low_sample}
@@ -20,7 +21,19 @@ def _doc(figures: dict[str, kpi.Figure]) -> dict[str, FigureDoc]:
             out[k]["basis"] = f.basis
         if f.unknown is not None:
             out[k]["unknown"] = f.unknown
+        if intervals and f.ci is not None:
+            out[k]["ci"] = list(f.ci)
     return out
+
+
+def _flag_groups(doc: KpiDocument) -> None:
+    """Each group figure with an interval gets `flag`: above or below when the interval excludes
+    the overall figure of the period, else None (the funnel-plot rule, core/fairness.flag)."""
+    for group in doc["groups"]:
+        for key, fig in group["metrics"].items():
+            if "ci" in fig:
+                low, high = fig["ci"]
+                fig["flag"] = flag((low, high), doc["metrics"][key]["value"])
 
 
 def window_stats(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] = (), joined_from: int = 0,
@@ -85,10 +98,11 @@ def window_stats(store: Store, windows: list[tuple[int, int]], dims: tuple[str, 
 
 
 def kpi_report(store: Store, engine: SlaEngine, since: int, until: int, by: list[str], compare: bool,
-               tz: str, where: kpi_store.Where = ()) -> KpiDocument:
+               tz: str, where: kpi_store.Where = (), intervals: bool = False) -> KpiDocument:
     """{since, until, timezone, metrics, groups: [{key, metrics}], previous: {since, until, metrics, delta} | None}
     for the tickets (and their survey answers) that meet every `where` pair. With `compare`,
-    each group without a time dimension also gets its `previous` figures and `delta`."""
+    each group without a time dimension also gets its `previous` figures and `delta`; with
+    `intervals`, shares and medians their 95 % `ci` and each group's figure its `flag`."""
     refresh_clocks(store, engine)
     customers = kpi_store.kpi_customers(store)
     time_dims = [d for d in by if d in TIME_DIMS]
@@ -117,7 +131,7 @@ def kpi_report(store: Store, engine: SlaEngine, since: int, until: int, by: list
                 group_key = dict(zip(cat_dims, key))
                 if label is not None:
                     group_key = {time_dims[0]: label, **group_key}
-                groups.append({"key": group_key, "metrics": _doc(figures)})
+                groups.append({"key": group_key, "metrics": _doc(figures, intervals)})
         if not time_dims:
             groups.sort(key=lambda g: (-(g["metrics"]["tickets_created"]["value"] or 0), str(g["key"])))
             if compare:
@@ -128,8 +142,11 @@ def kpi_report(store: Store, engine: SlaEngine, since: int, until: int, by: list
         prev = kpi.figures(overall.get((0, ()), kpi.Stats()), customers, p_since, p_until)
         delta = {k: _change(metrics[k].value, prev[k].value) for k in metrics}
         previous = {"since": p_since, "until": p_until, "metrics": _doc(prev), "delta": delta}
-    return {"since": since, "until": until, "timezone": tz, "metrics": _doc(metrics), "groups": groups,
-            "previous": previous}
+    doc: KpiDocument = {"since": since, "until": until, "timezone": tz, "metrics": _doc(metrics, intervals),
+                        "groups": groups, "previous": previous}
+    if intervals:
+        _flag_groups(doc)
+    return doc
 
 
 def _group_changes(groups: list[KpiGroup], stats: dict[tuple, kpi.Stats], dims: tuple[str, ...],

@@ -54,8 +54,8 @@ def test_fcr_and_reopen():
     tickets = [t(SINCE, None, SINCE + H, replies=1), t(SINCE, None, SINCE + H, replies=0),
                t(SINCE, None, SINCE + H, replies=1, reopens=1), t(SINCE, None, SINCE + H, replies=3)]
     f = kpi.ticket_kpis(tickets, SINCE, UNTIL)
-    assert f["fcr_pct"] == kpi.Figure(50.0, 4)
-    assert f["reopen_pct"] == kpi.Figure(25.0, 4)
+    assert f["fcr_pct"] == kpi.Figure(50.0, 4, ci=(15.0, 85.0))  # (with their Wilson intervals)
+    assert f["reopen_pct"] == kpi.Figure(25.0, 4, ci=(4.56, 69.94))
 
 
 def test_all_pending_and_no_surveys():
@@ -70,7 +70,7 @@ def test_csat_with_good_bad_and_numeric():
                {"kind": "csat", "score": 2, "label": None}, {"kind": "csat", "score": None, "label": "good"},
                {"kind": "csat", "score": None, "label": "bad"}]
     f = kpi.csat(surveys)
-    assert f["csat_pct"] == kpi.Figure(60.0, 5)  # 5, 4, good of 5
+    assert f["csat_pct"] == kpi.Figure(60.0, 5, ci=(23.07, 88.24))  # 5, 4, good of 5
     assert f["csat_avg"] == kpi.Figure(3.67, 3)
 
 
@@ -92,8 +92,8 @@ def test_sla_compliance():
               {"metric": "resolution", "mode": "unknown", "started_at": SINCE, "stopped_at": None, "due_at": None},
               {"metric": "resolution", "mode": "unknown", "started_at": UNTIL, "stopped_at": None, "due_at": None}]
     f = kpi.sla_kpis(clocks, SINCE, UNTIL)
-    assert f["sla_first_response_pct"] == kpi.Figure(33.33, 3, unknown=0)
-    assert f["sla_resolution_pct"] == kpi.Figure(100.0, 1, unknown=1)  # (unknown: never met nor breached, apart)
+    assert f["sla_first_response_pct"] == kpi.Figure(33.33, 3, unknown=0, ci=(6.15, 79.23))  # (Wilson, 1 of 3)
+    assert f["sla_resolution_pct"] == kpi.Figure(100.0, 1, unknown=1, ci=(20.65, 100.0))  # (unknown: apart)
 
 
 def test_churn_and_clv():
