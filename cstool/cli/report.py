@@ -84,6 +84,7 @@ def report(
     # (one report at a time; a read-only store has no room for the lock, and nothing to protect)
     with app_state.read_store(engine) as store, \
             nullcontext() if store.read_only else run_lock(settings.db_path, "report"):
+        teams = _known_teams(store, team, teams)
         reports = [(nightly_report(store, engine, as_of=when, since=since, until=until, tz=tz, now=now(),
                                    max_data_age=config.max_data_age, team=name or team,
                                    charts=email or fmt is Format.html), list(recipients))
@@ -94,6 +95,28 @@ def report(
         return
     for data, recipients in reports:
         _email(data, config, recipients if each_team else to, dry_run, show_pii, when, now())
+
+
+def _known_teams(store, team: str | None, teams: list) -> list:
+    """The (team, recipients) pairs whose team the store has: a --team no ticket has is an error
+    (a typo must not read as a quiet team); a [[mail.teams]] team without tickets is skipped
+    with a warning."""
+    from cstool.cli.common import warn
+    from cstool.core.errors import InputMissing
+    from cstool.services.filters import unmatched_filters
+
+    if team:
+        problems = unmatched_filters(store, {"team": team})
+        if problems:
+            raise InputMissing("; ".join(problems))
+    kept = []
+    for name, recipients in teams:
+        problems = unmatched_filters(store, {"team": name}) if name else []
+        if problems:
+            warn(f"warning: [[mail.teams]] {name!r}: {problems[0]}; its report is not sent")
+        else:
+            kept.append((name, recipients))
+    return kept
 
 
 def _email(data: ReportDocument, config: Config, to: list[str] | None, dry_run: bool, show_pii: bool, when: int,

@@ -239,11 +239,17 @@ def test_the_html_part_carries_every_chart_as_a_png_it_refers_to(cli, tmp_path, 
 def test_each_team_gets_its_own_report(cli, tmp_path, smtp):
     port, recorder = smtp()
     setup_store(cli, tmp_path, port, "none")
+    from conftest import write
+
+    write(tmp_path / "teams.csv", "id,priority,status,team,created_at\nB1,high,open,Billing,2026-03-30T09:00:00Z\n"
+          "K1,low,open,Technical,2026-03-30T10:00:00Z\n")
+    assert cli("import", "tickets", "teams.csv").exit_code == 0
     with (tmp_path / "cstool.toml").open("a") as fh:
-        fh.write('[[mail.teams]]\nname = "Billing"\nto = ["billing@example.com"]\n'
+        fh.write('[[mail.teams]]\nname = "Ops"\nto = ["ops@example.com"]\n[[mail.teams]]\nname = "Billing"\nto = ["billing@example.com"]\n'
                  '[[mail.teams]]\nname = "Technical"\nto = ["tech@example.com", "cto@example.com"]\n')
     result = cli("report", "--email", "--each-team", "--as-of", REFERENCE)
     assert result.exit_code == 0, result.stderr
+    assert "[[mail.teams]] 'Ops'" in result.stderr and "not sent" in result.stderr  # (no ticket of that team)
     sent = [(rcpts, email.message_from_bytes(raw)["Subject"]) for rcpts, raw in recorder.messages]
     assert [r for r, _ in sent] == [["leads@example.com"], ["billing@example.com"], ["tech@example.com",
                                                                                      "cto@example.com"]]
@@ -252,6 +258,8 @@ def test_each_team_gets_its_own_report(cli, tmp_path, smtp):
     assert "--each-team goes with --email" in cli("report", "--each-team").stderr
     out = cli("report", "--team", "Billing", "--as-of", REFERENCE).stdout
     assert out.splitlines()[1].startswith("cstool nightly report for team Billing")
+    typo = cli("report", "--team", "Biling", "--as-of", REFERENCE)
+    assert typo.exit_code == 66 and "Billing" in typo.stderr  # (not an empty, quiet report)
 
 
 def test_a_mail_team_without_recipients_is_a_config_error(cli, tmp_path):
