@@ -266,3 +266,20 @@ def test_a_mail_team_without_recipients_is_a_config_error(cli, tmp_path):
     (tmp_path / "cstool.toml").write_text('[[mail.teams]]\nname = "Billing"\n')
     result = cli("config", "check")
     assert result.exit_code == 78 and "mail.teams.1" in result.stderr and "its recipients" in result.stderr
+
+
+def test_without_the_cairo_library_the_charts_go_as_svg_with_a_warning(cli, tmp_path, smtp, monkeypatch):
+    import cstool.render.charts as charts
+
+    def no_cairo(chart):
+        raise OSError("no library called \"cairo-2\" was found")
+
+    monkeypatch.setattr(charts, "png", no_cairo)
+    port, recorder = smtp()
+    setup_store(cli, tmp_path, port, "none")
+    result = cli("report", "--email", "--as-of", REFERENCE)
+    assert result.exit_code == 0 and "the charts go as SVG, not PNG" in result.stderr
+    (_, raw), = recorder.messages
+    message = email.message_from_bytes(raw)
+    assert [p.get_content_type() for p in message.get_payload()] == ["text/plain", "text/html"]
+    assert "<svg" in message.get_payload()[1].get_payload(decode=True).decode()
