@@ -139,6 +139,10 @@ def _document(store, engine, period: tuple[int, int], dims: list[str], options: 
     doc = kpi_report(store, engine, lo, hi, dims, compare, config.timezone, pairs, intervals)
     _arrange(doc, *arrange)
     doc["data"] = data_age_of(store, when, now(), config.max_data_age)
+    if fmt in (Format.table, Format.json):
+        from cstool.services.churn import churn_after_bad
+
+        doc["churn_link"] = churn_after_bad(store, lo, hi)
     trend, issues = None, None
     if fmt in (Format.table, Format.html) and hi - lo <= TREND_DAYS * DAY_SECONDS:
         from cstool.services.kpi import daily_trend, top_issues

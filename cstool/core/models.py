@@ -98,6 +98,7 @@ class KpiDocument(TypedDict):
     groups: list[KpiGroup]
     previous: KpiPrevious | None
     data: NotRequired[DataAge]          # set by `cstool kpi`: how old the data is
+    churn_link: NotRequired[dict[str, Any]]  # set by `cstool kpi` (table, json): services/churn.churn_after_bad
 
 
 class SlaFinding(TypedDict):
@@ -202,6 +203,7 @@ class ReportDocument(TypedDict):
     findings: dict[str, int]        # data-quality findings of the latest imports
     data: DataAge
     charts: dict[str, Any]          # what the HTML charts draw (services/report.chart_data)
+    churn_link: dict[str, Any]      # churn after a bad experience (services/churn.churn_after_bad)
 
 
 class TimelineEntry(TypedDict):

@@ -215,6 +215,21 @@ def html_report(doc: KpiDocument, title: str, explain: str | None = None,
     return html_page(title, "\n".join(body))
 
 
+def churn_line(link: dict[str, Any]) -> str:
+    """`Churn after a bad experience: 4.7% of 403 customers, without: 5.4% of 184; ratio 0.87 (95 % 0.41-1.83)`."""
+    if not link["available"]:
+        return f"Churn after a bad experience: n/a: {link['reason']}"
+    bad, none = link["bad"], link["none"]
+
+    def rate(g: dict[str, Any]) -> str:
+        return f"{show('churn_pct', g['churn_pct'])} of {g['customers']:,}" if g["customers"] else "no customers"
+
+    ratio = ("" if link["rate_ratio"] is None else f"; ratio {link['rate_ratio']:g}" +
+             (f" (95 % {link['ci'][0]:g}-{link['ci'][1]:g})" if link["ci"] else ""))
+    return (f"Churn after a bad experience (SLA breach, reopen or CSAT <= 2): {rate(bad)} customers, without: "
+            f"{rate(none)}{ratio}")
+
+
 def print_kpis(console: Console, doc: KpiDocument, title: str, trend: dict[str, list[float | None]] | None,
                issues: list[TopIssue] | None) -> None:
     """The table view: headline with changes and daily sparklines, every figure, groups, top issues."""
@@ -248,6 +263,8 @@ def print_kpis(console: Console, doc: KpiDocument, title: str, trend: dict[str, 
                     title="Top issues (tags by volume, change vs the previous period)")
     if doc["metrics"]["churn_pct"]["value"] is None and doc["metrics"]["churn_pct"]["n"] == 0:
         console.print("churn_pct and clv are n/a: import customers (cstool import customers) to get them", markup=False)
+    if "churn_link" in doc:
+        console.print(churn_line(doc["churn_link"]), markup=False)
     console.print(LOW_SAMPLE_NOTE, markup=False)
 
 

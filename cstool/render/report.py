@@ -40,8 +40,23 @@ def _sections(report: ReportDocument, tz: str, show_pii: bool) -> list[tuple[str
          ["group", "tickets", "expected", "since"], spikes, ""),
         ("Escalation queues", ["tier", "tickets"], tiers, ""),
         ("Top issues (tags by volume)", ["tag", "tickets", "change", "reopened", "SLA breached"], issues, ""),
+        _churn(report),
         ("Data-quality findings in recent imports", ["finding", "rows"], findings, ""),
     ]
+
+
+def _churn(report: ReportDocument) -> tuple[str, list[str], list[list[str]], str]:
+    link = report["churn_link"]
+    if not link["available"]:
+        return ("Does support experience cost customers?", [], [], f"n/a: {link['reason']}")
+    rows = [[label, f"{g['customers']:,}", f"{g['churned']:,}", "" if g["churn_pct"] is None else f"{g['churn_pct']}%"]
+            for label, g in (("had a bad experience", link["bad"]), ("had none", link["none"]))]
+    ratio = "n/a" if link["rate_ratio"] is None else f"{link['rate_ratio']:g}" + (
+        f" (95 % interval {link['ci'][0]:g}-{link['ci'][1]:g})" if link["ci"] else
+        " (no interval: no churn in a group)")
+    return ("Does support experience cost customers? (active customers of the period; bad = an SLA breach, a "
+            "reopen or a CSAT of 2 or less)", ["customers", "active", "churned since", "churn"], rows,
+            f"churn rate ratio: {ratio}")
 
 
 def _title(report: ReportDocument, tz: str) -> str:

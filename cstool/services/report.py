@@ -7,6 +7,7 @@ from __future__ import annotations
 from cstool.core.formats import DAY_SECONDS, local_time
 from cstool.core.models import KpiDocument, ReportDocument
 from cstool.core.periods import day_end
+from cstool.services.churn import churn_after_bad
 from cstool.services.escalation import queue_sizes
 from cstool.services.forecast import likely_to_breach
 from cstool.services.freshness import data_age_of
@@ -38,7 +39,8 @@ def nightly_report(store: Store, engine: SlaEngine, *, as_of: int, since: int, u
             "worst": worst, "likely": likely, "spikes": spikes,
             "escalations": queue_sizes(store, engine, as_of, {"team": team}), "top_issues": issues,
             "findings": recent_findings(store), "data": data_age_of(store, as_of, now, max_data_age),
-            "charts": chart_data(store, engine, until, tz, doc, where) if charts else {}}
+            "charts": chart_data(store, engine, until, tz, doc, where) if charts else {},
+            "churn_link": churn_after_bad(store, since, until)}
 
 
 TREND_PERIODS = 8  # the trend charts: the report's period and the 7 periods of its length before it
