@@ -6,19 +6,10 @@ from __future__ import annotations
 import pytest
 from conftest import as_json, write
 
-CONFIG = """
-[defaults]
-timezone = "UTC"
-
-[[sla.policies]]
-name = "All"
-[sla.policies.targets]
-normal = { first_response = "1h", resolution = "8h" }
-"""
-# C1 breached (answered after 3 h), C2 reopened, C3 CSAT 1, C4 and C5 fine, C6 no ticket in the
+# (the default policy: normal first response within 8 h) C1 breached (answered after 9.5 h), C2 reopened, C3 CSAT 1, C4 and C5 fine, C6 no ticket in the
 # period, C7 churned before it; C1, C3 and C4 churned in the period
 TICKETS = """id,priority,status,customer_id,created_at,first_response_at,resolved_at,reopens
-T1,normal,solved,C1,2026-03-02T09:00:00Z,2026-03-02T12:00:00Z,2026-03-02T13:00:00Z,0
+T1,normal,solved,C1,2026-03-02T09:00:00Z,2026-03-02T18:30:00Z,2026-03-02T19:00:00Z,0
 T2,normal,solved,C2,2026-03-02T09:00:00Z,2026-03-02T09:10:00Z,2026-03-02T10:00:00Z,1
 T3,normal,solved,C3,2026-03-02T09:00:00Z,2026-03-02T09:10:00Z,2026-03-02T10:00:00Z,0
 T4,normal,solved,C4,2026-03-02T09:00:00Z,2026-03-02T09:10:00Z,2026-03-02T10:00:00Z,0
@@ -42,7 +33,6 @@ PERIOD = ("--since", "2026-03-01", "--until", "2026-03-08")
 
 @pytest.fixture
 def store(cli, tmp_path):
-    (tmp_path / "cstool.toml").write_text(CONFIG)
     for kind, text in (("tickets", TICKETS), ("surveys", SURVEYS)):
         write(tmp_path / f"{kind}.csv", text)
         assert cli("--db", "t.db", "import", kind, f"{kind}.csv").exit_code == 0
