@@ -110,6 +110,19 @@ def instant_argument(text: str, tz: str | ZoneInfo, what: str, expected: str) ->
         raise UsageError(f"{what} {text!r}: expected {expected}") from None
 
 
+def duration_seconds(text: str, option: str) -> int:
+    """A counted duration given on the command line (`1d`, `4h`, `30m`) in seconds."""
+    from cstool.core.sla.duration import parse_duration
+
+    try:
+        duration = parse_duration(text)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+    if duration.business_days or duration.seconds <= 0:
+        raise UsageError(f"{option} {text!r}: expected a positive duration such as 1d, 4h or 30m (not business days)")
+    return duration.seconds
+
+
 def emit(fmt: Format, columns: list[Column], *, table: Callable[[Console], None], document: Callable[[], Any],
          csv_rows: Callable[[], list[dict[str, Any]]] | None = None, fields: list[str] | None = None) -> None:
     """Write one result in `fmt` on stdout: json `document()`, jsonl/csv/tsv `csv_rows()` (default:

@@ -6,25 +6,12 @@ from typing import Annotated
 
 import typer
 
-from cstool.cli.common import command, emit, format_option, parse_instant, state
+from cstool.cli.common import command, duration_seconds, emit, format_option, parse_instant, state
 from cstool.core.errors import UsageError
 from cstool.render import Format
 
 app = typer.Typer(help="Breach forecasts: back-test the probability that running SLA clocks breach.",
                   no_args_is_help=True)
-
-
-def seconds_option(text: str, option: str) -> int:
-    """A counted duration given on the command line (`1d`, `4h`, `30m`) in seconds."""
-    from cstool.core.sla.duration import parse_duration
-
-    try:
-        duration = parse_duration(text)
-    except ValueError as exc:
-        raise UsageError(f"{option}: {exc}") from None
-    if duration.business_days or duration.seconds <= 0:
-        raise UsageError(f"{option} {text!r}: expected a positive duration such as 1d, 4h or 30m (not business days)")
-    return duration.seconds
 
 
 @command(app, "backtest")
@@ -48,7 +35,7 @@ def backtest(
     config = app_state.settings().config
     tz = config.timezone
     lo, hi = parse_instant(since, tz, "--since"), parse_instant(until, tz, "--until")
-    step = seconds_option(every, "--every")
+    step = duration_seconds(every, "--every")
     if hi <= lo:
         raise UsageError("--until must be after --since")
     if (hi - lo) // step > 1000:

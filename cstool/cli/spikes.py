@@ -7,8 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cstool.cli.common import AsOfOpt, command, emit, format_option, parse_instant, state
-from cstool.cli.forecast import seconds_option
+from cstool.cli.common import AsOfOpt, command, duration_seconds, emit, format_option, parse_instant, state
 from cstool.core.errors import UsageError
 from cstool.render import Format
 
@@ -45,7 +44,7 @@ def spikes(
     try:
         app_state = state()
         tz = app_state.settings().config.timezone
-        width = seconds_option(window, "--window")
+        width = duration_seconds(window, "--window")
         if WEEK % width:
             raise UsageError(f"--window {window}: must divide a week (1h, 2h, 3h, 4h, 6h, 8h, 12h, 1d, 30m...)")
         dims = tuple(by or DIMENSIONS)

@@ -6,8 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cstool.cli.common import AsOfOpt, command, emit, format_option, now, parse_instant, state, warn
-from cstool.cli.forecast import seconds_option
+from cstool.cli.common import AsOfOpt, command, duration_seconds, emit, format_option, now, parse_instant, state, warn
 from cstool.core.errors import UsageError
 from cstool.render import Format
 
@@ -18,14 +17,12 @@ RECORDS = ("table", "json", "jsonl", "csv", "tsv")
 
 
 def _share(text: str, option: str, allow_zero: bool = False) -> float:
-    value = text.strip()
+    from cstool.core.sla.duration import parse_percent
+
     try:
-        share = float(value[:-1]) / 100 if value.endswith("%") else float("nan")
+        return parse_percent(text, zero_ok=allow_zero)
     except ValueError:
-        share = float("nan")
-    if not (0 <= share < 1 if allow_zero else 0 < share <= 1):
-        raise UsageError(f"{option} {text!r}: expected a percentage such as {'30%' if allow_zero else '85%'}")
-    return share
+        raise UsageError(f"{option} {text!r}: expected a percentage such as {'30%' if allow_zero else '85%'}") from None
 
 
 def _target(text: str) -> tuple[float, int]:
@@ -33,7 +30,7 @@ def _target(text: str) -> tuple[float, int]:
     share, _, within = text.partition("/")
     if not within:
         raise UsageError(f"--target {text!r}: expected SHARE/TIME such as 80%/20s (80 % answered within 20 s)")
-    return _share(share, "--target"), seconds_option(within, "--target")
+    return _share(share, "--target"), duration_seconds(within, "--target")
 
 
 @command(app, "heatmap")
@@ -110,7 +107,7 @@ def calc(
     from cstool.render import workload as view
 
     level, within = _target(target)
-    result = erlang_staffing(arrivals, seconds_option(interval, "--interval"), seconds_option(aht, "--aht"), level,
+    result = erlang_staffing(arrivals, duration_seconds(interval, "--interval"), duration_seconds(aht, "--aht"), level,
                              within, _share(shrinkage, "--shrinkage", allow_zero=True),
                              _share(max_occupancy, "--max-occupancy"))
     emit(fmt, [], table=lambda console: view.print_calc(console, result), document=lambda: result)
@@ -144,7 +141,7 @@ def plan(
     when = parse_instant(as_of, tz) if as_of is not None else now()
     with app_state.read_store() as store:
         doc = staffing_plan(store, channel.lower(), when, tz, weeks, _target(target),
-                            seconds_option(aht, "--aht") if aht else None,
+                            duration_seconds(aht, "--aht") if aht else None,
                             _share(shrinkage, "--shrinkage", allow_zero=True), _share(max_occupancy, "--max-occupancy"))
     if doc["warning"]:
         warn(f"warning: {doc['warning']}")

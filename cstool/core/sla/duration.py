@@ -50,15 +50,22 @@ def parse_duration(text: str) -> Duration:
     return Duration(seconds=seconds, business_days=bdays)
 
 
+def parse_percent(text: str, zero_ok: bool = False) -> float:
+    """`25%` -> 0.25: above 0 and up to 100 %, or with `zero_ok` from 0 and below 100 % (a
+    share of time taken away, such as shrinkage); raise ValueError naming the expected form."""
+    s = str(text).strip()
+    try:
+        pct = float(s[:-1]) if s.endswith("%") else float("nan")
+    except ValueError:
+        pct = float("nan")
+    if pct != pct:  # (NaN: no number before the %)
+        raise ValueError(f"{text!r} is not a percentage such as 25%")
+    if not (0 <= pct < 100 if zero_ok else 0 < pct <= 100):
+        raise ValueError(f"{text!r} must be a percentage between 0 and 100")
+    return pct / 100
+
+
 def parse_share(text: str) -> float | Duration:
     """`25%` -> 0.25 (share of the target); anything else must be a duration."""
     s = str(text).strip()
-    if s.endswith("%"):
-        try:
-            pct = float(s[:-1])
-        except ValueError:
-            raise ValueError(f"{text!r} is not a percentage such as 25%") from None
-        if not 0 < pct <= 100:
-            raise ValueError(f"{text!r} must be a percentage between 0 and 100")
-        return pct / 100
-    return parse_duration(s)
+    return parse_percent(s) if s.endswith("%") else parse_duration(s)
