@@ -35,14 +35,14 @@ def print_heatmap(console: Console, records: list[dict[str, Any]], title: str, u
     top = max(values, default=0)
     console.print(title, highlight=False, markup=False)
     console.print("     " + "".join(f"{h:<6d}" for h in range(0, 24, 2)).rstrip(), highlight=False)
+    from rich.text import Text
+
     grid = {(r["weekday"], r["hour"]): r["value"] for r in records}
     for d, day in enumerate(DAYS):
         line = [(f"{day}  ", "")]
         for h in range(24):
             level = _level(grid.get((d, h)), top)
             line.append((SHADES[level] + (" " if h < 23 else ""), COLOURS[level]))
-        from rich.text import Text
-
         console.print(Text.assemble(*line))
     if not top:
         console.print("No data in this period.")

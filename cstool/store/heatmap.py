@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cstool.core.formats import offset_spans
 from cstool.store.connection import Store
-from cstool.store.kpi import CLEAN, FR_SECONDS, Where, sorted_samples, where_sql
+from cstool.store.kpi import CLEAN, FR_SECONDS, Where, bisect_sql, sorted_samples, where_sql
 from cstool.store.sla import PARTS, PAUSED, RUNNING, STOPPED
 
 
@@ -13,15 +13,9 @@ def cell_sql(x: str, tz: str, lo: int, hi: int) -> str:
     by the zone's offset spans over [lo, hi) (a binary search inside the SQL): the twin of
     `core.formats.hour_of_week` for x in [lo, hi)."""
     spans = offset_spans(tz, lo, hi)
-
-    def offset(a: int, b: int) -> str:
-        if b - a == 1:
-            return str(spans[a][1])
-        mid = (a + b) // 2
-        return f"CASE WHEN {x} < {spans[mid][0]} THEN {offset(a, mid)} ELSE {offset(mid, b)} END"
-
+    offset = bisect_sql(x, [start for start, _, _ in spans], [str(seconds) for _, seconds, _ in spans])
     # (epoch day 0, 1970-01-01, was a Thursday: day 3 of a week that starts on Monday)
-    return f"((({x} + {offset(0, len(spans))}) / 3600 + 72) % 168)"
+    return f"((({x} + {offset}) / 3600 + 72) % 168)"
 
 
 def created_cells(store: Store, tz: str, lo: int, hi: int, where: Where = (), channel: str | None = None

@@ -66,16 +66,9 @@ class TicketQuery:
 def iso_sql(x: str, spans: list[tuple[int, int, str]], hi: int) -> str:
     """SQL writing the instant `x` as `iso_instant` does, by the zone's offset spans (a binary
     search over them); outside [first span, hi) the Python function itself (cstool_iso)."""
-
-    def search(a: int, b: int) -> str:
-        if b - a == 1:
-            start, offset, text = spans[a]
-            return f"strftime('%Y-%m-%dT%H:%M:%S', {x} + {offset}, 'unixepoch') || '{text}'"
-        mid = (a + b) // 2
-        return f"CASE WHEN {x} < {spans[mid][0]} THEN {search(a, mid)} ELSE {search(mid, b)} END"
-
+    texts = [f"strftime('%Y-%m-%dT%H:%M:%S', {x} + {offset}, 'unixepoch') || '{text}'" for _, offset, text in spans]
     return (f"CASE WHEN {x} IS NULL THEN NULL WHEN {x} >= {spans[0][0]} AND {x} < {hi} "
-            f"THEN {search(0, len(spans))} ELSE cstool_iso({x}) END")
+            f"THEN {kpi_sql.bisect_sql(x, [start for start, _, _ in spans], texts)} ELSE cstool_iso({x}) END")
 
 
 def _time_range(store: Store, as_of: int) -> tuple[int, int]:
