@@ -31,16 +31,17 @@ class OpenClock:
 
 
 def open_clocks(store: Store, engine, as_of: int, created_since: int | None = None,
-                due_before: int | None = None) -> Iterator[OpenClock]:
-    """Every running or paused clock at `as_of` (of the tickets created since `created_since`; of
-    the stored clocks, those due before `due_before`), with its state there: stored clocks, and
-    clocks computed live from the data up to `as_of` for tickets with data after it."""
-    narrow = {"created_since": created_since, "due_before": due_before}
+                due_before: int | None = None, team: str | None = None) -> Iterator[OpenClock]:
+    """Every running or paused clock at `as_of` (of the tickets created since `created_since`, of
+    `team`; of the stored clocks, those due before `due_before`), with its state there: stored
+    clocks, and clocks computed live from the data up to `as_of` for tickets with data after it."""
+    narrow = {"created_since": created_since, "due_before": due_before, "team": team}
     for row in sla_queries.open_clock_rows(store, as_of, narrow, OPEN, None):
         clock = sla_store.clock_from_row(row)
         yield OpenClock(row, clock, evaluate(clock, engine.calendars[clock.calendar], as_of))
     for ticket, events in sla_store.tickets_with_events(store, sla_queries.newer_than(store, as_of)):
-        if created_since is not None and (ticket["created_at"] or 0) < created_since:
+        if (created_since is not None and (ticket["created_at"] or 0) < created_since) or \
+                (team and (ticket.get("team") or "").lower() != team.lower()):
             continue
         for clock in engine.clocks(ticket, events, horizon=as_of):
             if clock.mode in ("running", "paused"):
@@ -99,12 +100,13 @@ class Forecast:
 LIKELY = 0.5  # "likely to breach": a forecast of at least 50 %
 
 
-def likely_to_breach(store: Store, engine, as_of: int, until: int, limit: int = 10) -> list[dict]:
-    """Open clocks not breached yet, due before `until`, with a forecast of at least LIKELY:
-    most likely first (the report's "likely to breach today"); `limit` 0 for all."""
+def likely_to_breach(store: Store, engine, as_of: int, until: int, limit: int = 10, team: str | None = None
+                     ) -> list[dict]:
+    """Open clocks (of `team`) not breached yet, due before `until`, with a forecast of at least
+    LIKELY: most likely first (the report's "likely to breach today"); `limit` 0 for all."""
     forecast = Forecast(store, engine, as_of, every=False)
     out = []
-    for c in open_clocks(store, engine, as_of, due_before=until):
+    for c in open_clocks(store, engine, as_of, due_before=until, team=team):
         if c.evaluation.state == "breached" or c.clock.due_at is None or c.clock.due_at >= until:
             continue
         e = forecast.estimate(c)

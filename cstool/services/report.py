@@ -32,8 +32,7 @@ def nightly_report(store: Store, engine: SlaEngine, *, as_of: int, since: int, u
     doc = kpi_report(store, engine, since, until, [], True, tz, where)
     issues = top_issues(store, engine, since, until, tz, where=where)
     worst, counts = find_breaches(store, engine, as_of, {"team": team}, limit=5)
-    likely = [c for c in likely_to_breach(store, engine, as_of, day_end(as_of, tz), limit=0 if team else 10)
-              if not team or (c["team"] or "").lower() == team.lower()][:10]
+    likely = likely_to_breach(store, engine, as_of, day_end(as_of, tz), team=team)
     spikes = [s._asdict() for s in find_spikes(store, as_of, SPIKE_WINDOW)]
     return {"as_of": as_of, "since": since, "until": until, "timezone": tz, "team": team, "kpis": doc, "sla": counts,
             "worst": worst, "likely": likely, "spikes": spikes,

@@ -136,3 +136,17 @@ def test_backtest_options_are_checked(cli, history):
     assert many.exit_code == 2 and "at most 1,000" in many.stderr
     assert "not business days" in cli("--db", "t.db", "forecast", "backtest", "--since", "2026-03-01", "--until",
                                       "2026-03-05", "--every", "1bd").stderr
+
+
+def test_likely_breaches_of_one_team(history):
+    from cstool.config import load_config
+    from cstool.services.forecast import likely_to_breach
+    from cstool.services.sla import SlaEngine, reading
+    from cstool.store import open_store
+
+    engine = SlaEngine(load_config(history / "cstool.toml"))
+    end_of_day = int(datetime(2026, 3, 4, tzinfo=UTC).timestamp())
+    with open_store(history / "t.db", create=False) as store, reading(store, engine):
+        at = int(AS_OF.timestamp())
+        assert [c["ticket_id"] for c in likely_to_breach(store, engine, at, end_of_day)] == ["X"]
+        assert likely_to_breach(store, engine, at, end_of_day, team="Billing") == []  # (X has no team)

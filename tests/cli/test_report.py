@@ -256,6 +256,9 @@ def test_each_team_gets_its_own_report(cli, tmp_path, smtp):
     assert [s.split("]")[-1].split(":")[0] for _, s in sent] == [
         " Support KPIs 2026-03-31", " Support KPIs (Billing) 2026-03-31", " Support KPIs (Technical) 2026-03-31"]
     assert "--each-team goes with --email" in cli("report", "--each-team").stderr
+    (tmp_path / "cstool.toml").write_text((tmp_path / "cstool.toml").read_text().split("[[mail.teams]]")[0])
+    alone = cli("report", "--email", "--each-team", "--as-of", REFERENCE)
+    assert alone.exit_code == 78 and "no [[mail.teams]] in the config" in alone.stderr
     out = cli("report", "--team", "Billing", "--as-of", REFERENCE).stdout
     assert out.splitlines()[1].startswith("cstool nightly report for team Billing")
     typo = cli("report", "--team", "Biling", "--as-of", REFERENCE)

@@ -131,3 +131,18 @@ def test_staffing_calc(cli):
     assert bad.exit_code == 2 and "expected SHARE/TIME such as 80%/20s" in bad.stderr
     assert "expected a percentage" in cli("staffing", "calc", "--arrivals", "1", "--aht", "3m", "--target",
                                           "80%/20s", "--shrinkage", "lots").stderr
+
+
+def test_a_handle_time_from_the_data_that_is_no_handle_time_is_warned_about(cli, demo_db):
+    from conftest import REFERENCE, SAMPLE_CONFIG
+
+    result = cli("--db", demo_db, "--config", SAMPLE_CONFIG, "staffing", "plan", "--channel", "chat", "--target",
+                 "80%/20s", "--as-of", REFERENCE, "-f", "json")
+    doc = as_json(result)
+    assert doc["aht_seconds"] > 3600 and doc["warning"].endswith("give --aht")
+    assert "warning: the median first response to resolution" in result.stderr
+
+
+def test_the_default_period_is_the_four_weeks_before_today(cli, berlin):
+    table = cli("--db", "t.db", "heatmap", "--as-of", "2026-03-31T10:00:00Z", env={"COLUMNS": "80"}).stdout
+    assert table.splitlines()[1] == "2026-03-03 00:00 – 2026-03-31 00:00 (Europe/Berlin)"
