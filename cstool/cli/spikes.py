@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from cstool.cli.common import AsOfOpt, command, duration_seconds, emit, format_option, parse_instant, state
-from cstool.core.errors import UsageError
+from cstool.core.errors import CstoolError, UsageError
 from cstool.render import Format
 
 app = typer.Typer()
@@ -54,9 +54,10 @@ def spikes(
         with app_state.read_store() as store:
             found = find_spikes(store, when, width, dims)
             contacts = affected_customers(store, found, when) if customers else []
-    except UsageError as exc:
+    except CstoolError as exc:  # (a monitor reads every failure as UNKNOWN, never as OK)
         if fmt is Format.nagios:
             sys.stdout.write(f"SPIKES UNKNOWN - {exc}\n")
+            print(f"cstool: error: {exc}", file=sys.stderr)
             raise typer.Exit(UNKNOWN) from None
         raise
     if fmt is Format.nagios:

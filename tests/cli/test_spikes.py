@@ -84,6 +84,8 @@ def test_nagios_warns_on_a_spike_and_says_ok_otherwise(cli, spike_store):
     assert (ok.exit_code, ok.stdout) == (0, "SPIKES OK - no spike in the last 4h | spikes=0;1;;0\n")
     bad = cli("--db", "t.db", "spikes", "--window", "5h", "-f", "nagios")
     assert bad.exit_code == 3 and bad.stdout.startswith("SPIKES UNKNOWN - --window 5h: must divide a week")
+    missing = cli("--db", "nowhere.db", "spikes", "-f", "nagios")
+    assert missing.exit_code == 3 and missing.stdout.startswith("SPIKES UNKNOWN - ")
 
 
 def test_the_table_and_the_report(cli, spike_store):
