@@ -55,10 +55,11 @@ class AppState:
         return open_store(settings.db_path, create=create, busy_timeout=settings.config.busy_timeout, now=now())
 
     @contextmanager
-    def read_store(self, engine: SlaEngine | None = None) -> Iterator[Store]:
+    def read_store(self, engine: SlaEngine | None = None, texts: bool = False) -> Iterator[Store]:
         """The store of a read command, inside one snapshot of it (with `engine`, SLA clocks
-        refreshed first: services.sla.reading), so that every figure comes from one state."""
-        with self.open_store(create=False) as store, snapshot(store, engine):
+        refreshed first: services.sla.reading; with `texts`, the newest comments and subjects
+        read), so that every figure comes from one state."""
+        with self.open_store(create=False) as store, snapshot(store, engine, texts):
             yield store
 
 
@@ -214,17 +215,20 @@ def warn(message: str) -> None:
 
 
 @contextmanager
-def snapshot(store: Store, engine: SlaEngine | None) -> Iterator[None]:
+def snapshot(store: Store, engine: SlaEngine | None, texts: bool = False) -> Iterator[None]:
     """One read snapshot of `store` (see AppState.read_store); afterwards, on a read-only store
-    whose SLA clocks were behind, a warning that they could not be refreshed."""
-    if engine is None:
+    whose SLA clocks (or texts) were behind, a warning that they could not be refreshed."""
+    if engine is None and not texts:
         with store.snapshot():
             yield
         return
     from cstool.services.sla import reading
 
-    with reading(store, engine):
+    with reading(store, engine, texts):
         yield
+    if store.stale_texts:
+        warn(f"warning: {store.path} is read-only, so the newest comments and subjects could not be read: "
+             "their sentiment and themes are missing; run cstool once as the store's owner to read them")
     if store.stale_clocks:
         warn(f"warning: {store.path} is read-only, so the SLA clocks could not be refreshed: figures use "
              "the clocks of the last refresh (tickets imported since have none); run cstool once as the "

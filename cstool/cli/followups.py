@@ -37,7 +37,7 @@ def followups(
     fields: FieldsOpt = None,
     fmt: RecordFormat = Format.table,
 ) -> None:
-    """Detractors (NPS 0-6) and CSAT of 2 or less from the last N days, not yet followed up, with customer, ticket, score, comment and owner (the ticket's assignee, else its team).
+    """Detractors (NPS 0-6) and CSAT of 2 or less from the last N days, not yet followed up, with customer, ticket, score, comment (its sentiment and themes) and owner (the ticket's assignee, else its team).
 
     Example: cstool followups --days 7; cstool followups done S00042 --note "called, refund issued"
     """
@@ -54,7 +54,7 @@ def _list_followups(days: int = 14, as_of: Optional[str] = None, fmt: Format = F
     app_state = state()
     config = app_state.settings().config
     when = parse_instant(as_of, config.timezone)
-    with app_state.read_store() as store:
+    with app_state.read_store(texts=True) as store:
         rows = listing.arrange(followup_queue(store, when, days))
     tz = config.timezone
     emit(fmt, view.FOLLOWUP_MACHINE, table=lambda console: view.print_followups(console, rows, tz, days),

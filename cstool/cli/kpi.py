@@ -20,7 +20,8 @@ app = typer.Typer()
 TREND_DAYS = 120  # the table view draws daily sparklines for periods up to this long
 
 
-def _period(since, until, period, as_of: int, tz: str, first) -> tuple[int, int]:
+def period_bounds(since, until, period, as_of: int, tz: str, first) -> tuple[int, int]:
+    """[since, until) of --since/--until or --period (default last-7d); `first` is the store's first instant."""
     from cstool.core import periods
 
     if (since is None) != (until is None):
@@ -63,8 +64,8 @@ def kpi(
     period: Annotated[Optional[str], typer.Option(
         "--period", help="yesterday | last-7d (default) | last-week | mtd | last-month | qtd | ytd | all")] = None,
     by: Annotated[Optional[list[str]], typer.Option(
-        "--by", help="Group by channel, priority, team, assignee, tag, customer_tier, day, week or month "
-        "(up to two).")] = None,
+        "--by", help="Group by channel, priority, team, assignee, tag, customer_tier, theme (the 12 key phrases of "
+        "the most tickets' subjects and comments), day, week or month (up to two).")] = None,
     compare: Annotated[Optional[str], typer.Option("--compare", help="previous: add the previous period and "
                                                    "the changes.")] = None,
     where: Annotated[Optional[list[str]], typer.Option(
@@ -102,8 +103,8 @@ def kpi(
     tz = config.timezone
     when = parse_instant(as_of, tz)
     engine = SlaEngine(config)
-    with app_state.read_store(engine) as store:
-        lo, hi = _period(since, until, period, when, tz, time_bounds(store)[0])
+    with app_state.read_store(engine, texts="theme" in dims) as store:
+        lo, hi = period_bounds(since, until, period, when, tz, time_bounds(store)[0])
         pairs = parse_where(store, where or [])
         if explain:
             from cstool.cli.kpi_explain import explain_figure

@@ -24,6 +24,7 @@ from cstool.cli import (
     report,
     sla,
     spikes,
+    themes,
     tickets,
     workload,
 )
@@ -125,6 +126,7 @@ app.add_typer(followups.app, name="followups")
 app.add_typer(export.app)
 app.add_typer(forecast.app, name="forecast")
 app.add_typer(spikes.app)
+app.add_typer(themes.app)
 app.add_typer(workload.app)
 app.add_typer(workload.staffing_app, name="staffing")
 app.add_typer(db.app, name="db")

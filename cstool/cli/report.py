@@ -82,7 +82,7 @@ def report(
         raise ConfigError("--each-team: no [[mail.teams]] in the config (name = \"Billing\", to = [...])")
     engine = SlaEngine(config)
     # (one report at a time; a read-only store has no room for the lock, and nothing to protect)
-    with app_state.read_store(engine) as store, \
+    with app_state.read_store(engine, texts=True) as store, \
             nullcontext() if store.read_only else run_lock(settings.db_path, "report"):
         teams = _known_teams(store, team, teams)
         reports = [(nightly_report(store, engine, as_of=when, since=since, until=until, tz=tz, now=now(),

@@ -24,7 +24,9 @@ HEADLINE = ("tickets_created", "tickets_resolved", "backlog", "csat_pct", "nps",
             "sla_resolution_pct", "first_response_median_s", "resolution_median_s")
 TIME_DIMS = ("day", "week", "month")
 TICKET_DIMS = ("channel", "priority", "team", "assignee", "tag", "customer_tier")
-DIMENSIONS = TICKET_DIMS + TIME_DIMS
+# A ticket's themes: its subject's key phrases; an answer's: its comment's (core/text.py).
+TEXT_DIMS = ("theme",)
+DIMENSIONS = TICKET_DIMS + TEXT_DIMS + TIME_DIMS
 # Lower is better for these; everything else (except plain volumes) is better higher.
 LOWER_IS_BETTER = ("first_response", "resolution", "backlog", "reopen_pct", "churn_pct", "detractors_pct")
 

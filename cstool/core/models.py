@@ -204,6 +204,7 @@ class ReportDocument(TypedDict):
     data: DataAge
     charts: dict[str, Any]          # what the HTML charts draw (services/report.chart_data)
     churn_link: dict[str, Any]      # churn after a bad experience (services/churn.churn_after_bad)
+    detractor_themes: Record        # what detractors talk about (services/texts.detractor_themes)
 
 
 class TimelineEntry(TypedDict):

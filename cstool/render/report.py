@@ -40,9 +40,30 @@ def _sections(report: ReportDocument, tz: str, show_pii: bool) -> list[tuple[str
          ["group", "tickets", "expected", "since"], spikes, ""),
         ("Escalation queues", ["tier", "tickets"], tiers, ""),
         ("Top issues (tags by volume)", ["tag", "tickets", "change", "reopened", "SLA breached"], issues, ""),
+        _detractors(report, show_pii),
         _churn(report),
         ("Data-quality findings in recent imports", ["finding", "rows"], findings, ""),
     ]
+
+
+QUOTE = 140  # characters of an example comment in the report
+
+
+def _detractors(report: ReportDocument, show_pii: bool) -> tuple[str, list[str], list[list[str]], str]:
+    from cstool.core.text import mask_pii
+
+    doc = report["detractor_themes"]
+
+    def quote(comment: str) -> str:
+        text = " ".join((comment if show_pii else mask_pii(comment)).split())
+        return f"“{text[:QUOTE - 1]}…”" if len(text) > QUOTE else f"“{text}”"
+
+    rows = [[t["theme"], f"{t['mentions']:,}", f"{t['previous']:,}",
+             "" if t["sentiment"] is None else f"{t['sentiment']:+.2f}",
+             " ".join(quote(e["comment"]) for e in t["examples"])] for t in doc["themes"]]
+    note = (f"{many(doc['read'], 'detractor comment')} read (NPS 0-6, CSAT of 2 or less); sentiment from -1 to 1, "
+            "English only" + ("" if show_pii else "; e-mail addresses and numbers in the comments masked"))
+    return ("What detractors talk about", ["theme", "comments", "period before", "sentiment", "examples"], rows, note)
 
 
 def _churn(report: ReportDocument) -> tuple[str, list[str], list[list[str]], str]:

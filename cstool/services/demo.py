@@ -37,9 +37,13 @@ def is_demo_store(store: Store) -> bool:
 
 def import_samples(store: Store, samples: Path, config: Config, as_of: int,
                    done: Callable[[str, str, ImportResult], None]) -> None:
-    """Import every sample file as of `as_of`; `done(kind, name, result)` after each."""
+    """Import every sample file as of `as_of`; `done(kind, name, result)` after each; then read the
+    comments and subjects (services/texts), so that the demo store is complete."""
+    from cstool.services.texts import refresh_texts
+
     for kind, name in SAMPLE_FILES:
         with open(samples / name, "rb") as stream:
             request = ImportRequest(kind=kind, options=ImportOptions(source="", tz=config.timezone, as_of=as_of))
             result = import_stream(store, stream, f"sample_data/{name}", request, lambda: as_of)
         done(kind, name, result)
+    refresh_texts(store)

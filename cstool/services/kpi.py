@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from cstool.core import kpi, periods
 from cstool.core.fairness import flag
-from cstool.core.kpi import TICKET_DIMS, TIME_DIMS
+from cstool.core.kpi import TEXT_DIMS, TICKET_DIMS, TIME_DIMS
 from cstool.core.models import FigureDoc, KpiDocument, KpiGroup, KpiPrevious, TopIssue
 from cstool.services.sla import SlaEngine, refresh_clocks
 from cstool.store import Store
@@ -106,7 +106,11 @@ def kpi_report(store: Store, engine: SlaEngine, since: int, until: int, by: list
     refresh_clocks(store, engine)
     customers = kpi_store.kpi_customers(store)
     time_dims = [d for d in by if d in TIME_DIMS]
-    cat_dims = tuple(d for d in by if d in TICKET_DIMS)
+    cat_dims = tuple(d for d in by if d in TICKET_DIMS + TEXT_DIMS)
+    if "theme" in cat_dims:
+        from cstool.services.texts import kpi_themes
+
+        kpi_themes(store, since, until, where)
     split = periods.split(since, until, time_dims[0], tz) if time_dims else [(None, since, until)]
     before = [periods.previous(since, until)] if compare else []
     # Without categories one pass gives the windows and (joined) the whole period; with them

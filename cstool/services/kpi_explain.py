@@ -54,6 +54,11 @@ def explain_figure(store: Store, engine, since: int, until: int, by: list[str], 
     refresh_clocks(store, engine)
     start, end = _window(since, until, by, group, tz)
     cats = where_pairs(store, [(d, v) for d, v in group.items() if d in kpi.TICKET_DIMS])
+    if "theme" in group:  # (the themes of the whole period, as `kpi --by theme` chose them)
+        from cstool.services.texts import kpi_themes
+
+        kpi_themes(store, since, until, where)
+        cats += (("theme", group["theme"]),)
     tickets, surveys, clocks = kpi_store.scope_records(store, start, end, where, cats)
     customers = kpi_store.kpi_customers(store) if not group else None  # (groups have no churn figures)
     figure = kpi.compute_kpis(tickets, surveys, clocks, customers, start, end)[metric]

@@ -4,6 +4,7 @@ hours, the escalation queue sizes, the top issues and the data-quality findings.
 
 from __future__ import annotations
 
+from cstool.core import periods
 from cstool.core.formats import DAY_SECONDS, local_time
 from cstool.core.models import KpiDocument, ReportDocument
 from cstool.core.periods import day_end
@@ -15,6 +16,7 @@ from cstool.services.heatmap import heatmap
 from cstool.services.kpi import kpi_report, top_issues, window_figures
 from cstool.services.sla import SlaEngine, find_breaches
 from cstool.services.spikes import find_spikes
+from cstool.services.texts import detractor_themes
 from cstool.store import Store
 from cstool.store.kpi import Where
 from cstool.store.report import recent_findings
@@ -25,9 +27,10 @@ SPIKE_WINDOW = 4 * 3600  # the report's spike check: the last four hours
 def nightly_report(store: Store, engine: SlaEngine, *, as_of: int, since: int, until: int, tz: str, now: int,
                    max_data_age: int, team: str | None = None, charts: bool = True) -> ReportDocument:
     """{as_of, since, until, timezone, team, kpis, sla, worst, likely, spikes, escalations,
-    top_issues, findings, data, charts} (`now`, the wall clock, dates the age of the newest
-    import); with `team`, one team's report (the spikes and data-quality findings stay global);
-    without `charts`, no chart data (the text and Markdown forms draw none)."""
+    top_issues, findings, data, charts, churn_link, detractor_themes} (`now`, the wall clock,
+    dates the age of the newest import); with `team`, one team's report (the spikes and
+    data-quality findings stay global); without `charts`, no chart data (the text and Markdown
+    forms draw none)."""
     where = (("team", team),) if team else ()
     doc = kpi_report(store, engine, since, until, [], True, tz, where)
     issues = top_issues(store, engine, since, until, tz, where=where)
@@ -39,7 +42,8 @@ def nightly_report(store: Store, engine: SlaEngine, *, as_of: int, since: int, u
             "escalations": queue_sizes(store, engine, as_of, {"team": team}), "top_issues": issues,
             "findings": recent_findings(store), "data": data_age_of(store, as_of, now, max_data_age),
             "charts": chart_data(store, engine, until, tz, doc, where) if charts else {},
-            "churn_link": churn_after_bad(store, since, until)}
+            "churn_link": churn_after_bad(store, since, until),
+            "detractor_themes": detractor_themes(store, since, until, periods.previous(since, until), where=where)}
 
 
 TREND_PERIODS = 8  # the trend charts: the report's period and the 7 periods of its length before it

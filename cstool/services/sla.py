@@ -107,17 +107,23 @@ def recompute_clocks(store: Store, engine: SlaEngine, keys: set[tuple[str, str]]
 
 
 @contextmanager
-def reading(store: Store, engine: SlaEngine) -> Iterator[None]:
+def reading(store: Store, engine: SlaEngine | None, texts: bool = False) -> Iterator[None]:
     """One snapshot of the store with its SLA clocks up to date: everything read in the block
     sees one committed state, never half of one import and half of the next.
 
     The clocks are refreshed (a short write of their own) and then the snapshot begins; should a
     writer commit in between, the round is repeated. A read-only store is read as it is
     (`store.stale_clocks` then says whether its clocks were behind)."""
+    from cstool.services.texts import refresh_texts, texts_fresh
+
     for _ in range(SNAPSHOT_ATTEMPTS):
-        refresh_clocks(store, engine)
+        if engine is not None:
+            refresh_clocks(store, engine)
+        if texts:  # (comments and subjects read: services/texts)
+            refresh_texts(store)
         with store.snapshot():
-            if store.read_only or _stale(store, engine) is _FRESH:
+            if store.read_only or ((engine is None or _stale(store, engine) is _FRESH)
+                                   and (not texts or texts_fresh(store))):
                 yield
                 return
     raise TempFailure(f"the store {store.path} kept changing while cstool read it "

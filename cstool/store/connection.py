@@ -48,6 +48,8 @@ class Store:
         self.busy_timeout = busy_timeout
         self.read_only = read_only
         self.stale_clocks = False
+        self.stale_texts = False  # a reader answered without reading the newest comments and subjects
+        self.themes: tuple[str, ...] = ()  # the themes `kpi --by theme` groups by (store/texts.choose_themes)
         self.created = False  # open_store made the file in this run
         self.generation: int | None = None  # inside snapshot(): the generation it reads
         self._db: Any = None  # a sqlite_utils.Database, made on first use
@@ -60,6 +62,7 @@ class Store:
         conn = sqlite3.connect(_uri(self.path, self.read_only), uri=True, timeout=self.busy_timeout,
                                isolation_level=None, check_same_thread=False)
         reader = Store(self.path, conn, self.busy_timeout, self.read_only)
+        reader.themes = self.themes
         if self.generation is None:
             return reader
         conn.execute("BEGIN")

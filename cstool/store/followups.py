@@ -5,6 +5,9 @@ from __future__ import annotations
 from cstool.core.models import Record
 from cstool.store.connection import Store
 
+# The answers to follow up: NPS detractors (0-6) and CSAT of 2 or less (or Bad).
+DETRACTOR = "((s.kind = 'nps' AND s.score <= 6) OR (s.kind = 'csat' AND (s.score <= 2 OR s.label = 'bad')))"
+
 
 def followup_candidates(store: Store, since: int, until: int) -> list[Record]:
     """Detractors (NPS 0-6) and CSAT of 2 or less (or Bad) answered in [since, until) and not
@@ -22,8 +25,7 @@ def followup_candidates(store: Store, since: int, until: int) -> list[Record]:
         "(SELECT c2.rowid FROM customers c2 WHERE c2.id = coalesce(s.customer_id, t.customer_id) "
         "ORDER BY c2.import_id DESC LIMIT 1)) "
         "LEFT JOIN followups f ON f.source = s.source AND f.survey_id = s.id "
-        "WHERE f.survey_id IS NULL AND s.submitted_at >= ? AND s.submitted_at < ? AND ("
-        "(s.kind = 'nps' AND s.score <= 6) OR (s.kind = 'csat' AND (s.score <= 2 OR s.label = 'bad'))) "
+        f"WHERE f.survey_id IS NULL AND s.submitted_at >= ? AND s.submitted_at < ? AND {DETRACTOR} "
         "ORDER BY s.submitted_at DESC, s.id", (since, until))
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row)) for row in cur]

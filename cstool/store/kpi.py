@@ -24,11 +24,22 @@ UNKNOWN = MODE_CODES["unknown"]
 _COLUMN_DIMS = ("channel", "priority", "team", "assignee", "customer_tier")
 _KEYS = {**{d: f"coalesce(nullif(t.{d}, ''), '(none)')" for d in _COLUMN_DIMS}, "tag": "coalesce(tg.value, '(none)')"}
 _TAGS = " LEFT JOIN json_each(t.tags) tg"
+# (the themes chosen for the queries of a store: Store.themes; other key phrases read as '(none)')
+_KEYS["theme"] = "coalesce(th.term, '(none)')"
+_JOINS = {"tag": _TAGS}
+
+
+def _theme_join(themes: tuple[str, ...], surveys: bool) -> str:
+    """A ticket's themes are its subject's key phrases; an answer's, its comment's."""
+    chosen = ", ".join("'" + t.replace("'", "''") + "'" for t in themes)
+    if surveys:
+        return f" LEFT JOIN text_terms th ON th.kind = 'comment' AND th.row = s.rowid AND th.term IN ({chosen})"
+    return f" LEFT JOIN text_terms th ON th.kind = 'subject' AND th.row = t.rowid AND th.term IN ({chosen})"
 
 
 def group_sql(dimension: str) -> tuple[str, str]:
     """(how a ticket `t` reads in a dimension's groups, the join that needs): '(none)' for no value."""
-    return _KEYS[dimension], _TAGS if dimension == "tag" else ""
+    return _KEYS[dimension], _JOINS.get(dimension, "")
 # Business seconds: cstool's clock stopped at its own event, else the vendor's figure.
 # (The clocks join by the ticket's rowid: nearly free in a scan, the two tables share one order.)
 _CLOCKS = " LEFT JOIN clocks c ON c.ticket = t.rowid"
@@ -108,13 +119,20 @@ class Windows:
 Where = tuple[tuple[str, str], ...]   # --where: (dimension, value) pairs, all of which a ticket meets
 
 
-def where_sql(where: Where) -> str:
+def where_sql(where: Where, surveys: bool = False, themes: tuple[str, ...] = ()) -> str:
     """` AND …` terms for tickets `t` meeting every (dimension, value) pair (as the groups read
-    them: '(none)' for no value; a tag filter matches any of the ticket's tags)."""
+    them: '(none)' for no value; a tag filter matches any of the ticket's tags; a theme, with
+    `surveys`, reads the comment of the answer `s`, and '(none)' is none of `themes`)."""
     terms = []
     for dim, value in where:
         quoted = "'" + value.replace("'", "''") + "'"
-        if dim != "tag":
+        if dim == "theme":
+            kind, row = ("comment", "s.rowid") if surveys else ("subject", "t.rowid")
+            chosen = ", ".join("'" + t.replace("'", "''") + "'" for t in themes)
+            test = f"IN ({chosen})" if value == "(none)" else f"= {quoted}"
+            terms.append(f"{'NOT ' if value == '(none)' else ''}EXISTS (SELECT 1 FROM text_terms x "
+                         f"WHERE x.kind = '{kind}' AND x.row = {row} AND x.term {test})")
+        elif dim != "tag":
             terms.append(f"{_KEYS[dim]} = {quoted}")
         elif value == "(none)":
             terms.append("coalesce(json_array_length(t.tags), 0) = 0")
@@ -123,9 +141,13 @@ def where_sql(where: Where) -> str:
     return "".join(f" AND {t}" for t in terms)
 
 
-def _keys(dims: tuple[str, ...], first: int = 2) -> tuple[str, str, str]:
-    """(select list, join, group-by list) for the grouping dimensions (columns first, first + 1, ...)."""
-    return ("".join(f", {_KEYS[d]} AS k{i}" for i, d in enumerate(dims)), _TAGS if "tag" in dims else "",
+def _keys(dims: tuple[str, ...], first: int = 2, surveys: bool = False, themes: tuple[str, ...] = ()
+          ) -> tuple[str, str, str]:
+    """(select list, joins, group-by list) for the grouping dimensions (columns first, first + 1,
+    ...); `themes` are those a theme groups by; with `surveys`, an answer `s` reads its themes from
+    its own comment and its ticket."""
+    joins = {**_JOINS, "theme": _theme_join(themes, surveys)}
+    return ("".join(f", {_KEYS[d]} AS k{i}" for i, d in enumerate(dims)), "".join(joins.get(d, "") for d in dims),
             "".join(f", {i + first}" for i in range(len(dims))))
 
 
@@ -151,7 +173,7 @@ def created_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, 
     """By creation time, per window and group: (window, key, created, how many business samples
     are the vendor's, first response samples, first response business samples)."""
     w = Windows(windows)
-    keys, join, group = _keys(dims)
+    keys, join, group = _keys(dims, themes=store.themes)
     return _grouped(store, (
         f"SELECT {w.index('t.created_at')}{keys}, count(*), {_vendor(FR_CLOCK, 'first_reply_business')}, "
         f"group_concat(CASE WHEN {CLEAN} THEN {FR_SECONDS} END), "
@@ -167,7 +189,7 @@ def resolved_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str,
     samples, creation times of those created before the window). The last were open at the ends
     of the windows from their creation's on."""
     w = Windows(windows)
-    keys, join, group = _keys(dims)
+    keys, join, group = _keys(dims, themes=store.themes)
     return _grouped(store, (
         f"SELECT {w.index('t.resolution_at')}{keys}, count(*), "
         "sum(coalesce(t.replies, 0) <= 1 AND coalesce(t.reopens, 0) = 0), sum(coalesce(t.reopens, 0) >= 1), "
@@ -184,7 +206,7 @@ def still_open_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[st
     """(created_at, key...) of the tickets open at the last window end: not resolved by then
     (without a resolution time the status decides whether it ever left)."""
     w = Windows(windows)
-    keys, join, _ = _keys(dims)
+    keys, join, _ = _keys(dims, themes=store.themes)
     resolved_later, unresolved = open_at_parts(str(w.hi), "t.")
     only = where_sql(where)
     select = f"SELECT t.created_at{keys} FROM tickets t{join} WHERE"
@@ -196,24 +218,28 @@ def _count(condition: str) -> str:
     return f"ifnull(sum({condition}), 0)"
 
 
-def survey_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] = (), where: Where = ()
-                ) -> list[tuple]:
-    """Per window (by submission time) and group: the survey counts of cstool.core.kpi.SURVEY_COUNTS, in order
-    (with `where`, only the answers about a ticket that meets it)."""
-    w = Windows(windows)
-    keys, join, group = _keys(dims)
-    ticket = " LEFT JOIN tickets t ON t.source = s.source AND t.id = s.ticket_id" if dims or where else ""
+def survey_count_sql() -> list[str]:
+    """The aggregates of cstool.core.kpi.SURVEY_COUNTS, in order, over survey answers `s`."""
     labelled = "coalesce(s.label, '') != ''"
     csat = f"s.kind = 'csat' AND (s.score IS NOT NULL OR {labelled})"
     satisfied = (f"{csat} AND CASE WHEN {labelled} THEN s.label = 'good' "
                  "ELSE s.score >= coalesce(nullif(s.scale_max, 0), 5) - 1 END")
     nps, ces = "s.kind = 'nps' AND s.score IS NOT NULL", "s.kind = 'ces' AND s.score IS NOT NULL"
-    counts = [_count(csat), _count(satisfied), _count(f"{csat} AND s.score IS NOT NULL"),
-              f"total(CASE WHEN {csat} THEN s.score END)", _count(nps), _count(f"{nps} AND s.score >= 9"),
-              _count(f"{nps} AND s.score <= 6"), _count(ces), _count(f"{ces} AND s.score >= 5"),
-              f"total(CASE WHEN {ces} THEN s.score END)"]
+    return [_count(csat), _count(satisfied), _count(f"{csat} AND s.score IS NOT NULL"),
+            f"total(CASE WHEN {csat} THEN s.score END)", _count(nps), _count(f"{nps} AND s.score >= 9"),
+            _count(f"{nps} AND s.score <= 6"), _count(ces), _count(f"{ces} AND s.score >= 5"),
+            f"total(CASE WHEN {ces} THEN s.score END)"]
+
+
+def survey_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] = (), where: Where = ()
+                ) -> list[tuple]:
+    """Per window (by submission time) and group: the survey counts of cstool.core.kpi.SURVEY_COUNTS, in order
+    (with `where`, only the answers about a ticket that meets it)."""
+    w = Windows(windows)
+    keys, join, group = _keys(dims, surveys=True, themes=store.themes)
+    ticket = " LEFT JOIN tickets t ON t.source = s.source AND t.id = s.ticket_id" if dims or where else ""
     return _grouped(store, (
-        f"SELECT {w.index('s.submitted_at')}{keys}, {', '.join(counts)} FROM surveys s{ticket}{join} "
+        f"SELECT {w.index('s.submitted_at')}{keys}, {', '.join(survey_count_sql())} FROM surveys s{ticket}{join} "
         f"WHERE s.submitted_at >= {w.lo} AND s.submitted_at < {w.hi}{where_sql(where) and ' AND t.id IS NOT NULL'}"
         f"{where_sql(where)} GROUP BY 1{group}"), len(dims))
 
@@ -229,7 +255,7 @@ def sla_rows(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...]
     tickets only to group or filter)."""
     w = Windows(windows)
     joined_lo = w.starts[joined_from]
-    keys, join, group = _keys(dims, first=3)
+    keys, join, group = _keys(dims, first=3, themes=store.themes)
     tickets = f" JOIN tickets t ON t.rowid = c.ticket{join}" if dims or where else ""
     selects = []
     for metric, p in (("first_response", "c.fr_"), ("resolution", "c.res_")):
@@ -308,7 +334,7 @@ def scope_records(store: Store, since: int, until: int, where: Where = (), group
     --where); `group` pairs are read as the groups read them (an answer without a ticket is in
     the '(none)' groups)."""
     q = store.conn.execute
-    pairs = where_sql((*where, *group))
+    pairs = where_sql((*where, *group), themes=store.themes)
     window = f"BETWEEN {int(since)} AND {int(until) - 1}"
     resolved_later, unresolved = open_at_parts(str(int(until)), "t.")
     cols = ("source", "id", "subject", "created_at", "first_response_at", "resolution_at", "status", "reopens",
@@ -333,5 +359,6 @@ def scope_records(store: Store, since: int, until: int, where: Where = (), group
     surveys = [dict(zip(("source", "id", "ticket_id", "kind", "score", "label", "scale_max", "submitted_at"), r))
                for r in q("SELECT s.source, s.id, s.ticket_id, s.kind, s.score, s.label, s.scale_max, s.submitted_at "
                           "FROM surveys s LEFT JOIN tickets t ON t.source = s.source AND t.id = s.ticket_id "
-                          f"WHERE s.submitted_at {window}{linked}{pairs}")]
+                          f"WHERE s.submitted_at {window}{linked}{where_sql(where)}"
+                          f"{where_sql(group, surveys=True, themes=store.themes)}")]
     return tickets, surveys, clocks

@@ -240,6 +240,23 @@ CREATE TRIGGER ticket_events_keep_prior BEFORE UPDATE ON ticket_events WHEN NEW.
 BEGIN INSERT INTO prior_ticket_events SELECT NEW.import_id, rowid, *
     FROM ticket_events WHERE rowid = OLD.rowid; END
 """),
+    (10, "what survey comments and ticket subjects say: language, sentiment, key phrases (cstool/core/text.py)", """
+-- Filled on first need (services/texts.refresh_texts) for the rows whose text is not read yet.
+CREATE TABLE text_facts (
+    kind TEXT NOT NULL,            -- comment (surveys.comment) | subject (tickets.subject)
+    row INTEGER NOT NULL,          -- the rowid in surveys or tickets
+    import_id INTEGER,             -- the row's import when its text was read (a row another import wrote,
+                                   -- or an undo put back, is read again)
+    lang TEXT,                     -- ISO 639-1 code; NULL: undetermined
+    sentiment REAL,                -- VADER compound in [-1, 1]; NULL: not scored (the language)
+    PRIMARY KEY (kind, row)
+) WITHOUT ROWID;
+CREATE TABLE text_terms (
+    kind TEXT NOT NULL, row INTEGER NOT NULL, term TEXT NOT NULL,
+    PRIMARY KEY (kind, row, term)
+) WITHOUT ROWID;
+CREATE TABLE text_meta (key TEXT PRIMARY KEY, value TEXT)
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

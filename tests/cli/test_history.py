@@ -54,9 +54,9 @@ def _store(db) -> dict[str, list]:
     """Every table (but the history) with its rowids, and the import rows without their undo mark."""
     conn = sqlite3.connect(db)
     try:
-        tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        found = {t: conn.execute(f"SELECT {'rowid, ' if t not in ('clock_cycles',) else ''}* FROM {t} "
-                                 "ORDER BY 1, 2").fetchall() for t in tables if t not in HISTORY}
+        tables = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+        found = {t: conn.execute(f"SELECT {'' if 'WITHOUT ROWID' in sql else 'rowid, '}* FROM {t} "
+                                 "ORDER BY 1, 2").fetchall() for t, sql in tables.items() if t not in HISTORY}
         found["clock_names"] = conn.execute("SELECT * FROM clock_names WHERE id IN (SELECT names FROM clocks) "
                                             "ORDER BY id").fetchall()
         found["imports"] = conn.execute("SELECT id, kind, file, inserted, updated FROM imports "

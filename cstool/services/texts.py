@@ -1,0 +1,142 @@
+"""Reading survey comments and ticket subjects (language, sentiment, key phrases) into the store
+on first need, and the themes of a period (docs/semantics.md#comment-sentiment-and-themes)."""
+
+from __future__ import annotations
+
+from cstool.core import text
+from cstool.core.kpi import SURVEY_COUNTS, survey_figures
+from cstool.core.models import Record
+from cstool.core.themes import pick_themes
+from cstool.store import Store
+from cstool.store import texts as text_store
+from cstool.store.kpi import Where
+
+ROWS_PER_WRITE = 20_000
+THEMES = 15            # rows of `cstool themes` by default
+KPI_THEMES = 12        # groups of `kpi --by theme`
+
+
+def texts_fresh(store: Store) -> bool:
+    return text_store.meta(store).get("signature") == text_store.signature(store)
+
+
+def refresh_texts(store: Store) -> int:
+    """Read the comments and subjects of the rows written since the last reading; returns how
+    many texts were read. On a read-only store nothing is written (`store.stale_texts` is set)."""
+    if store.generation is not None or texts_fresh(store):
+        return 0
+    if store.read_only:
+        store.stale_texts = True
+        return 0
+    done = 0
+    with store.write():  # (read again under the write lock: an import may have landed)
+        info = text_store.meta(store)
+        signature = text_store.signature(store)
+        if info.get("signature") == signature:
+            return 0
+        last, undone = (int(x) for x in info.get("signature", "0:0").split(":"))
+        full = undone != int(signature.split(":")[1])  # (an undo put older rows back: compare every row)
+        languages: dict[str, str | None] = {}
+        for kind in text_store.TEXTS:
+            done += _read(store, kind, None if full else last, languages)
+        if full:
+            text_store.drop_orphans(store)
+        text_store.set_meta(store, signature=signature)
+    return done
+
+
+def _read(store: Store, kind: str, after_import: int | None, languages: dict[str, str | None]) -> int:
+    stale = text_store.stale_rows(store, kind, after_import)
+    for start in range(0, len(stale), ROWS_PER_WRITE):
+        batch = stale[start:start + ROWS_PER_WRITE]
+        facts, terms = [], []
+        for row, source, body, import_id in batch:
+            if body is None or not text.is_text(body):
+                continue
+            if source not in languages:
+                languages[source] = text.source_language(text_store.sample_texts(store, source, text.SAMPLE_TEXTS))
+            lang, score, found = _reading(kind, body, languages[source])
+            facts.append((row, import_id, lang, score))
+            terms += [(row, term) for term in found]
+        text_store.write_facts(store, kind, facts, terms, [r[0] for r in batch])
+    return len(stale)
+
+
+_SEEN: dict[tuple[str, str, str | None], tuple[str | None, float | None, list[str]]] = {}
+
+
+def _reading(kind: str, body: str, source_lang: str | None) -> tuple[str | None, float | None, list[str]]:
+    """(language, sentiment, key phrases) of one text; the same text of the same kind and source
+    language is read once per process (exports repeat their subjects and short comments)."""
+    key = (kind, body, source_lang)
+    if key not in _SEEN:
+        if len(_SEEN) > 200_000:
+            _SEEN.clear()
+        # (a subject is a few words: too short to tell its language alone; it takes its source's)
+        lang = source_lang if kind == "subject" else text.language(text.guess(body), source_lang)
+        _SEEN[key] = (lang, text.sentiment(body, lang), text.terms(body, lang))
+    return _SEEN[key]
+
+
+def themes(store: Store, since: int, until: int, previous: tuple[int, int], kinds: tuple[str, ...],
+           where: Where = (), of: str = "comment", limit: int = THEMES, detractors: bool = False) -> Record:
+    """{read, themes: [...]}: the key phrases most mentioned in [since, until), each with its
+    volume, its share of the texts read, the figures of the answers that mention it (comments),
+    its sentiment, and the same volume in the `previous` period."""
+    def counts(lo: int, hi: int, least: int) -> tuple[list[tuple], int]:
+        if of == "subject":
+            return text_store.subject_themes(store, lo, hi, where, least)
+        return text_store.comment_themes(store, lo, hi, kinds, where, detractors, least)
+
+    rows, read = counts(since, until, 2)
+    before, read_before = counts(*previous, 1)
+    was = {r[0]: r[1] for r in before}
+    records = []
+    for term, n, total, scored, positive, negative, *survey in rows:
+        record: Record = {"theme": term, "mentions": n, "share": round(n / read, 4) if read else None,
+                          "previous": was.get(term, 0),
+                          "previous_share": round(was.get(term, 0) / read_before, 4) if read_before else None,
+                          "sentiment": round(total / scored, 3) if scored else None, "scored": scored,
+                          "negative_pct": round(100.0 * negative / scored, 1) if scored else None,
+                          "positive_pct": round(100.0 * positive / scored, 1) if scored else None}
+        if survey:
+            figures = survey_figures(dict(zip(SURVEY_COUNTS, survey)))
+            record.update({key: figures[key].value for key in ("csat_pct", "csat_avg", "nps", "ces_avg")})
+        records.append(record)
+    langs = text_store.languages(store, since, until, kinds, where, of)
+    unscored = {lang or "undetermined": n for lang, n in langs.items() if lang not in text.SCORED}
+    return {"read": read, "previous_read": read_before,
+            "languages": {lang or "undetermined": n for lang, n in sorted(langs.items(), key=lambda x: -x[1])},
+            "unscored_languages": ", ".join(f"{lang} {n:,}" for lang, n in unscored.items()),
+            "themes": pick_themes(records, limit)}
+
+
+def detractor_themes(store: Store, since: int, until: int, previous: tuple[int, int], limit: int = 5,
+                     examples: int = 2, where: Where = ()) -> Record:
+    """What detractors (NPS 0-6, CSAT of 2 or less) talk about: their most mentioned key phrases,
+    each with `examples` of their comments (the most negative first)."""
+    doc = themes(store, since, until, previous, ("csat", "nps"), where, limit=limit, detractors=True)
+    quotes = text_store.examples(store, since, until, ("csat", "nps"), [t["theme"] for t in doc["themes"]],
+                                 examples, where, detractors=True)
+    for theme in doc["themes"]:
+        theme["examples"] = quotes.get(theme["theme"], [])
+    return doc
+
+
+def annotate_comments(store: Store, rows: list[Record]) -> None:
+    """Each answer's `sentiment` and `themes` (its comment's key phrases), in place."""
+    found = {(s, i): (score, terms) for s, i, score, terms in
+             text_store.survey_texts(store, [(r["source"], r["survey_id"]) for r in rows])}
+    for row in rows:
+        score, terms = found.get((row["source"], row["survey_id"]), (None, None))
+        row["sentiment"] = score
+        row["themes"] = terms.split("; ") if terms else []
+
+
+def kpi_themes(store: Store, since: int, until: int, where: Where = ()) -> list[str]:
+    """Choose the KPI_THEMES themes most mentioned in the period's subjects and comments for
+    `kpi --by theme` (a ticket's themes are its subject's; an answer's, its comment's)."""
+    volumes = [{"theme": term, "mentions": n} for term, n in text_store.theme_volumes(store, since, until, where)]
+    chosen = [r["theme"] for r in pick_themes(volumes, KPI_THEMES)]
+    text_store.choose_themes(store, chosen)
+    return chosen
