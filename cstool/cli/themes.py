@@ -31,7 +31,7 @@ def themes(
     as_of: AsOfOpt = None,
     fmt: Annotated[Format, format_option("table", "json", "jsonl", "csv", "tsv")] = Format.table,
 ) -> None:
-    """The key phrases most mentioned in the period's comments, each with its volume and share, its change against the period before, the sentiment of the comments (English is scored; other languages are told apart and left unscored) and the CSAT, NPS and CES of the answers that mention it.
+    """The key phrases most mentioned in the period's comments (--period all: every comment, dated or not), each with its volume and share, its change against the period before, the sentiment of the comments (English is scored; other languages are told apart and left unscored) and the CSAT, NPS and CES of the answers that mention it.
 
     Example: cstool themes --period last-week --kind nps
 
@@ -58,10 +58,13 @@ def themes(
     what = of[:-1]
     with app_state.read_store(texts=True) as store:
         lo, hi = period_bounds(since, until, period, when, tz, time_bounds(store)[0])
-        doc = find_themes(store, lo, hi, periods.previous(lo, hi), kinds, parse_where(store, where or []), what,
-                          limit)
+        every = period == "all"  # (every text, those without a date too, and no period before)
+        doc = find_themes(store, None if every else lo, hi, None if every else periods.previous(lo, hi), kinds,
+                          parse_where(store, where or []), what, limit)
     doc["kinds"] = kinds
-    emit(fmt, view.THEME_MACHINE, table=lambda console: view.print_themes(console, doc, what, (lo, hi), tz),
-         document=lambda: {"since": iso_instant(lo, tz), "until": iso_instant(hi, tz), "of": of, **doc,
+    shown = (None, hi) if every else (lo, hi)
+    emit(fmt, view.THEME_MACHINE, table=lambda console: view.print_themes(console, doc, what, shown, tz),
+         document=lambda: {"since": None if every else iso_instant(lo, tz), "until": None if every else
+                           iso_instant(hi, tz), "of": of, **doc,
                            "themes": view.theme_records(doc, what)},
          csv_rows=lambda: view.theme_records(doc, what))

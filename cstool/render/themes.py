@@ -31,7 +31,7 @@ def _change(theme: Record) -> str:
     return f"{points:+.1f} pts" if abs(points) >= 0.05 else "="
 
 
-def print_themes(console: Console, doc: Record, of: str, period: tuple[int, int], tz: str) -> None:
+def print_themes(console: Console, doc: Record, of: str, period: tuple[int | None, int], tz: str) -> None:
     kinds = doc["kinds"]
     columns = [Column("theme", "Theme", "id"), Column("mentions", "Mentions", "number"),
                Column("share_pct", "Share", "pct"), Column("change", "vs before", rank=2),
@@ -42,7 +42,8 @@ def print_themes(console: Console, doc: Record, of: str, period: tuple[int, int]
             for t in doc["themes"]]
     lo, hi = period
     title = (f"Themes of {many(doc['read'], of)}, {local_time(lo, tz)} – {local_time(hi, tz)} ({tz})\n"
-             f"against the {doc['previous_read']:,} of the period before")
+             f"against the {doc['previous_read']:,} of the period before") if lo is not None else (
+             f"Themes of every {of} ({doc['read']:,}, dated or not)")
     print_table(console, rows, columns, tz=tz, title=title,
                 empty="No key phrase mentioned twice in the period (or no text in it).")
     unscored = doc.get("unscored_languages")

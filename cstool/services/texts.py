@@ -78,18 +78,19 @@ def _reading(kind: str, body: str, source_lang: str | None) -> tuple[str | None,
     return _SEEN[key]
 
 
-def themes(store: Store, since: int, until: int, previous: tuple[int, int], kinds: tuple[str, ...],
+def themes(store: Store, since: int | None, until: int, previous: tuple[int, int] | None, kinds: tuple[str, ...],
            where: Where = (), of: str = "comment", limit: int = THEMES, detractors: bool = False) -> Record:
-    """{read, themes: [...]}: the key phrases most mentioned in [since, until), each with its
-    volume, its share of the texts read, the figures of the answers that mention it (comments),
-    its sentiment, and the same volume in the `previous` period."""
-    def counts(lo: int, hi: int, least: int) -> tuple[list[tuple], int]:
+    """{read, previous_read, languages, unscored_languages, themes: [...]}: the key phrases most
+    mentioned in [since, until) (since None: in every text, dated or not), each with its volume,
+    its share of the texts read, the figures of the answers that mention it (comments), its
+    sentiment, and the same volume in the `previous` period (None: none)."""
+    def counts(lo: int | None, hi: int, least: int) -> tuple[list[tuple], int]:
         if of == "subject":
             return text_store.subject_themes(store, lo, hi, where, least)
         return text_store.comment_themes(store, lo, hi, kinds, where, detractors, least)
 
     rows, read = counts(since, until, 2)
-    before, read_before = counts(*previous, 1)
+    before, read_before = counts(*previous, 1) if previous else ([], 0)
     was = {r[0]: r[1] for r in before}
     records = []
     for term, n, total, scored, positive, negative, *survey in rows:

@@ -79,13 +79,18 @@ def drop_orphans(store: Store) -> None:
                                (kind,))
 
 
-def _survey_scope(since: int, until: int, kinds: tuple[str, ...], where: Where) -> str:
+def within(column: str, since: int | None, until: int) -> str:
+    """[since, until); since None: every row, those without the time too (`--period all`)."""
+    return "1" if since is None else f"{column} >= {int(since)} AND {column} < {int(until)}"
+
+
+def _survey_scope(since: int | None, until: int, kinds: tuple[str, ...], where: Where) -> str:
     kinds_sql = ", ".join("'" + k.replace("'", "''") + "'" for k in kinds)
-    return (f"s.submitted_at >= {int(since)} AND s.submitted_at < {int(until)} AND s.kind IN ({kinds_sql})"
+    return (f"{within('s.submitted_at', since, until)} AND s.kind IN ({kinds_sql})"
             f"{where_sql(where) and ' AND t.id IS NOT NULL'}{where_sql(where)}")
 
 
-def comment_themes(store: Store, since: int, until: int, kinds: tuple[str, ...], where: Where = (),
+def comment_themes(store: Store, since: int | None, until: int, kinds: tuple[str, ...], where: Where = (),
                    detractors: bool = False, least: int = 2) -> tuple[list[tuple], int]:
     """Per key phrase of the comments of the answers submitted in [since, until): (term, answers,
     sentiment total, scored, positive, negative, *the survey counts of core.kpi.SURVEY_COUNTS) of
@@ -103,23 +108,23 @@ def comment_themes(store: Store, since: int, until: int, kinds: tuple[str, ...],
     return rows, read
 
 
-def languages(store: Store, since: int, until: int, kinds: tuple[str, ...], where: Where = (),
+def languages(store: Store, since: int | None, until: int, kinds: tuple[str, ...], where: Where = (),
               of: str = "comment") -> dict[str | None, int]:
     """How many texts of the period were read in each language (None: undetermined)."""
     if of == "subject":
         sql = ("SELECT f.lang, count(*) FROM tickets t JOIN text_facts f ON f.kind = 'subject' AND f.row = t.rowid "
-               f"WHERE t.created_at >= {int(since)} AND t.created_at < {int(until)}{where_sql(where)} GROUP BY 1")
+               f"WHERE {within('t.created_at', since, until)}{where_sql(where)} GROUP BY 1")
     else:
         sql = (f"SELECT f.lang, count(*) FROM surveys s{_TICKET} JOIN text_facts f ON f.kind = 'comment' "
                f"AND f.row = s.rowid WHERE {_survey_scope(since, until, kinds, where)} GROUP BY 1")
     return dict(store.conn.execute(sql).fetchall())
 
 
-def subject_themes(store: Store, since: int, until: int, where: Where = (), least: int = 2
+def subject_themes(store: Store, since: int | None, until: int, where: Where = (), least: int = 2
                    ) -> tuple[list[tuple], int]:
     """Per key phrase of the subjects of the tickets created in [since, until): (term, tickets,
     sentiment total, scored, positive, negative); and how many tickets had a subject that was read."""
-    scope = f"t.created_at >= {int(since)} AND t.created_at < {int(until)}{where_sql(where)}"
+    scope = f"{within('t.created_at', since, until)}{where_sql(where)}"
     rows = store.conn.execute(
         "SELECT x.term, count(*), total(f.sentiment), count(f.sentiment), ifnull(sum(f.sentiment >= 0.05), 0), "
         "ifnull(sum(f.sentiment <= -0.05), 0) FROM tickets t "
@@ -131,7 +136,7 @@ def subject_themes(store: Store, since: int, until: int, where: Where = (), leas
     return rows, read
 
 
-def examples(store: Store, since: int, until: int, kinds: tuple[str, ...], terms: list[str], per_term: int,
+def examples(store: Store, since: int | None, until: int, kinds: tuple[str, ...], terms: list[str], per_term: int,
              where: Where = (), detractors: bool = False) -> dict[str, list[Record]]:
     """Up to `per_term` different comments mentioning each term (the most negative first, then
     the latest)."""

@@ -105,3 +105,27 @@ def test_zendesk_first_reply_clocks_are_unknown_and_the_vendor_figure_fills_the_
         "unknown", None, "the export counts 11 replies but gives no time of the first reply")
     text = cli("--db", "r.db", "sla", "show", "297732", "--as-of", "2023-07-01T00:00:00Z").stdout
     assert "first_response: unknown: the export counts 11 replies but gives no time of the first reply" in text
+
+
+def test_french_nps_comments_are_read_not_scored_and_give_themes(cli, shared_data):
+    imp(cli, "surveys", shared_data / "nps_survey_retail_cp1252.csv", "--kind", "nps", "--encoding", "cp1252",
+        "--scale", "1-10", "--map", "score=nps", "--map", "comment=explication", "--submitted-at", "2024-01-01")
+    doc = as_json(cli("--db", "r.db", "themes", "--period", "all", "--limit", "5", "-f", "json"))
+    # 3,801 written comments (9,811 answers say NA: no comment); French, bar two written in English
+    assert doc["read"] == 3801 and doc["languages"]["fr"] == 3784 and doc["languages"]["en"] == 2
+    assert [t["theme"] for t in doc["themes"]] == ["magasin", "prix", "personnel", "produit", "plante"]
+    assert all(t["sentiment"] is None and t["scored"] == 0 for t in doc["themes"])
+    assert q("SELECT count(*) FROM text_facts WHERE sentiment IS NOT NULL AND lang != 'en'") == [(0,)]
+    english = q("SELECT s.comment FROM text_facts f JOIN surveys s ON s.rowid = f.row WHERE f.lang = 'en'")
+    assert sorted(c[:20] for (c,) in english) == ["Far too expensive co", "most helpful when I "]
+    price = doc["themes"][1]
+    assert (price["mentions"], price["nps"]) == (599, 5.68)   # "prix": the lowest NPS of the five
+
+
+def test_kaggle_subjects_give_themes(cli, shared_data):
+    imp(cli, "tickets", shared_data / "kaggle_customer_support_tickets.csv")
+    doc = as_json(cli("--db", "r.db", "themes", "--period", "all", "--of", "subjects", "--limit", "4",
+                      "-f", "json"))
+    assert doc["read"] == 8469 and doc["languages"] == {"en": 8469}   # undated tickets: --period all reads them
+    assert [(t["theme"], t["mentions"]) for t in doc["themes"]] == [
+        ("product", 1613), ("issue", 1551), ("compatibility", 1063), ("request", 1063)]
