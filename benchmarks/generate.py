@@ -5,7 +5,8 @@
 Tickets spread evenly over 450 days; only those of the last ten days can still be open (a
 realistic backlog). Writes tickets.csv (15 columns, ISO-8601 timestamps with offsets; 1M rows
 is about 210 MB),
-events.csv (about 4 per ticket), surveys.csv (0.3 per ticket) and customers.csv into --out.
+events.csv (about 4 per ticket), surveys.csv (0.3 per ticket; 60 % with a comment) and
+customers.csv into --out.
 Generate into a temporary folder; never commit the output.
 
 `--realistic` gives the shapes real exports have: subjects quoted because they hold commas,
@@ -31,6 +32,32 @@ RECENT_STATUSES = ["open", "open", "pending", "new", "solved", "solved", "closed
 DONE_STATUSES = ["closed"] * 5 + ["solved"]
 TEAMS = ["Billing", "Technical", "Onboarding", "Accounts"]
 TIERS = ["standard"] * 7 + ["premium", "enterprise", "vip"]
+
+
+# Survey comments: about 60 % of the answers have one, in the tone of the score, put together
+# from pieces so that most are different texts (as real comments are); 4 % are in French or German.
+PRAISE = ["Quick fix, thanks", "The agent was friendly and solved it", "Great support", "Fast answer",
+          "Very helpful team", "Solved in minutes", "Clear explanation of the invoice", "Refund arrived quickly"]
+COMPLAINTS = ["Slow and unhelpful", "Nobody answered for days", "Still broken", "The refund never arrived",
+              "Too many outages lately", "Login keeps failing", "I had to explain the problem three times",
+              "The invoice is wrong again", "Rude agent", "Waited a week for a reply"]
+MIDDLE = ["It works now", "Okay in the end", "Answer was fine but late", "Password reset took a while"]
+TAILS = ["", "", " on order {n}", " about ticket {n}", " with the {p} plan", ", {d} days after I asked",
+         " for my {p} account"]
+PLANS = ["starter", "team", "business", "enterprise", "API", "mobile"]
+FOREIGN = ["Très bon accueil, merci", "Toujours pas de remboursement après {d} jours", "Service lent et peu aimable",
+           "Schnelle Hilfe, danke", "Keine Antwort seit {d} Tagen", "La connexion ne fonctionne toujours pas"]
+
+
+def comment(rng: random.Random, good: bool | None) -> str:
+    if rng.random() < 0.4:
+        return ""
+    if rng.random() < 0.04:
+        return rng.choice(FOREIGN).format(d=rng.randint(2, 30))
+    pool = PRAISE if good else COMPLAINTS if good is False else MIDDLE
+    tail = rng.choice(TAILS).format(n=rng.randrange(100_000), p=rng.choice(PLANS), d=rng.randint(2, 30))
+    text = rng.choice(pool) + tail + rng.choice([".", "!", "", "..."])
+    return text + " " + rng.choice(pool) + "." if rng.random() < 0.3 else text
 
 
 OFFSETS = [timezone(timedelta(hours=h)) for h in (0, 1, -5, 5.5, 9)]
@@ -66,6 +93,7 @@ def generate(n: int, out: Path, seed: int = 7, events: bool = True, realistic: b
              backlog: float | None = None) -> dict[str, Path]:
     rng = random.Random(seed)
     shape = Shape(realistic, random.Random(seed + 1))
+    texts = random.Random(seed + 2)  # (its own stream: the tickets stay those of earlier runs)
     out.mkdir(parents=True, exist_ok=True)
     customers = max(100, n // 20)
     paths = {k: out / f"{k}.csv" for k in ("tickets", "events", "surveys", "customers")}
@@ -116,7 +144,9 @@ def generate(n: int, out: Path, seed: int = 7, events: bool = True, realistic: b
             survey_id += 1
             kind = rng.choice(["csat", "csat", "nps", "ces"])
             score = {"csat": rng.randint(1, 5), "nps": rng.randint(0, 10), "ces": rng.randint(1, 7)}[kind]
-            sw.writerow([f"S{survey_id:08d}", tid, cid, kind, score, "", iso(resolved + timedelta(hours=2))])
+            low, high = {"csat": (2, 4), "nps": (6, 9), "ces": (3, 5)}[kind]
+            text = comment(texts, True if score >= high else False if score <= low else None)
+            sw.writerow([f"S{survey_id:08d}", tid, cid, kind, score, text, iso(resolved + timedelta(hours=2))])
     for fh in (tf, ef, sf):
         if fh:
             fh.close()

@@ -58,6 +58,26 @@ def language(g: Guess, source_lang: str | None) -> str | None:
     return g.lang if g.p >= CONFIDENT else None
 
 
+def language_of(body: str, source_lang: str | None) -> str | None:
+    """A comment's language (`language`), without asking the identifier when every word of the
+    comment is a word of its source's language (simplemma's dictionary of it): most comments."""
+    if source_lang in LEMMATISED and _all_known(body, source_lang):
+        return source_lang
+    return language(guess(body), source_lang)
+
+
+def _all_known(body: str, lang: str) -> bool:
+    words = _WORD.findall(body.lower())
+    return bool(words) and all(_known(w.replace("’", "'"), lang) for w in words)
+
+
+@cache
+def _known(word: str, lang: str) -> bool:
+    import simplemma
+
+    return simplemma.is_known(word, lang=lang)
+
+
 # What exports write for "no comment" (R's NA, spreadsheets' N/A and dashes): never read as a text.
 NO_TEXT = ("na", "n/a", "n.a.", "nan", "null", "none", "-", "--", "?", ".")
 

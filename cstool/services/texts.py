@@ -7,11 +7,11 @@ from cstool.core import text
 from cstool.core.kpi import SURVEY_COUNTS, survey_figures
 from cstool.core.models import Record
 from cstool.core.themes import pick_themes
+from cstool.services.text_pass import read_stale
 from cstool.store import Store
 from cstool.store import texts as text_store
 from cstool.store.kpi import Where
 
-ROWS_PER_WRITE = 20_000
 THEMES = 15            # rows of `cstool themes` by default
 KPI_THEMES = 12        # groups of `kpi --by theme`
 
@@ -28,7 +28,6 @@ def refresh_texts(store: Store) -> int:
     if store.read_only:
         store.stale_texts = True
         return 0
-    done = 0
     with store.write():  # (read again under the write lock: an import may have landed)
         info = text_store.meta(store)
         signature = text_store.signature(store)
@@ -36,46 +35,11 @@ def refresh_texts(store: Store) -> int:
             return 0
         last, undone = (int(x) for x in info.get("signature", "0:0").split(":"))
         full = undone != int(signature.split(":")[1])  # (an undo put older rows back: compare every row)
-        languages: dict[str, str | None] = {}
-        for kind in text_store.TEXTS:
-            done += _read(store, kind, None if full else last, languages)
+        done = read_stale(store, None if full else last)
         if full:
             text_store.drop_orphans(store)
         text_store.set_meta(store, signature=signature)
     return done
-
-
-def _read(store: Store, kind: str, after_import: int | None, languages: dict[str, str | None]) -> int:
-    stale = text_store.stale_rows(store, kind, after_import)
-    for start in range(0, len(stale), ROWS_PER_WRITE):
-        batch = stale[start:start + ROWS_PER_WRITE]
-        facts, terms = [], []
-        for row, source, body, import_id in batch:
-            if body is None or not text.is_text(body):
-                continue
-            if source not in languages:
-                languages[source] = text.source_language(text_store.sample_texts(store, source, text.SAMPLE_TEXTS))
-            lang, score, found = _reading(kind, body, languages[source])
-            facts.append((row, import_id, lang, score))
-            terms += [(row, term) for term in found]
-        text_store.write_facts(store, kind, facts, terms, [r[0] for r in batch])
-    return len(stale)
-
-
-_SEEN: dict[tuple[str, str, str | None], tuple[str | None, float | None, list[str]]] = {}
-
-
-def _reading(kind: str, body: str, source_lang: str | None) -> tuple[str | None, float | None, list[str]]:
-    """(language, sentiment, key phrases) of one text; the same text of the same kind and source
-    language is read once per process (exports repeat their subjects and short comments)."""
-    key = (kind, body, source_lang)
-    if key not in _SEEN:
-        if len(_SEEN) > 200_000:
-            _SEEN.clear()
-        # (a subject is a few words: too short to tell its language alone; it takes its source's)
-        lang = source_lang if kind == "subject" else text.language(text.guess(body), source_lang)
-        _SEEN[key] = (lang, text.sentiment(body, lang), text.terms(body, lang))
-    return _SEEN[key]
 
 
 def themes(store: Store, since: int | None, until: int, previous: tuple[int, int] | None, kinds: tuple[str, ...],

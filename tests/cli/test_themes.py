@@ -156,3 +156,20 @@ def test_texts_follow_imports_and_undo(cli, tmp_path):
                             "WHERE f.kind = 'comment' AND f.import_id IS NOT s.import_id").fetchone() == (0,)
     finally:
         conn.close()
+
+
+def test_two_processes_read_the_same_as_one(cli, tmp_path, monkeypatch):
+    from cstool.services import text_pass
+
+    _store(cli, tmp_path)
+    one = cli("--db", "w.db", "themes", *WEEK, "-f", "json").stdout
+    followups = cli("--db", "w.db", "followups", "--as-of", "2026-03-08T00:00:00Z", "-f", "json").stdout
+    monkeypatch.setattr(text_pass, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(text_pass, "TEXTS_PER_FRAME", 3)
+    with sqlite3.connect(tmp_path / "w.db") as conn:   # (forget the reading: the next command reads again)
+        conn.execute("DELETE FROM text_meta")
+        conn.execute("DELETE FROM text_facts")
+        conn.execute("DELETE FROM text_terms")
+    conn.close()
+    assert cli("--db", "w.db", "themes", *WEEK, "-f", "json").stdout == one
+    assert cli("--db", "w.db", "followups", "--as-of", "2026-03-08T00:00:00Z", "-f", "json").stdout == followups
