@@ -33,8 +33,8 @@ def _theme_join(themes: tuple[str, ...], surveys: bool) -> str:
     """A ticket's themes are its subject's key phrases; an answer's, its comment's."""
     chosen = ", ".join("'" + t.replace("'", "''") + "'" for t in themes)
     if surveys:
-        return f" LEFT JOIN text_terms th ON th.kind = 'comment' AND th.row = s.rowid AND th.term IN ({chosen})"
-    return f" LEFT JOIN text_terms th ON th.kind = 'subject' AND th.row = t.rowid AND th.term IN ({chosen})"
+        return f" LEFT JOIN text_terms th ON th.kind = 'comment' AND th.row = s.rowid AND +th.term IN ({chosen})"
+    return f" LEFT JOIN text_terms th ON th.kind = 'subject' AND th.row = t.rowid AND +th.term IN ({chosen})"
 
 
 def group_sql(dimension: str) -> tuple[str, str]:
