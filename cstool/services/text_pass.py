@@ -24,47 +24,51 @@ Reading = tuple[str | None, float | None, list[str]]        # (language, sentime
 def read_stale(store: Store, after_import: int | None) -> int:
     """Inside a write: the facts of every row written by imports after `after_import` (None: of
     every row whose facts are missing or were read from another version) read and stored;
-    returns how many rows."""
-    stale = {kind: text_store.stale_rows(store, kind, after_import) for kind in text_store.TEXTS}
+    returns how many rows. (A row is kept as (rowid, text number, import id): the texts, which
+    repeat, are held once.)"""
     languages: dict[str, str | None] = {}
-    for source in sorted({source for rows in stale.values() for _, source, body, _ in rows if body}):
-        languages[source] = text.source_language(text_store.sample_texts(store, source, text.SAMPLE_TEXTS))
-    keys = {(kind, body, languages[source]): None for kind, rows in stale.items()
-            for _, source, body, _ in rows if body is not None and text.is_text(body)}
+    keys: dict[Key, int] = {}
+    stale: dict[str, list[tuple[int, int, int | None]]] = {}
+    for kind in text_store.TEXTS:
+        stale[kind] = rows = []
+        for row, source, body, import_id in text_store.stale_rows(store, kind, after_import):
+            if body is None or not text.is_text(body):
+                rows.append((row, -1, import_id))
+                continue
+            if source not in languages:
+                languages[source] = text.source_language(text_store.sample_texts(store, source, text.SAMPLE_TEXTS))
+            rows.append((row, keys.setdefault((kind, body, languages[source]), len(keys)), import_id))
     readings = read_all(list(keys), str(store.path))
     for kind, rows in stale.items():
         for start in range(0, len(rows), ROWS_PER_WRITE):
             batch = rows[start:start + ROWS_PER_WRITE]
             facts, terms = [], []
-            for row, source, body, import_id in batch:
-                reading = readings.get((kind, body, languages.get(source))) if body is not None else None
-                if reading is None:
+            for row, key, import_id in batch:
+                if key < 0:
                     continue
-                lang, score, found = reading
+                lang, score, found = readings[key]
                 facts.append((row, import_id, lang, score))
                 terms += [(row, term) for term in found]
             text_store.write_facts(store, kind, facts, terms, [r[0] for r in batch])
     return sum(len(rows) for rows in stale.values())
 
 
-def read_all(keys: list[Key], path: str) -> dict[Key, Reading]:
-    """The reading of each text, a share of them in a second process when there are many."""
+def read_all(keys: list[Key], path: str) -> list[Reading]:
+    """The reading of each text, in order, a share of them in a second process when there are many."""
     if len(keys) < PARALLEL_FROM:
-        return dict(zip(keys, _readings(keys)))
+        return list(_readings(keys))
     cut = int(len(keys) * WORKER_SHARE)
-    theirs, mine = keys[:cut], keys[cut:]
-    worker = Worker("cstool.services.text_pass", theirs)
+    worker = Worker("cstool.services.text_pass", keys[:cut])
     try:
-        found = dict(zip(mine, _readings(mine)))
-        done: list[Reading] = []
+        mine = list(_readings(keys[cut:]))
+        theirs: list[Reading] = []
         while (frame := worker.take()) is not None:
-            done += [tuple(r) for r in frame]
+            theirs += [tuple(r) for r in frame]
     except BaseException:
         worker.kill()
         raise
     worker.finish(f"text reading (for {path})")
-    found.update(zip(theirs, done))
-    return found
+    return theirs + mine
 
 
 def _readings(keys: Iterable[Key]) -> Iterable[Reading]:

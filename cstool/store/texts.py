@@ -30,7 +30,7 @@ def set_meta(store: Store, **values: str) -> None:
     store.conn.executemany("INSERT OR REPLACE INTO text_meta VALUES (?, ?)", list(values.items()))
 
 
-def stale_rows(store: Store, kind: str, after_import: int | None) -> list[tuple[int, str, str | None, int | None]]:
+def stale_rows(store: Store, kind: str, after_import: int | None) -> Iterator[tuple[int, str, str | None, int | None]]:
     """(rowid, source, text, import id) of the rows whose text is unread or was read from another
     version of the row (another import's): among the rows of imports after `after_import`, or
     (None) among all rows."""
@@ -40,7 +40,7 @@ def stale_rows(store: Store, kind: str, after_import: int | None) -> list[tuple[
         f"SELECT x.rowid, x.source, x.{column}, x.import_id FROM {table} x "
         "LEFT JOIN text_facts f ON f.kind = ? AND f.row = x.rowid "
         f"WHERE {scope} AND (f.row IS NULL AND {_has_text('x.' + column)} OR f.import_id IS NOT x.import_id "
-        "AND f.row IS NOT NULL)", (kind,)).fetchall()
+        "AND f.row IS NOT NULL)", (kind,))
 
 
 def _has_text(column: str) -> str:
