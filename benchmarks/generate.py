@@ -60,6 +60,14 @@ def comment(rng: random.Random, good: bool | None) -> str:
     return text + " " + rng.choice(pool) + "." if rng.random() < 0.3 else text
 
 
+def survey(rng: random.Random, texts: random.Random, sid: str, tid: str, cid: str, resolved: datetime) -> list:
+    kind = rng.choice(["csat", "csat", "nps", "ces"])
+    score = {"csat": rng.randint(1, 5), "nps": rng.randint(0, 10), "ces": rng.randint(1, 7)}[kind]
+    low, high = {"csat": (2, 4), "nps": (6, 9), "ces": (3, 5)}[kind]
+    text = comment(texts, True if score >= high else False if score <= low else None)
+    return [sid, tid, cid, kind, score, text, iso(resolved + timedelta(hours=2))]
+
+
 OFFSETS = [timezone(timedelta(hours=h)) for h in (0, 1, -5, 5.5, 9)]
 SUBJECTS = ['Refund for order {n}, please', 'Login fails: "invalid token" ({n})', 'Invoice {n}\nwrong amount',
             'Can\'t export, CSV "broken", again ({n})', 'API 500 on /v2/items, id {n}']
@@ -142,11 +150,7 @@ def generate(n: int, out: Path, seed: int = 7, events: bool = True, realistic: b
                 ew.writerow([tid, iso(resolved), "status", "solved"])
         if resolved and rng.random() < 0.3:
             survey_id += 1
-            kind = rng.choice(["csat", "csat", "nps", "ces"])
-            score = {"csat": rng.randint(1, 5), "nps": rng.randint(0, 10), "ces": rng.randint(1, 7)}[kind]
-            low, high = {"csat": (2, 4), "nps": (6, 9), "ces": (3, 5)}[kind]
-            text = comment(texts, True if score >= high else False if score <= low else None)
-            sw.writerow([f"S{survey_id:08d}", tid, cid, kind, score, text, iso(resolved + timedelta(hours=2))])
+            sw.writerow(survey(rng, texts, f"S{survey_id:08d}", tid, cid, resolved))
     for fh in (tf, ef, sf):
         if fh:
             fh.close()

@@ -173,3 +173,19 @@ def test_two_processes_read_the_same_as_one(cli, tmp_path, monkeypatch):
     conn.close()
     assert cli("--db", "w.db", "themes", *WEEK, "-f", "json").stdout == one
     assert cli("--db", "w.db", "followups", "--as-of", "2026-03-08T00:00:00Z", "-f", "json").stdout == followups
+
+
+def test_sample_data_themes_are_stable(cli, demo_db):
+    """The demo's comments and subjects (read when the demo store is built: nothing is written here)."""
+    comments = as_json(cli("--db", demo_db, "themes", "--period", "all", "--limit", "8", "-f", "json"))
+    assert (comments["read"], comments["languages"]) == (1146, {"en": 1146})
+    assert [(t["theme"], t["mentions"]) for t in comments["themes"]] == [
+        ("minute", 261), ("solve", 261), ("quick", 259), ("fantastic", 232), ("fine product", 84), ("team", 73),
+        ("slow", 69), ("love", 61)]
+    slow = next(t for t in as_json(cli("--db", demo_db, "themes", "--period", "all", "-f", "json"))["themes"]
+                if t["theme"] == "slow")
+    assert (slow["negative_pct"], slow["csat_pct"]) == (100.0, 0.0)   # "Slow and unhelpful.", "Support is slow."
+    subjects = as_json(cli("--db", demo_db, "themes", "--period", "all", "--of", "subjects", "--limit", "4",
+                           "-f", "json"))
+    assert [(t["theme"], t["mentions"]) for t in subjects["themes"]] == [
+        ("request", 304), ("login", 265), ("account", 258), ("fail", 253)]
