@@ -49,7 +49,7 @@ def _store(tmp_path, cli, *, refreshed: bool):
 
 READERS = [("sla", "check", "--format", "json"), ("sla", "check", "--format", "nagios"), ("sla", "show", "T00001"),
            ("kpi", "--format", "json"), ("escalations", "--format", "json"), ("report",), ("customer", "C0544"),
-           ("followups", "--format", "json"), ("db", "info", "--format", "json")]
+           ("followups", "--format", "json"), ("themes", "--format", "json"), ("db", "info", "--format", "json")]
 
 
 @pytest.mark.parametrize("args", READERS, ids=lambda a: " ".join(a[:2]))
@@ -73,6 +73,14 @@ def test_a_read_only_store_whose_clocks_are_behind_still_answers_and_says_so(tmp
     result = cli("--db", ro, "--config", SAMPLE_CONFIG, "sla", "check", "--format", "json", "--as-of", REFERENCE)
     assert result.exit_code == 0 and result.stdout.startswith("[")
     assert "read-only, so the SLA clocks could not be refreshed" in result.stderr
+
+
+def test_a_read_only_store_whose_comments_are_unread_still_answers_and_says_so(tmp_path, cli, read_only):
+    db = _store(tmp_path, cli, refreshed=True)
+    ro = read_only(db.parent) / db.name
+    result = cli("--db", ro, "themes", "--period", "all", "--format", "json", "--as-of", REFERENCE)
+    assert result.exit_code == 0 and '"read": 0' in result.stdout and '"themes": []' in result.stdout
+    assert "read-only, so the newest comments and subjects could not be read" in result.stderr
 
 
 @pytest.mark.parametrize("args", [("import", "tickets", str(SAMPLE / "tickets.csv")), ("followups", "done", "S00001")],

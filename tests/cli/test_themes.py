@@ -189,3 +189,19 @@ def test_sample_data_themes_are_stable(cli, demo_db):
                            "-f", "json"))
     assert [(t["theme"], t["mentions"]) for t in subjects["themes"]] == [
         ("request", 304), ("login", 265), ("account", 258), ("fail", 253)]
+
+
+def test_an_empty_store_a_typo_and_one_team_report(cli, tmp_path):
+    assert cli("--db", "e.db", "import", "tickets", write(tmp_path / "t.csv", TICKETS.splitlines()[0] + "\n")
+               ).exit_code == 0
+    empty = cli("--db", "e.db", "themes", *WEEK)
+    assert empty.exit_code == 0 and "No key phrase mentioned twice" in empty.stdout
+    _store(cli, tmp_path)
+    typo = cli("--db", "w.db", "themes", *WEEK, "--where", "team=Biling")
+    assert typo.exit_code == 2 and "Billing" in typo.stderr   # (the closest value is named)
+    text = cli("--db", "w.db", "report", "--as-of", "2026-03-09T00:00:00Z", "--period", "last-7d",
+               "--team", "Tech").stdout
+    section = text.split("What detractors talk about\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    # Tech's detractors: S3 and S7 (T3); S1 is Billing's, S5 has no ticket
+    assert [line.split()[0] for line in section[2:-1]] == ["break", "login"]
+    assert section[-1].startswith("2 detractor comments read")
