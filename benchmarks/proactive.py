@@ -84,11 +84,7 @@ def section(args, results: list[dict], scores: dict) -> str:
              "", f"Load average when the run began: {', '.join(f'{x:.2f}' for x in args.load_before)}; when it ended: "
              f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}.", "",
              "| benchmark | contender | median s | min-max s | peak MB | target |", "|---|---|---|---|---|---|"]
-    for r in results:
-        target = TARGETS.get(r["contender"])
-        verdict = "" if target is None else f"< {target:g} s: {'met' if r['median'] < target else 'missed'}"
-        lines.append(f"| {r['benchmark']} | {r['contender']} | {r['median']:.2f} | {r['min']:.2f}-{r['max']:.2f} | "
-                     f"{r['rss']} | {verdict} |")
+    lines += target_rows(results, TARGETS)
     b = scores["baselines"]
     lines += ["", f"Breach forecast back-test on {args.backtest:,} generated tickets with events, weekly from "
               f"2025-04-01 to 2026-03-20: {scores['predictions']:,} forecasts; Brier score {scores['brier']:.4f} "
@@ -97,6 +93,17 @@ def section(args, results: list[dict], scores: dict) -> str:
     lines += [f"| {r['bucket']} | {r['n']:,} | {r['predicted']:.1%} | {r['observed']:.1%} |"
               for r in scores["reliability"]]
     return "\n".join(lines) + "\n"
+
+
+def target_rows(results: list[dict], targets: dict[str, float]) -> list[str]:
+    """The results as Markdown table rows, each contender with a target marked met or missed."""
+    rows = []
+    for r in results:
+        target = targets.get(r["contender"])
+        verdict = "" if target is None else f"< {target:g} s: {'met' if r['median'] < target else 'missed'}"
+        rows.append(f"| {r['benchmark']} | {r['contender']} | {r['median']:.2f} | {r['min']:.2f}-{r['max']:.2f} | "
+                    f"{r['rss']} | {verdict} |")
+    return rows
 
 
 def write(path: Path, text: str) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from proactive import build as stores  # noqa: E402
+from proactive import target_rows  # noqa: E402
 from run import AS_OF, bench, machine, run_once  # noqa: E402
 
 TITLE = "## Comments and fair comparisons (issue 19)"
@@ -86,11 +87,7 @@ def section(args, counts: dict, first: tuple[float, int], results: list[dict], l
              f"cores) and stores them: {first[0]:.1f} s, peak {first[1]} MB, once; later commands read only "
              "what imports add.", "",
              "| benchmark | contender | median s | min-max s | peak MB | target |", "|---|---|---|---|---|---|"]
-    for r in results:
-        target = TARGETS.get(r["contender"])
-        verdict = "" if target is None else f"< {target:g} s: {'met' if r['median'] < target else 'missed'}"
-        lines.append(f"| {r['benchmark']} | {r['contender']} | {r['median']:.2f} | {r['min']:.2f}-{r['max']:.2f} | "
-                     f"{r['rss']} | {verdict} |")
+    lines += target_rows(results, TARGETS)
     lines += ["", f"`kpi --by assignee --intervals` / without: {ratio:.2f}× (target: at most 1.5×)."]
     return "\n".join(lines) + "\n"
 

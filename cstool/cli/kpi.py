@@ -43,6 +43,10 @@ def period_bounds(since, until, period, as_of: int, tz: str, first) -> tuple[int
         raise UsageError(f"--period: {exc}") from None
 
 
+SinceOpt = Annotated[Optional[str], typer.Option("--since", help="Start (date or ISO instant, config time zone).")]
+UntilOpt = Annotated[Optional[str], typer.Option("--until", help="End, exclusive.")]
+PeriodOpt = Annotated[Optional[str], typer.Option(
+    "--period", help="yesterday | last-7d (default) | last-week | mtd | last-month | qtd | ytd | all")]
 ExplainOpt = Annotated[Optional[str], typer.Option(
     "--explain", metavar="METRIC", help="List the tickets (or survey answers, clocks, customers) behind this one "
     "figure.")]
@@ -59,10 +63,9 @@ IntervalsOpt = Annotated[bool, typer.Option(
 
 @command(app, "kpi")
 def kpi(
-    since: Annotated[Optional[str], typer.Option("--since", help="Start (date or ISO instant, config time zone).")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help="End, exclusive.")] = None,
-    period: Annotated[Optional[str], typer.Option(
-        "--period", help="yesterday | last-7d (default) | last-week | mtd | last-month | qtd | ytd | all")] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    period: PeriodOpt = None,
     by: Annotated[Optional[list[str]], typer.Option(
         "--by", help="Group by channel, priority, team, assignee, tag, customer_tier, theme (the 12 key phrases of "
         "the most tickets' subjects and comments), day, week or month (up to two).")] = None,

@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from cstool.cli.common import AsOfOpt, command, emit, format_option, parse_instant, state
+from cstool.cli.kpi import PeriodOpt, SinceOpt, UntilOpt, period_bounds
 from cstool.core.errors import UsageError
 from cstool.render import Format
 
@@ -16,10 +17,9 @@ KINDS = ("csat", "nps", "ces")
 
 @command(app, "themes")
 def themes(
-    since: Annotated[Optional[str], typer.Option("--since", help="Start (date or ISO instant, config time zone).")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help="End, exclusive.")] = None,
-    period: Annotated[Optional[str], typer.Option(
-        "--period", help="yesterday | last-7d (default) | last-week | mtd | last-month | qtd | ytd | all")] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    period: PeriodOpt = None,
     kind: Annotated[Optional[list[str]], typer.Option("--kind", help="csat, nps or ces answers only (repeat; "
                                                       "default all).")] = None,
     where: Annotated[Optional[list[str]], typer.Option(
@@ -37,7 +37,6 @@ def themes(
 
     Subjects: cstool themes --of subjects --where team=Billing -f csv > billing-themes.csv
     """
-    from cstool.cli.kpi import period_bounds
     from cstool.core import periods
     from cstool.render import themes as view
     from cstool.render.values import iso_instant
