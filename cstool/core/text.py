@@ -83,7 +83,9 @@ NO_TEXT = ("na", "n/a", "n.a.", "nan", "null", "none", "-", "--", "?", ".")
 
 
 def is_text(body: str) -> bool:
-    return bool(body) and body.strip().lower() not in NO_TEXT
+    """Whether a comment says something (store/texts._has_text is its SQL twin)."""
+    stripped = body.strip()
+    return bool(stripped) and stripped.lower() not in NO_TEXT
 
 
 def source_language(texts: Iterable[str]) -> str | None:

@@ -108,12 +108,13 @@ def recompute_clocks(store: Store, engine: SlaEngine, keys: set[tuple[str, str]]
 
 @contextmanager
 def reading(store: Store, engine: SlaEngine | None, texts: bool = False) -> Iterator[None]:
-    """One snapshot of the store with its SLA clocks up to date: everything read in the block
-    sees one committed state, never half of one import and half of the next.
+    """One snapshot of the store with its SLA clocks (without `engine`: none) and, with `texts`,
+    its reading of comments and subjects up to date: everything read in the block sees one
+    committed state, never half of one import and half of the next.
 
-    The clocks are refreshed (a short write of their own) and then the snapshot begins; should a
-    writer commit in between, the round is repeated. A read-only store is read as it is
-    (`store.stale_clocks` then says whether its clocks were behind)."""
+    The clocks and texts are refreshed (short writes of their own) and then the snapshot begins;
+    should a writer commit in between, the round is repeated. A read-only store is read as it is
+    (`store.stale_clocks` and `store.stale_texts` then say whether they were behind)."""
     from cstool.services.texts import refresh_texts, texts_fresh
 
     for _ in range(SNAPSHOT_ATTEMPTS):

@@ -46,7 +46,9 @@ def stale_rows(store: Store, kind: str, after_import: int | None) -> Iterator[tu
 def _has_text(column: str) -> str:
     """SQL twin of core.text.is_text."""
     markers = ", ".join("'" + m.replace("'", "''") + "'" for m in NO_TEXT)
-    return f"coalesce({column}, '') != '' AND lower(trim({column})) NOT IN ({markers})"
+    blank = "' ' || char(9, 10, 13, 11, 12)"  # (str.strip's whitespace in ASCII)
+    return (f"coalesce({column}, '') != '' AND trim({column}, {blank}) != '' "
+            f"AND lower(trim({column}, {blank})) NOT IN ({markers})")
 
 
 def sample_texts(store: Store, source: str, n: int) -> list[str]:

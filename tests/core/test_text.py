@@ -95,3 +95,16 @@ def test_reading_needs_no_network(monkeypatch):
     assert text.language(text.guess("The refund never arrived and nobody answered"), None) == "en"
     assert text.sentiment("Great help", "en") > 0
     assert text.terms("Caisses fermées", "fr") == ["caisse", "fermé", "caisse fermé"]
+
+
+def test_no_comment_markers_in_python_and_sql_agree():
+    import sqlite3
+
+    from cstool.store.texts import _has_text
+
+    values = ["NA", "na", " N/A ", "-", "--", "?", "null", "None", "nan", ".", "", "   ", "\tNA\n", "\n",
+              "ok", "NAB", "n/a please", "Great", "- fine", "？"]
+    conn = sqlite3.connect(":memory:")
+    sql = [bool(conn.execute(f"SELECT {_has_text('?1')}", (v,)).fetchone()[0]) for v in values]
+    assert sql == [text.is_text(v) for v in values]
+    assert [v for v, keep in zip(values, sql) if keep] == ["ok", "NAB", "n/a please", "Great", "- fine", "？"]
