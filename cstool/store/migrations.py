@@ -257,6 +257,9 @@ CREATE TABLE text_terms (
 ) WITHOUT ROWID;
 CREATE TABLE text_meta (key TEXT PRIMARY KEY, value TEXT)
 """),
+    (11, "the never-resolved tickets in a partial index that covers the open-ticket counts", """
+CREATE INDEX tickets_unresolved ON tickets(created_at, status, team, assignee, priority) WHERE resolution_at IS NULL
+"""),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

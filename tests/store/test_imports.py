@@ -89,4 +89,4 @@ def test_an_import_leaves_every_index_and_the_garbage_collector_as_they_were(tmp
                                             "AND tbl_name = 'tickets'")}
     finally:
         conn.close()
-    assert names == {"tickets_created", "tickets_resolution", "tickets_customer"}
+    assert names == {"tickets_created", "tickets_resolution", "tickets_customer", "tickets_unresolved"}
