@@ -115,12 +115,12 @@ def reading(store: Store, engine: SlaEngine | None, texts: bool = False) -> Iter
     The clocks and texts are refreshed (short writes of their own) and then the snapshot begins;
     should a writer commit in between, the round is repeated. A read-only store is read as it is
     (`store.stale_clocks` and `store.stale_texts` then say whether they were behind)."""
-    from cstool.services.texts import refresh_texts, texts_fresh
-
+    if texts:  # (comments and subjects: services/texts; imported only by the commands that read them)
+        from cstool.services.texts import refresh_texts, texts_fresh
     for _ in range(SNAPSHOT_ATTEMPTS):
         if engine is not None:
             refresh_clocks(store, engine)
-        if texts:  # (comments and subjects read: services/texts)
+        if texts:
             refresh_texts(store)
         with store.snapshot():
             if store.read_only or ((engine is None or _stale(store, engine) is _FRESH)
