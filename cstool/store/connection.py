@@ -246,6 +246,9 @@ def _open(path: Path, create: bool, busy_timeout: float, now: int | None) -> Sto
     except sqlite3.DatabaseError as exc:
         store.close()
         raise _open_error(exc, path) from None
+    except BaseException:  # (a full disk during a migration: no connection is left open on the file)
+        store.close()
+        raise
     return store
 
 
