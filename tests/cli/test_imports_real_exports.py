@@ -111,7 +111,7 @@ def test_french_nps_comments_are_read_not_scored_and_give_themes(cli, shared_dat
     imp(cli, "surveys", shared_data / "nps_survey_retail_cp1252.csv", "--kind", "nps", "--encoding", "cp1252",
         "--scale", "1-10", "--map", "score=nps", "--map", "comment=explication", "--submitted-at", "2024-01-01")
     doc = as_json(cli("--db", "r.db", "themes", "--period", "all", "--limit", "5", "-f", "json"))
-    # 3,801 written comments (9,811 answers say NA: no comment); French, bar two written in English
+    # 3,801 written comments (9,811 answers say NA or na: no comment); French, bar two written in English
     assert doc["read"] == 3801 and doc["languages"] == {"fr": 3790, "undetermined": 7, "en": 2, "la": 2}
     assert [t["theme"] for t in doc["themes"]] == ["magasin", "prix", "personnel", "produit", "plante"]
     assert all(t["sentiment"] is None and t["scored"] == 0 for t in doc["themes"])
