@@ -60,7 +60,6 @@ def themes(
         every = period == "all"  # (every text, those without a date too, and no period before)
         doc = find_themes(store, None if every else lo, hi, None if every else periods.previous(lo, hi), kinds,
                           parse_where(store, where or []), what, limit)
-    doc["kinds"] = kinds
     shown = (None, hi) if every else (lo, hi)
     emit(fmt, view.THEME_MACHINE, table=lambda console: view.print_themes(console, doc, what, shown, tz),
          document=lambda: {"since": None if every else iso_instant(lo, tz), "until": None if every else

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cstool.core.models import Record
 from cstool.render import Column
 from cstool.render.table import print_table
-from cstool.render.values import iso_instant, local_time, many
+from cstool.render.values import local_time, many
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -49,7 +49,3 @@ def print_themes(console: Console, doc: Record, of: str, period: tuple[int | Non
     unscored = doc.get("unscored_languages")
     if unscored:
         console.print(f"Sentiment is scored in English only; left unscored: {unscored}.")
-
-
-def example_records(examples: list[Record], tz: str) -> list[dict[str, Any]]:
-    return [{**e, "submitted_at": iso_instant(e["submitted_at"], tz)} for e in examples]

@@ -6,7 +6,6 @@ from cstool.core.errors import InputMissing
 from cstool.core.formats import DAY_SECONDS
 from cstool.core.models import Record
 from cstool.core.text import tone
-from cstool.services.texts import annotate_comments
 from cstool.store import Store
 from cstool.store import followups as followup_store
 
@@ -16,8 +15,8 @@ def followup_queue(store: Store, as_of: int, days: int) -> list[Record]:
     the ticket's assignee, else its team; each comment's sentiment, tone and themes (read first:
     services/texts)."""
     rows = followup_store.followup_candidates(store, as_of - days * DAY_SECONDS, as_of + 1)
-    annotate_comments(store, rows)
     for row in rows:
+        row["themes"] = row["themes"].split("; ") if row["themes"] else []
         row["tone"] = tone(row["sentiment"])
         row["owner"] = row["assignee"] or row["team"]
         score = row["score"]

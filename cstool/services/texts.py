@@ -73,7 +73,7 @@ def themes(store: Store, since: int | None, until: int, previous: tuple[int, int
     return {"read": read, "previous_read": read_before,
             "languages": {lang or "undetermined": n for lang, n in sorted(langs.items(), key=lambda x: -x[1])},
             "unscored_languages": ", ".join(f"{lang} {n:,}" for lang, n in unscored.items()),
-            "themes": pick_themes(records, limit)}
+            "themes": pick_themes(records, limit), "kinds": kinds}
 
 
 def detractor_themes(store: Store, since: int, until: int, previous: tuple[int, int], limit: int = 5,
@@ -86,16 +86,6 @@ def detractor_themes(store: Store, since: int, until: int, previous: tuple[int, 
     for theme in doc["themes"]:
         theme["examples"] = quotes.get(theme["theme"], [])
     return doc
-
-
-def annotate_comments(store: Store, rows: list[Record]) -> None:
-    """Each answer's `sentiment` and `themes` (its comment's key phrases), in place."""
-    found = {(s, i): (score, terms) for s, i, score, terms in
-             text_store.survey_texts(store, [(r["source"], r["survey_id"]) for r in rows])}
-    for row in rows:
-        score, terms = found.get((row["source"], row["survey_id"]), (None, None))
-        row["sentiment"] = score
-        row["themes"] = terms.split("; ") if terms else []
 
 
 def kpi_themes(store: Store, since: int, until: int, where: Where = ()) -> list[str]:

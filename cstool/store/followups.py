@@ -11,14 +11,17 @@ DETRACTOR = "((s.kind = 'nps' AND s.score <= 6) OR (s.kind = 'csat' AND (s.score
 
 def followup_candidates(store: Store, since: int, until: int) -> list[Record]:
     """Detractors (NPS 0-6) and CSAT of 2 or less (or Bad) answered in [since, until) and not
-    followed up, with their ticket and customer: one row per answer, whatever the number of
-    sources a customer was imported under (the survey's own source first, else the latest import)."""
+    followed up, with their ticket and customer (one row per answer, whatever the number of
+    sources a customer was imported under: the survey's own source first, else the latest
+    import) and their comment's sentiment and key phrases ('; '-joined) as read (store/texts)."""
     cur = store.conn.execute(
         "SELECT s.source, s.id AS survey_id, s.kind, s.score, s.label, s.comment, s.submitted_at, s.ticket_id, "
         "coalesce(s.customer_id, t.customer_id) AS customer_id, c.name AS customer_name, "
         "coalesce(c.email, t.customer_email) AS customer_email, coalesce(c.tier, t.customer_tier) AS customer_tier, "
-        "t.subject, t.assignee, t.team FROM surveys s "
+        "t.subject, t.assignee, t.team, f.sentiment, (SELECT group_concat(term, '; ') FROM (SELECT term "
+        "FROM text_terms x WHERE x.kind = 'comment' AND x.row = s.rowid ORDER BY term)) AS themes FROM surveys s "
         "LEFT JOIN tickets t ON t.source = s.source AND t.id = s.ticket_id "
+        "LEFT JOIN text_facts f ON f.kind = 'comment' AND f.row = s.rowid "
         "LEFT JOIN customers c ON c.rowid = coalesce("
         "(SELECT c2.rowid FROM customers c2 WHERE c2.id = coalesce(s.customer_id, t.customer_id) "
         "AND c2.source = s.source), "

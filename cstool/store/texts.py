@@ -161,18 +161,6 @@ def examples(store: Store, since: int | None, until: int, kinds: tuple[str, ...]
     return out
 
 
-def survey_texts(store: Store, keys: list[tuple[str, str]]) -> Iterator[tuple[str, str, float | None, str | None]]:
-    """(source, survey id, sentiment, its terms joined by '; ') of the given answers."""
-    for source, sid in keys:
-        row = store.conn.execute(
-            "SELECT f.sentiment, (SELECT group_concat(term, '; ') FROM (SELECT term FROM text_terms x "
-            "WHERE x.kind = 'comment' AND x.row = s.rowid ORDER BY term)) FROM surveys s "
-            "JOIN text_facts f ON f.kind = 'comment' AND f.row = s.rowid WHERE s.source = ? AND s.id = ?",
-            (source, sid)).fetchone()
-        if row:
-            yield source, sid, row[0], row[1]
-
-
 def choose_themes(store: Store, terms: list[str]) -> None:
     """The themes `kpi --by theme` groups by, for the queries on this store (and its readers)."""
     store.themes = tuple(terms)
@@ -182,9 +170,9 @@ def theme_volumes(store: Store, since: int, until: int, where: Where = ()) -> li
     """(term, mentions) over the subjects of the tickets created and the comments of the answers
     submitted in [since, until)."""
     subjects = (f"SELECT x.term AS term FROM tickets t JOIN text_terms x ON x.kind = 'subject' AND x.row = t.rowid "
-                f"WHERE t.created_at >= {int(since)} AND t.created_at < {int(until)}{where_sql(where)}")
+                f"WHERE {within('t.created_at', since, until)}{where_sql(where)}")
     comments = (f"SELECT x.term AS term FROM surveys s{_TICKET} JOIN text_terms x ON x.kind = 'comment' "
-                f"AND x.row = s.rowid WHERE s.submitted_at >= {int(since)} AND s.submitted_at < {int(until)}"
+                f"AND x.row = s.rowid WHERE {within('s.submitted_at', since, until)}"
                 f"{where_sql(where) and ' AND t.id IS NOT NULL'}{where_sql(where)}")
     return store.conn.execute(f"SELECT term, count(*) FROM ({subjects} UNION ALL {comments}) GROUP BY term "
                               "HAVING count(*) >= 2").fetchall()
