@@ -155,6 +155,17 @@ class Store:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
 
+def sql_literal(text: str) -> str:
+    """A text as an SQL string literal (for values built into a statement, such as the windows'
+    bounds, where a bound parameter cannot go)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def sql_list(values) -> str:
+    """Texts as the inside of an SQL `IN (...)` list (empty for none: `IN ()` matches nothing)."""
+    return ", ".join(sql_literal(v) for v in values)
+
+
 _STORAGE = ("locked", "busy", "full", "disk I/O", "readonly")
 
 

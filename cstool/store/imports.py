@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from cstool.core.ingest.records import Item, Reject, Summary
 from cstool.core.models import ROWS
-from cstool.store.connection import Store
+from cstool.store.connection import Store, sql_literal
 from cstool.store.history import drop_old_priors
 
 ROWS_PER_FLUSH = 5000  # rows buffered per table before one executemany
@@ -51,10 +51,6 @@ class ImportResult:
     committed: bool = False
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 class _Sink:
     """Buffers rows of one table and flushes them with executemany, counting changes."""
 
@@ -63,7 +59,7 @@ class _Sink:
         self.conn, self.kind, self.table = conn, kind, TABLES[kind]
         self.columns = ROWS[kind]
         self.keyed = "id" in self.columns
-        self.prefix = (_literal(source), str(import_id))
+        self.prefix = (sql_literal(source), str(import_id))
         self.key_name = key_name
         self.fresh = fresh and self.keyed  # the table was empty: plain INSERTs, a clash means a duplicate
         self.rows: list[tuple] = []

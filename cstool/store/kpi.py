@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable
 
 from cstool.core.models import Record
-from cstool.store.connection import Store
+from cstool.store.connection import Store, sql_list, sql_literal
 from cstool.store.sla import MODE_CODES, MODES, stopped_value
 from cstool.store.tickets import open_at_parts
 
@@ -31,7 +31,7 @@ _JOINS = {"tag": _TAGS}
 
 def _theme_join(themes: tuple[str, ...], surveys: bool) -> str:
     """A ticket's themes are its subject's key phrases; an answer's, its comment's."""
-    chosen = ", ".join("'" + t.replace("'", "''") + "'" for t in themes)
+    chosen = sql_list(themes)
     if surveys:
         return f" LEFT JOIN text_terms th ON th.kind = 'comment' AND th.row = s.rowid AND +th.term IN ({chosen})"
     return f" LEFT JOIN text_terms th ON th.kind = 'subject' AND th.row = t.rowid AND +th.term IN ({chosen})"
@@ -125,10 +125,10 @@ def where_sql(where: Where, surveys: bool = False, themes: tuple[str, ...] = ())
     `surveys`, reads the comment of the answer `s`, and '(none)' is none of `themes`)."""
     terms = []
     for dim, value in where:
-        quoted = "'" + value.replace("'", "''") + "'"
+        quoted = sql_literal(value)
         if dim == "theme":
             kind, row = ("comment", "s.rowid") if surveys else ("subject", "t.rowid")
-            chosen = ", ".join("'" + t.replace("'", "''") + "'" for t in themes)
+            chosen = sql_list(themes)
             test = f"IN ({chosen})" if value == "(none)" else f"= {quoted}"
             terms.append(f"{'NOT ' if value == '(none)' else ''}EXISTS (SELECT 1 FROM text_terms x "
                          f"WHERE x.kind = '{kind}' AND x.row = {row} AND x.term {test})")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from cstool.core.models import Record
 from cstool.core.text import NO_TEXT
-from cstool.store.connection import Store
+from cstool.store.connection import Store, sql_list
 from cstool.store.followups import DETRACTOR
 from cstool.store.kpi import Where, survey_count_sql, where_sql
 
@@ -45,7 +45,7 @@ def stale_rows(store: Store, kind: str, after_import: int | None) -> Iterator[tu
 
 def _has_text(column: str) -> str:
     """SQL twin of core.text.is_text."""
-    markers = ", ".join("'" + m.replace("'", "''") + "'" for m in NO_TEXT)
+    markers = sql_list(NO_TEXT)
     blank = "' ' || char(9, 10, 13, 11, 12)"  # (str.strip's whitespace in ASCII)
     return (f"coalesce({column}, '') != '' AND trim({column}, {blank}) != '' "
             f"AND lower(trim({column}, {blank})) NOT IN ({markers})")
@@ -87,7 +87,7 @@ def within(column: str, since: int | None, until: int) -> str:
 
 
 def _survey_scope(since: int | None, until: int, kinds: tuple[str, ...], where: Where) -> str:
-    kinds_sql = ", ".join("'" + k.replace("'", "''") + "'" for k in kinds)
+    kinds_sql = sql_list(kinds)
     return (f"{within('s.submitted_at', since, until)} AND s.kind IN ({kinds_sql})"
             f"{where_sql(where) and ' AND t.id IS NOT NULL'}{where_sql(where)}")
 

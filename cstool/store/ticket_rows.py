@@ -23,7 +23,7 @@ from cstool.core.cells import FORMULA_STARTS
 from cstool.core.formats import iso_instant, offset_spans
 from cstool.core.sla.clock import Clock
 from cstool.store import kpi as kpi_sql
-from cstool.store.connection import Store
+from cstool.store.connection import Store, sql_list
 from cstool.store.sla import MODE_CODES, PARTS, RUNNING, STOPPED, clock_from_row
 from cstool.store.sla_queries import state_sql
 from cstool.store.tickets import open_at
@@ -78,7 +78,7 @@ def _time_range(store: Store, as_of: int) -> tuple[int, int]:
 
 
 def _open_calendars(query: TicketQuery) -> str:
-    return "(" + ", ".join("'" + name.replace("'", "''") + "'" for name in query.open_calendars) + ")"
+    return "(" + sql_list(query.open_calendars) + ")"
 
 
 def _clock(metric: str, p: str, iso, query: TicketQuery) -> list[str]:
