@@ -59,7 +59,7 @@ class Forecast:
     clock then (`clocks`), else only those of the history's tickets (the censored ones)."""
 
     def __init__(self, store: Store, engine, as_of: int, every: bool = True):
-        self.as_of, self.every = as_of, every
+        self.as_of = as_of
         since = max((forecast_store.latest_data(store, as_of) or as_of) - LOOKBACK,
                     forecast_store.nth_latest_created(store, as_of, HISTORY_TICKETS) or 0)
         self.clocks = list(open_clocks(store, engine, as_of, None if every else since))
@@ -85,16 +85,6 @@ class Forecast:
                                  c.evaluation.elapsed_business_seconds,
                                  {"policy": c.clock.policy, "priority": t.get("priority"), "team": t.get("team"),
                                   "channel": t.get("channel")})
-
-    def by_clock(self) -> dict[tuple[str, str, str, int], Estimate]:
-        """(source, ticket_id, metric, cycle) -> its forecast, for every open clock with a target."""
-        assert self.every, "a Forecast of the history's clocks only does not hold every open clock"
-        out = {}
-        for c in self.clocks:
-            estimate = self.estimate(c)
-            if estimate is not None:
-                out[(c.ticket["source"], c.ticket["ticket_id"], c.clock.metric, c.clock.cycle)] = estimate
-        return out
 
 
 LIKELY = 0.5  # "likely to breach": a forecast of at least 50 %
