@@ -61,7 +61,7 @@ def escalations(
 
 
 def _queues(as_of: str | None, filters: dict, since, listing: Listing, fmt: Format, record: bool = True) -> None:
-    from cstool.services.escalation import build_escalations, record_and_filter_new
+    from cstool.services.escalation import build_queue, record_run
     from cstool.services.filters import unmatched_filters
     from cstool.services.sla import SlaEngine
 
@@ -70,18 +70,22 @@ def _queues(as_of: str | None, filters: dict, since, listing: Listing, fmt: Form
     when = parse_instant(as_of, config.timezone)
     tier, team, assignee = filters["tier"], filters["team"], filters["assignee"]
     engine = SlaEngine(config)
+    # The table shows the first tickets of each tier: only those are written out, unless --sort
+    # reorders the whole queue first.
+    shown = (listing.limit or None) if fmt is Format.table and not listing.sort else None
     with app_state.open_store(create=False) as store:
         with snapshot(store, engine):
             for problem in unmatched_filters(store, {"team": team, "assignee": assignee}):
                 warn(f"warning: {problem}")
-            queue = build_escalations(store, engine, when, filters)
-        queue = record_and_filter_new(store, queue, when, since, record)
+            run = build_queue(store, engine, when, filters, since, shown)
+        if record:
+            record_run(store, engine, when, run)
         if store.read_only and record:
             warn(f"warning: {store.path} is read-only: this run was not recorded in the escalation history")
     tz = config.timezone
-    tiers = [t.name for t in reversed(config.tiers) if not tier or t.name.lower() == tier.lower()]
-    queue = listing.arrange(queue, cut=fmt is not Format.table)  # (the table cuts each tier)
+    sizes = {name: n for name, n in run.sizes.items() if not tier or name.lower() == tier.lower()}
+    queue = listing.arrange(run.entries, cut=fmt is not Format.table)  # (the table cuts each tier)
     emit(fmt, view.ESCALATION_MACHINE,
-         table=lambda console: view.print_queues(console, queue, tiers, tz, listing.limit or 0, since is not None),
+         table=lambda console: view.print_queues(console, queue, sizes, tz, listing.limit or 0, since is not None),
          document=lambda: view.queue_records(queue, tz), csv_rows=lambda: view.csv_records(queue, tz),
          fields=listing.fields)

@@ -148,6 +148,7 @@ class QueueEntry(TypedDict):
 
     tier: str
     tier_rank: int
+    rid: int                # (the ticket's row in the store)
     source: str
     ticket_id: str
     subject: str | None

@@ -29,10 +29,11 @@ def clock_text(entry: QueueEntry) -> str:
 
 
 def queue_records(queue: list[QueueEntry], tz: str) -> list[dict[str, Any]]:
-    """The queue as json records: instants in ISO-8601, without the internal tier rank."""
+    """The queue as json records: instants in ISO-8601, without the internal tier rank and row."""
     rows = [{**e, "due_at": iso_instant(e["due_at"], tz)} for e in queue]
     for row in rows:
         row.pop("tier_rank", None)
+        row.pop("rid", None)
     return rows
 
 
@@ -41,18 +42,19 @@ def csv_records(queue: list[QueueEntry], tz: str) -> list[dict[str, Any]]:
     return [{**r, "reasons": [x["text"] for x in r["reasons"]]} for r in queue_records(queue, tz)]
 
 
-def print_queues(console: Console, queue: list[QueueEntry], tiers: list[str], tz: str, limit: int,
+def print_queues(console: Console, queue: list[QueueEntry], sizes: dict[str, int], tz: str, limit: int,
                  new_only: bool) -> None:
-    """One table per tier (highest first), at most `limit` rows each (0 = all)."""
-    for n, name in enumerate(tiers):
+    """One table per tier of `sizes` ({tier: tickets}, highest first), at most `limit` rows each
+    (0 = all) of the `queue` entries written out."""
+    for n, (name, size) in enumerate(sizes.items()):
         if n:
             console.print("")
         entries = [e for e in queue if e["tier"] == name]
         rows = [{**e, "customer": f"{e['customer_id'] or '?'} ({e['customer_tier'] or '-'})",
                  "clock": clock_text(e), "reason_text": "; ".join(r["text"] for r in e["reasons"])}
                 for e in (entries[:limit] if limit else entries)]
-        print_table(console, rows, ESCALATION_COLUMNS, tz=tz, title=f"{name}: {many(len(entries), 'ticket')}",
+        print_table(console, rows, ESCALATION_COLUMNS, tz=tz, title=f"{name}: {many(size, 'ticket')}",
                     empty=f"{name}: no tickets" + (" new since the previous run" if new_only else ""))
-        if len(rows) < len(entries):
-            console.print(f"… {len(entries) - len(rows)} more in {name} (--limit 0 or --format csv for all)",
+        if len(rows) < size:
+            console.print(f"… {size - len(rows)} more in {name} (--limit 0 or --format csv for all)",
                           markup=False)

@@ -1,8 +1,7 @@
-"""The escalation queues' queries: latest survey answers per customer and the run history."""
+"""The escalation queues' queries: latest survey answers per customer and the run history
+(the tiers in SQL and the recording of a run: store/escalation_tiers)."""
 
 from __future__ import annotations
-
-import json
 
 from cstool.store.connection import Store
 
@@ -15,7 +14,7 @@ def latest_answers(store: Store, customer_ids: set[str], as_of: int) -> dict[str
         chunk = ids[start:start + 500]
         rows = store.conn.execute(
             "SELECT customer_id, kind, score, label, submitted_at FROM surveys WHERE kind IN ('csat', 'nps') AND "
-            f"submitted_at <= ? AND customer_id IN ({', '.join('?' * len(chunk))}) ORDER BY submitted_at",
+            f"submitted_at <= ? AND customer_id IN ({', '.join('?' * len(chunk))}) ORDER BY submitted_at, rowid",
             [as_of, *chunk])
         for customer, kind, score, label, at in rows:
             if score is None and label:
@@ -25,20 +24,7 @@ def latest_answers(store: Store, customer_ids: set[str], as_of: int) -> dict[str
     return out
 
 
-def record_escalations(store: Store, as_of: int, rows: list[tuple]) -> None:
-    """Replace the history of run `as_of` with `rows` (source, ticket_id, tier, rank, reasons)."""
-    with store.write() as conn:
-        conn.execute("DELETE FROM escalation_log WHERE as_of = ?", (as_of,))
-        conn.executemany("INSERT INTO escalation_log VALUES (?, ?, ?, ?, ?, ?)",
-                         [(as_of, s, t, tier, rank, json.dumps(reasons)) for s, t, tier, rank, reasons in rows])
-
-
-def previous_run(store: Store, before: int, inclusive: bool = False) -> tuple[int | None, dict[tuple[str, str], int]]:
-    """(as_of of the latest recorded run before `before` (or at it), {(source, ticket): tier rank})."""
+def previous_run(store: Store, before: int, inclusive: bool = False) -> int | None:
+    """The as_of of the latest recorded run before `before` (or at it), None when there is none."""
     op = "<=" if inclusive else "<"
-    row = store.conn.execute(f"SELECT max(as_of) FROM escalation_log WHERE as_of {op} ?", (before,)).fetchone()
-    if row[0] is None:
-        return None, {}
-    ranks = {(s, t): r for s, t, r in store.conn.execute(
-        "SELECT source, ticket_id, tier_rank FROM escalation_log WHERE as_of = ?", (row[0],))}
-    return row[0], ranks
+    return store.conn.execute(f"SELECT max(as_of) FROM escalation_log WHERE as_of {op} ?", (before,)).fetchone()[0]

@@ -33,13 +33,14 @@ def part_state(part: Part) -> str:
                      {m: str(code) for m, code in MODE_CODES.items()})
 
 
-def _common(filters: dict, picked: bool = False) -> tuple[list[str], dict]:
-    """The conditions on a clock's ticket (`c` its clocks row, `t` the ticket, `n` its names)."""
+def clock_conditions(filters: dict, picked: str | None = None) -> tuple[list[str], dict]:
+    """The conditions on a clock's ticket (`c` its clocks row, `t` the ticket, `n` its names);
+    `picked`, a table whose `rid`s are the only tickets wanted."""
     params: dict = {}
     # (a ticket's clocks start at its creation: c.started_at is t.created_at, no join needed)
     common = ["c.last_event_at <= :as_of", "(c.started_at IS NULL OR c.started_at <= :as_of)"]
     if picked:
-        common.append("c.ticket IN (SELECT rid FROM temp.picked)")
+        common.append(f"c.ticket IN (SELECT rid FROM {picked})")
     for key in ("team", "assignee", "priority"):
         if filters.get(key):
             common.append(f"lower(t.{key}) = lower(:{key})")
@@ -60,12 +61,12 @@ def _late(part: Part) -> str:
             f"({mode} = {PAUSED} AND {due} < :as_of))")
 
 
-def _open_clocks_sql(filters: dict, states: set[str], picked: bool = False) -> tuple[str, dict]:
+def _open_clocks_sql(filters: dict, states: set[str], picked: str | None = None) -> tuple[str, dict]:
     """Stored clocks of tickets open at :as_of with their state there (valid when the ticket has
     no data after :as_of), restricted to `states` and the filters: one SELECT per kind of clock,
     each narrowed by its partial index when only breached and at-risk clocks are asked for;
-    `picked`, only the tickets in temp.picked."""
-    common, params = _common(filters, picked)
+    `picked`, only the tickets of that table."""
+    common, params = clock_conditions(filters, picked)
     parts = []
     for part in PARTS:
         mode = part.mode
@@ -91,7 +92,7 @@ def _most_urgent_sql(filters: dict, states: set[str], limit: int) -> tuple[str, 
     Among these two states urgency is the deadline's order (a breached deadline has passed, an
     at-risk one has not), so each kind of clock gives its first rows from its index on
     (mode, deadline) and stops there, however many thousands are late."""
-    common, params = _common(filters)
+    common, params = clock_conditions(filters)
     selects = []
     for part in PARTS:
         mode, due, risk = part.mode, part.col("due_at"), part.col("risk_at")
@@ -106,20 +107,22 @@ def _most_urgent_sql(filters: dict, states: set[str], limit: int) -> tuple[str, 
     return (" UNION ALL ".join(selects) + f" ORDER BY due_at, ticket_id, metric, cycle LIMIT {limit}"), params
 
 
-def open_clock_rows(store: Store, as_of: int, filters: dict, states: set[str], limit: int | None) -> list[Record]:
+def open_clock_rows(store: Store, as_of: int, filters: dict, states: set[str], limit: int | None,
+                    picked: str | None = None) -> list[Record]:
     """The most urgent clocks first: breached, at risk, paused, running; then earliest deadline.
-    With a limit on breached and at-risk clocks, only the first ones are read in full."""
+    With a limit on breached and at-risk clocks, only the first ones are read in full; with
+    `picked` (a table of `rid`s), only those tickets' clocks."""
     order = f" ORDER BY {RANK_SQL}, due_at IS NULL, due_at, ticket_id, metric, cycle"
     args: dict = {"as_of": as_of}
-    sql, params = _open_clocks_sql(filters, states)
+    sql, params = _open_clocks_sql(filters, states, picked)
     if limit and states <= {"breached", "at_risk"}:
         first, _ = _most_urgent_sql(filters, states, int(limit))
-        picked = store.conn.execute(first, {**params, **args}).fetchall()
+        urgent = store.conn.execute(first, {**params, **args}).fetchall()
         store.conn.execute("CREATE TEMP TABLE IF NOT EXISTS picked (rid INTEGER, metric TEXT, cycle INTEGER, "
                            "PRIMARY KEY (rid, metric, cycle))")
         store.conn.execute("DELETE FROM temp.picked")
-        store.conn.executemany("INSERT OR IGNORE INTO temp.picked VALUES (?, ?, ?)", [r[:1] + r[2:4] for r in picked])
-        sql = (f"SELECT * FROM ({_open_clocks_sql(filters, states, picked=True)[0]}) "
+        store.conn.executemany("INSERT OR IGNORE INTO temp.picked VALUES (?, ?, ?)", [r[:1] + r[2:4] for r in urgent])
+        sql = (f"SELECT * FROM ({_open_clocks_sql(filters, states, 'temp.picked')[0]}) "
                "WHERE (rid, metric, cycle) IN (SELECT rid, metric, cycle FROM temp.picked)")
     elif limit:
         order += f" LIMIT {int(limit)}"
@@ -139,7 +142,7 @@ def open_clock_counts(store: Store, as_of: int, filters: dict) -> SlaCounts:
     """Tickets with a breached clock, tickets at risk (and not breached), oldest overdue (wall s);
     `open` is left for the caller to count. Without next-response cycles a ticket's clocks are
     one row: each late ticket is counted once, where its first late clock is, with no grouping."""
-    common, params = _common(filters)
+    common, params = clock_conditions(filters)
     fr, res, cycles = PARTS
     if store.conn.execute("SELECT 1 FROM clock_cycles LIMIT 1").fetchone() is not None:
         return _grouped_counts(store, as_of, filters)
