@@ -140,5 +140,6 @@ def record_run(store: Store, engine: SlaEngine, as_of: int, queue: Queue) -> Non
     reasons of those it wrote out. Not on a read-only store (the caller says so)."""
     if store.read_only:
         return
-    reasons = {(e["source"], e["ticket_id"]): json.dumps(e["reasons"]) for e in queue.entries}
-    tiers_store.record_run(store, as_of, [t.name for t in engine.config.tiers], reasons)
+    written = [(e["source"], e["ticket_id"], e["tier"], e["tier_rank"], json.dumps(e["reasons"]))
+               for e in queue.entries]
+    tiers_store.record_run(store, as_of, [t.name for t in engine.config.tiers], written)

@@ -244,13 +244,13 @@ def first_of_each_tier(store: Store, limit: int | None, previous: int | None = N
         (rank,))]
 
 
-def record_run(store: Store, as_of: int, names: list[str], reasons: dict[tuple[str, str], str]) -> None:
+def record_run(store: Store, as_of: int, names: list[str], written: list[tuple[str, str, str, int, str]]) -> None:
     """Replace the history of run `as_of` with the run's tickets: every tier and rank, and the
-    reasons (JSON) of the tickets whose reasons were written out (`reasons`; others NULL)."""
+    reasons of the tickets written out (`written`: source, ticket_id, tier, rank, reasons as
+    JSON); the others' reasons NULL."""
     tier = "CASE rank " + " ".join(f"WHEN {i} THEN {sql_list([n])}" for i, n in enumerate(names)) + " END"
     with store.write() as conn:
         conn.execute("DELETE FROM escalation_log WHERE as_of = ?", (as_of,))
-        conn.execute(f"INSERT INTO escalation_log SELECT ?, source, ticket_id, {tier}, rank, NULL FROM {ESCALATED} "
-                     "ORDER BY source, ticket_id", (as_of,))  # (in the order of the log's key)
-        conn.executemany("UPDATE escalation_log SET reasons = ? WHERE as_of = ? AND source = ? AND ticket_id = ?",
-                         [(text, as_of, s, t) for (s, t), text in reasons.items()])
+        conn.executemany("INSERT INTO escalation_log VALUES (?, ?, ?, ?, ?, ?)", [(as_of, *row) for row in written])
+        conn.execute(f"INSERT OR IGNORE INTO escalation_log SELECT ?, source, ticket_id, {tier}, rank, NULL "
+                     f"FROM {ESCALATED} ORDER BY source, ticket_id", (as_of,))  # (in the order of the log's key)

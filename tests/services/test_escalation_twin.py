@@ -170,3 +170,23 @@ tier_lists = st.lists(st.lists(rules, max_size=3), min_size=1, max_size=4).map(
 def test_drawn_tiers_in_sql_are_the_rules_tiers(generated, tiers):
     db, config = generated
     _compare(db, config, tiers, (END - 3 * 86400, END + 5 * 3600))
+
+
+def test_a_run_records_every_ticket_and_the_reasons_of_those_written_out(generated, tmp_path):
+    import json
+    import shutil
+
+    db, config = generated
+    copy = shutil.copy(db, tmp_path / "copy.db")
+    engine = SlaEngine(config)
+    with open_store(copy) as store:
+        everyone = {(e["source"], e["ticket_id"]): e for e in _by_the_rules(store, engine, END)}
+        for shown in (2, None, 0):
+            queue = escalation.build_queue(store, engine, END, shown=shown)
+            escalation.record_run(store, engine, END, queue)
+            log = {(s, t): (tier, rank, reasons) for s, t, tier, rank, reasons in store.conn.execute(
+                "SELECT source, ticket_id, tier, tier_rank, reasons FROM escalation_log WHERE as_of = ?", (END,))}
+            assert {k: v[:2] for k, v in log.items()} == {k: (e["tier"], e["tier_rank"]) for k, e in everyone.items()}
+            written = {k: json.loads(v[2]) for k, v in log.items() if v[2] is not None}
+            assert written == {(e["source"], e["ticket_id"]): e["reasons"] for e in queue.entries}
+            assert len(written) == (len(everyone) if shown is None else shown * len(config.tiers) if shown else 0)
