@@ -140,13 +140,16 @@ def _document(store, engine, period: tuple[int, int], dims: list[str], options: 
     config = engine.config
     lo, hi = period
     compare, intervals = options
+    churn = None
+    if fmt in (Format.table, Format.json):
+        from cstool.services.churn import churn_beside
+
+        churn = churn_beside(store, lo, hi)  # (its SQL runs while the KPI passes run)
     doc = kpi_report(store, engine, lo, hi, dims, compare, config.timezone, pairs, intervals)
     _arrange(doc, *arrange)
     doc["data"] = data_age_of(store, when, now(), config.max_data_age)
-    if fmt in (Format.table, Format.json):
-        from cstool.services.churn import churn_after_bad
-
-        doc["churn_link"] = churn_after_bad(store, lo, hi)
+    if churn is not None:
+        doc["churn_link"] = churn()
     trend, issues = None, None
     if fmt in (Format.table, Format.html) and hi - lo <= TREND_DAYS * DAY_SECONDS:
         from cstool.services.kpi import daily_trend, top_issues

@@ -64,3 +64,16 @@ def test_the_churn_link_by_hand(cli, store):
     report = cli("--db", "t.db", "report", "--as-of", "2026-03-08T00:00:00Z").stdout
     section = report.split("Does support experience cost customers?")[1].split("\n\n")[0]
     assert "had a bad experience  3       2              66.67%" in section and "ratio: 1.333" in section
+
+
+def test_the_link_read_beside_the_kpis_equals_the_link_read_in_line(cli, store, monkeypatch):
+    """kpi reads the churn link on a second connection of the same snapshot while its passes run;
+    with no such reader (a write committed in between) it reads it on its own connection."""
+    from cstool.store.connection import Store
+
+    write(store / "customers.csv", CUSTOMERS)
+    assert cli("--db", "t.db", "import", "customers", "customers.csv").exit_code == 0
+    beside = as_json(cli("--db", "t.db", "kpi", *PERIOD, "-f", "json"))["churn_link"]
+    monkeypatch.setattr(Store, "reader", lambda self: None)
+    assert as_json(cli("--db", "t.db", "kpi", *PERIOD, "-f", "json"))["churn_link"] == beside
+    assert beside["bad"]["customers"] == 3
