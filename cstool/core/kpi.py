@@ -9,7 +9,8 @@ to two decimals; every figure comes with its sample size `n`.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,7 +101,7 @@ class Stats:
             for name in ("created", "resolved", "one_touch", "reopened"):
                 setattr(out, name, getattr(out, name) + getattr(part, name))
             for key in DURATIONS:
-                out.samples[key].append(sorted(part.samples[key]))
+                out.samples[key].append(_sorted(part.samples[key]))
             for key in BUSINESS:
                 out.reported[key] += part.reported[key]
             for key in SURVEY_COUNTS:
@@ -168,6 +169,11 @@ def survey_figures(c: dict[str, float], kind: str | None = None) -> dict[str, Fi
     return out
 
 
+def _sorted(values: Sequence[float]) -> Sequence[float]:
+    """The values in order: the store's compact arrays come sorted (store/kpi.sorted_samples)."""
+    return values if isinstance(values, array) else sorted(values)
+
+
 def _rank(n: int, q: float) -> int:
     """The 0-based index of the nearest-rank q-percentile among n sorted values (q in (0, 1]):
     the ceil(q*n)-th smallest."""
@@ -175,7 +181,7 @@ def _rank(n: int, q: float) -> int:
     return min(max(rank, 1), n) - 1
 
 
-class Runs(list[list[float]]):
+class Runs(list[Sequence[float]]):
     """Sorted runs of values side by side (the samples of consecutive periods): order
     statistics are found across them without merging them."""
 
@@ -207,7 +213,7 @@ def duration_figures(prefix: str, values: list[float], reported: int = 0) -> dic
     the two middle values. `values` is a plain list or sorted Runs, `reported` how many of them
     are vendor-reported figures (the basis: `timestamps` for calendar durations; `clock`,
     `reported` or `mixed` for business ones)."""
-    runs = values if isinstance(values, Runs) else Runs([sorted(values)])
+    runs = values if isinstance(values, Runs) else Runs([_sorted(values)])
     n = sum(len(r) for r in runs)
     if not n:
         return {f"{prefix}_{k}_s": Figure(None, 0) for k in ("median", "p90", "mean")}

@@ -4,6 +4,8 @@ and the daily trend. Returns the JSON-shaped document."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from cstool.core import kpi, periods
 from cstool.core.fairness import flag
 from cstool.core.kpi import TEXT_DIMS, TICKET_DIMS, TIME_DIMS
@@ -56,18 +58,22 @@ def window_stats(store: Store, windows: list[tuple[int, int]], dims: tuple[str, 
     # Backlog: a ticket resolved in window r was open at the ends of the windows from its
     # creation's to r - 1 (an instant in window r, such as its start, stands for its resolution).
     starts = [start for start, _ in windows]
-    intervals: dict[tuple, list] = {}
+    # (per group: runs of (creation times, the window start they left at), read lazily as spans:
+    # a million tickets' spans as tuples would be most of the command's memory)
+    intervals: dict[tuple, list[tuple[Sequence[int | None], int | None]]] = {}
     for w, key, n, one_touch, reopened, undated, vendor, resolution, business, created_before in rows["resolved"]:
         s = at(w, key)
         s.resolved, s.one_touch, s.reopened = n, one_touch, reopened
         s.reported["resolution_business"] = vendor or 0
         s.samples["resolution"], s.samples["resolution_business"] = resolution, business
-        crossing = intervals.setdefault(key, [])
-        crossing += [(None, starts[w])] * undated
-        crossing += [(created, starts[w]) for created in created_before]
+        intervals.setdefault(key, []).extend([([None] * undated, starts[w]), (created_before, starts[w])])
+    still_open: dict[tuple, list[int | None]] = {}
     for created, *key in rows["still_open"]:
-        intervals.setdefault(tuple(key), []).append((created, None))
-    for key, spans in intervals.items():
+        still_open.setdefault(tuple(key), []).append(created)
+    for key, created in still_open.items():
+        intervals.setdefault(key, []).append((created, None))
+    for key, runs in intervals.items():
+        spans = ((created, left) for times, left in runs for created in times)
         totals, ages = kpi.backlog_at_ends(spans, [end for _, end in windows])
         for w, (total, age) in enumerate(zip(totals, ages)):
             if total:

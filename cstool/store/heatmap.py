@@ -51,7 +51,7 @@ def first_response_cells(store: Store, tz: str, lo: int, hi: int, where: Where =
     sql = (f"SELECT {cell_sql('t.created_at', tz, lo, hi)}, group_concat({FR_SECONDS}) FROM tickets t "
            f"WHERE t.created_at >= :lo AND t.created_at < :hi AND {CLEAN} AND t.first_response_at IS NOT NULL"
            f"{where_sql(where)} GROUP BY 1")
-    return {cell: sorted_samples(text) for cell, text in store.conn.execute(sql, {"lo": lo, "hi": hi})}
+    return {cell: list(sorted_samples(text)) for cell, text in store.conn.execute(sql, {"lo": lo, "hi": hi})}
 
 
 def handle_times(store: Store, lo: int, hi: int, channel: str) -> list[float]:
@@ -61,4 +61,4 @@ def handle_times(store: Store, lo: int, hi: int, channel: str) -> list[float]:
         "SELECT group_concat(t.resolution_at - t.first_response_at) FROM tickets t WHERE t.created_at >= ? AND "
         f"t.created_at < ? AND t.channel = ? AND {CLEAN} AND t.resolution_at >= t.first_response_at",
         (lo, hi, channel)).fetchone()
-    return sorted_samples(text)
+    return list(sorted_samples(text))

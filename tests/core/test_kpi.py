@@ -106,3 +106,23 @@ def test_churn_and_clv():
     f = kpi.churn_kpis(customers, SINCE, UNTIL)
     assert f["churn_pct"] == kpi.Figure(25.0, 4)
     assert f["clv"].value == 800.0  # mean revenue 200 / 0.25
+
+
+def test_compact_sample_arrays_give_the_figures_of_lists():
+    """The store hands whole-second samples over as sorted int64 arrays (store/kpi.sorted_samples):
+    the figures, and their types in json (5, not 5.0), are those of the same values as lists."""
+    from array import array
+
+    from cstool.core.kpi import Runs, duration_figures
+    from cstool.store.kpi import sorted_samples
+
+    assert sorted_samples("30,5,12") == array("q", [5, 12, 30])
+    assert sorted_samples("30,5.5,12") == [5.5, 12, 30] and sorted_samples(None) == array("q")
+    assert sorted_samples(f"{2**70},1") == [1, 2**70]  # (beyond 64 bits: a list)
+    values = [7, 3, 3, 1200, 45, 9, 61, 2]
+    as_array = duration_figures("resolution", sorted_samples(",".join(map(str, values))))
+    assert as_array == duration_figures("resolution", values)
+    assert [type(f.value) for f in as_array.values()] == [type(f.value) for f in duration_figures(
+        "resolution", values).values()]
+    runs = Runs([sorted_samples("1,5,9"), [2.5, 7.5]])
+    assert duration_figures("resolution", runs) == duration_figures("resolution", [1, 5, 9, 2.5, 7.5])
