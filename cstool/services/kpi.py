@@ -38,6 +38,29 @@ def _flag_groups(doc: KpiDocument) -> None:
                 fig["flag"] = flag((low, high), doc["metrics"][key]["value"])
 
 
+def _backlog(rows: dict[str, list[tuple]], windows: list[tuple[int, int]]) -> dict[tuple, tuple[int, list[int]]]:
+    """{(window, group key): (backlog at the window's end, its age buckets)} for the windows with
+    a backlog. A ticket resolved in window r was open at the ends of the windows from its
+    creation's to r - 1 (an instant in window r, such as its start, stands for its resolution)."""
+    starts = [start for start, _ in windows]
+    # (per group: runs of (creation times, the window start they left at), read lazily as spans:
+    # a million tickets' spans as tuples would be most of the command's memory)
+    intervals: dict[tuple, list[tuple[Sequence[int | None], int | None]]] = {}
+    for w, key, *_, undated, _vendor, _resolution, _business, created_before in rows["resolved"]:
+        intervals.setdefault(key, []).extend([([None] * undated, starts[w]), (created_before, starts[w])])
+    still_open: dict[tuple, list[int | None]] = {}
+    for created, *key in rows["still_open"]:
+        still_open.setdefault(tuple(key), []).append(created)
+    for key, created in still_open.items():
+        intervals.setdefault(key, []).append((created, None))
+    out = {}
+    for key, runs in intervals.items():
+        spans = ((created, left) for times, left in runs for created in times)
+        totals, ages = kpi.backlog_at_ends(spans, [end for _, end in windows])
+        out.update({(w, key): (total, age) for w, (total, age) in enumerate(zip(totals, ages)) if total})
+    return out
+
+
 def window_stats(store: Store, windows: list[tuple[int, int]], dims: tuple[str, ...] = (), joined_from: int = 0,
                  where: kpi_store.Where = ()) -> tuple[dict[tuple, kpi.Stats], dict[str, list[int]]]:
     """({(window index, group key): Stats} for consecutive windows, aggregated by the store;
@@ -55,30 +78,14 @@ def window_stats(store: Store, windows: list[tuple[int, int]], dims: tuple[str, 
         s = at(w, key)
         s.created, s.samples["first_response"], s.samples["first_response_business"] = n, first, first_business
         s.reported["first_response_business"] = vendor or 0
-    # Backlog: a ticket resolved in window r was open at the ends of the windows from its
-    # creation's to r - 1 (an instant in window r, such as its start, stands for its resolution).
-    starts = [start for start, _ in windows]
-    # (per group: runs of (creation times, the window start they left at), read lazily as spans:
-    # a million tickets' spans as tuples would be most of the command's memory)
-    intervals: dict[tuple, list[tuple[Sequence[int | None], int | None]]] = {}
-    for w, key, n, one_touch, reopened, undated, vendor, resolution, business, created_before in rows["resolved"]:
+    for w, key, n, one_touch, reopened, _undated, vendor, resolution, business, _before in rows["resolved"]:
         s = at(w, key)
         s.resolved, s.one_touch, s.reopened = n, one_touch, reopened
         s.reported["resolution_business"] = vendor or 0
         s.samples["resolution"], s.samples["resolution_business"] = resolution, business
-        intervals.setdefault(key, []).extend([([None] * undated, starts[w]), (created_before, starts[w])])
-    still_open: dict[tuple, list[int | None]] = {}
-    for created, *key in rows["still_open"]:
-        still_open.setdefault(tuple(key), []).append(created)
-    for key, created in still_open.items():
-        intervals.setdefault(key, []).append((created, None))
-    for key, runs in intervals.items():
-        spans = ((created, left) for times, left in runs for created in times)
-        totals, ages = kpi.backlog_at_ends(spans, [end for _, end in windows])
-        for w, (total, age) in enumerate(zip(totals, ages)):
-            if total:
-                s = at(w, key)
-                s.backlog, s.ages = total, age
+    for (w, key), (total, age) in _backlog(rows, windows).items():
+        s = at(w, key)
+        s.backlog, s.ages = total, age
     for w, key, *counts in rows["surveys"]:
         at(w, key).surveys = dict(zip(kpi.SURVEY_COUNTS, counts))
     # Stopped in a window: met or breached there. Not stopped by the deadline: also breached in
