@@ -69,7 +69,7 @@ def _decide(store: Store, engine: SlaEngine, as_of: int, filters: dict[str, str 
 
 
 def queue_entries(store: Store, engine: SlaEngine, as_of: int, filters: dict[str, str | None], rids: list[int]
-             ) -> list[QueueEntry]:
+                  ) -> list[QueueEntry]:
     """The queue entries of the tickets `rids` (those some rule escalates), each with its tier,
     every reason, and the clock that matters (earliest deadline); highest tier first."""
     if not rids:
