@@ -190,7 +190,8 @@ def decide_tiers(store: Store, tiers: tuple[Tier, ...], as_of: int, filters: dic
     q(f"DROP TABLE IF EXISTS {ESCALATED}")
     q("CREATE TEMP TABLE escalated (rid INTEGER PRIMARY KEY, source TEXT, ticket_id TEXT, due INTEGER, "
       "rank INTEGER)")
-    q(f"INSERT INTO {ESCALATED} SELECT * FROM ({select}) WHERE rank != {NONE}", {**params, **sql.params, **args})
+    if tiers:  # (a configuration may have none: then nothing escalates)
+        q(f"INSERT INTO {ESCALATED} SELECT * FROM ({select}) WHERE rank != {NONE}", {**params, **sql.params, **args})
     return [rid for (rid,) in q(f"SELECT rid FROM {ESCALATED} WHERE rank = {UNDECIDED}")]
 
 
@@ -248,7 +249,8 @@ def record_run(store: Store, as_of: int, names: list[str], written: list[tuple[s
     """Replace the history of run `as_of` with the run's tickets: every tier and rank, and the
     reasons of the tickets written out (`written`: source, ticket_id, tier, rank, reasons as
     JSON); the others' reasons NULL."""
-    tier = "CASE rank " + " ".join(f"WHEN {i} THEN {sql_list([n])}" for i, n in enumerate(names)) + " END"
+    tier = ("CASE rank " + " ".join(f"WHEN {i} THEN {sql_list([n])}" for i, n in enumerate(names)) + " END"
+            if names else "NULL")  # (no tiers: no rows)
     with store.write() as conn:
         conn.execute("DELETE FROM escalation_log WHERE as_of = ?", (as_of,))
         conn.executemany("INSERT INTO escalation_log VALUES (?, ?, ?, ?, ?, ?)", [(as_of, *row) for row in written])

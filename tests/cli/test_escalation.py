@@ -46,3 +46,16 @@ def test_a_format_escalations_cannot_print_is_refused_before_a_run_is_recorded(c
     assert result.exit_code == 2 and "this command prints table, json, jsonl, csv, tsv" in result.stderr
     with sqlite3.connect(queue_store / "cstool.db") as conn:
         assert conn.execute("SELECT count(*) FROM escalation_log").fetchone() == (0,)
+
+
+def test_a_configuration_without_tiers_escalates_nothing(cli, tmp_path):
+    from conftest import ROOT, write
+
+    config = write(tmp_path / "none.toml", '[defaults]\ntimezone = "UTC"\n[escalation]\ntiers = []\n')
+    assert cli("--config", config, "--db", "n.db", "import", "tickets", ROOT / "sample_data" / "tickets.csv"
+               ).exit_code == 0
+    table = cli("--config", config, "--db", "n.db", "escalations", "--as-of", REFERENCE)
+    assert table.exit_code == 0 and table.stdout == ""
+    assert as_json(cli("--config", config, "--db", "n.db", "escalations", "--as-of", REFERENCE, "-f", "json")) == []
+    report = cli("--config", config, "--db", "n.db", "report", "--as-of", REFERENCE).stdout
+    assert "Escalation queues\n(none)" in report
