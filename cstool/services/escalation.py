@@ -44,11 +44,10 @@ def build_queue(store: Store, engine: SlaEngine, as_of: int, filters: dict[str, 
         if new_since is not None:
             previous = queue_store.previous_run(store, as_of if isinstance(new_since, str) else new_since,
                                                 inclusive=not isinstance(new_since, str))
-        new = new_since is not None
         names = [tier.name for tier in engine.config.tiers]
-        counts = tiers_store.tier_sizes(store, previous, new)
+        counts = tiers_store.tier_sizes(store, previous)
         sizes = {names[rank]: counts.get(rank, 0) for rank in reversed(range(len(names)))}
-        rids = tiers_store.first_of_each_tier(store, shown, previous, new)
+        rids = tiers_store.first_of_each_tier(store, shown, previous)
         return Queue(queue_entries(store, engine, as_of, filters, rids), sizes)
 
 

@@ -100,27 +100,28 @@ class TierSql:
                          f"ELSE 2 * (lower(coalesce(t.customer_tier, '')) IN ({wanted})) END")
         return f"min({', '.join(terms)}, 2)" if terms else "0"
 
-    def rank(self) -> str:
-        """The ticket's tier rank (0 = lowest), NONE, or UNDECIDED."""
-        cases = []
+    def rank(self) -> tuple[str, list[str]]:
+        """(the ticket's tier rank: 0 = lowest, NONE or UNDECIDED; over the columns v0, v1, ...
+        that hold each tier's 2 / 1 / 0, which it also returns)."""
+        cases, columns = [], []
         for rank in reversed(range(len(self.tiers))):
             rules = [self.rule(r) for r in self.tiers[rank].rules]
             value = f"max({', '.join(rules)}, 0)" if rules else "0"
             cases.append(f"WHEN v{rank} = 2 THEN {rank} WHEN v{rank} = 1 THEN {UNDECIDED}")
-            self.tiers_sql.append(f"{value} AS v{rank}")
-        return f"CASE {' '.join(cases)} ELSE {NONE} END"
+            columns.append(f"{value} AS v{rank}")
+        return f"CASE {' '.join(cases)} ELSE {NONE} END", columns
 
-    def select(self) -> str:
-        """rid, source, ticket_id, the earliest deadline of the ticket's open clocks, rank."""
-        self.tiers_sql: list[str] = []
-        rank = self.rank()
+    def select(self, source: str, where: str) -> str:
+        """rid, source, ticket_id, the earliest deadline of the ticket's open clocks, rank (at
+        least one tier)."""
+        rank, columns = self.rank()
         dues = [part.due() for part in self.parts.values()]
         if self.cycles:
             dues.append(f"coalesce((SELECT min({self.cycle.due()}) FROM clock_cycles y WHERE y.ticket = c.ticket "
                         f"AND y.mode {OPEN_MODES}), {_BIG})")
         due = f"nullif(min({', '.join(dues)}), {_BIG})"
         return (f"SELECT rid, source, ticket_id, due, {rank} AS rank FROM (SELECT c.ticket AS rid, t.source AS source, "
-                f"t.id AS ticket_id, {due} AS due, {', '.join(self.tiers_sql)} FROM {{source}} WHERE {{where}})")
+                f"t.id AS ticket_id, {due} AS due, {', '.join(columns)} FROM {source} WHERE {where})")
 
 
 def _ticket_conditions(rule: Rule) -> list[str]:
@@ -174,6 +175,11 @@ def decide_tiers(store: Store, tiers: tuple[Tier, ...], as_of: int, filters: dic
     from cstool.store.sla_queries import clock_conditions
 
     q = store.conn.execute
+    q(f"DROP TABLE IF EXISTS {ESCALATED}")
+    q("CREATE TEMP TABLE escalated (rid INTEGER PRIMARY KEY, source TEXT, ticket_id TEXT, due INTEGER, "
+      "rank INTEGER)")
+    if not tiers:  # (a configuration may have none: then nothing escalates)
+        return []
     cycles = q("SELECT 1 FROM clock_cycles LIMIT 1").fetchone() is not None
     args = {"as_of": as_of}
     if needs_answers(tiers):
@@ -185,13 +191,9 @@ def decide_tiers(store: Store, tiers: tuple[Tier, ...], as_of: int, filters: dic
     open_rows = (f"SELECT ticket FROM clocks WHERE fr_mode {OPEN_MODES} UNION SELECT ticket FROM clocks "
                  f"WHERE res_mode {OPEN_MODES}" + (f" UNION SELECT ticket FROM clock_cycles WHERE mode {OPEN_MODES}"
                                                    if cycles else ""))
-    select = sql.select().format(source="clocks c JOIN tickets t ON t.rowid = c.ticket",
-                                 where=" AND ".join([f"c.ticket IN ({open_rows})", *common]))
-    q(f"DROP TABLE IF EXISTS {ESCALATED}")
-    q("CREATE TEMP TABLE escalated (rid INTEGER PRIMARY KEY, source TEXT, ticket_id TEXT, due INTEGER, "
-      "rank INTEGER)")
-    if tiers:  # (a configuration may have none: then nothing escalates)
-        q(f"INSERT INTO {ESCALATED} SELECT * FROM ({select}) WHERE rank != {NONE}", {**params, **sql.params, **args})
+    select = sql.select("clocks c JOIN tickets t ON t.rowid = c.ticket",
+                        " AND ".join([f"c.ticket IN ({open_rows})", *common]))
+    q(f"INSERT INTO {ESCALATED} SELECT * FROM ({select}) WHERE rank != {NONE}", {**params, **sql.params, **args})
     return [rid for (rid,) in q(f"SELECT rid FROM {ESCALATED} WHERE rank = {UNDECIDED}")]
 
 
@@ -209,7 +211,8 @@ def pick(store: Store, rids: list[int]) -> str:
 
 
 def settle(store: Store, ranks: dict[int, int | None]) -> None:
-    """The ranks Python decided ({rowid: rank, None: no tier}); then keep only `wanted` ranks."""
+    """The ranks the rules decided for the UNDECIDED tickets ({rowid: rank, None: no tier}); the
+    tickets without a tier leave the run."""
     store.conn.executemany(f"UPDATE {ESCALATED} SET rank = ? WHERE rid = ?",
                            [(NONE if r is None else r, rid) for rid, r in ranks.items()])
     store.conn.execute(f"DELETE FROM {ESCALATED} WHERE rank < 0")
@@ -220,24 +223,25 @@ def keep_rank(store: Store, rank: int) -> None:
 
 
 def _listed(previous: int | None) -> str:
-    """The run's tickets that are listed: all, or those above their tier of the run `previous`."""
+    """The run's tickets that are listed: those above their tier of the recorded run `previous`
+    (a ticket it did not hold counts as below every tier), all when there is none."""
     if previous is None:
         return "1"
     return (f"coalesce((SELECT l.tier_rank FROM escalation_log l WHERE l.as_of = {int(previous)} AND "
             "l.source = e.source AND l.ticket_id = e.ticket_id), -1) < e.rank")
 
 
-def tier_sizes(store: Store, previous: int | None = None, new_only: bool = False) -> dict[int, int]:
-    """{rank: tickets} of the run (with `new_only`, only those new since the run `previous`)."""
-    listed = _listed(previous) if new_only else "1"
-    return dict(store.conn.execute(f"SELECT rank, count(*) FROM {ESCALATED} e WHERE {listed} GROUP BY rank"))
+def tier_sizes(store: Store, previous: int | None = None) -> dict[int, int]:
+    """{rank: tickets} of the run (with `previous`, only those new since that recorded run)."""
+    return dict(store.conn.execute(f"SELECT rank, count(*) FROM {ESCALATED} e WHERE {_listed(previous)} "
+                                   "GROUP BY rank"))
 
 
-def first_of_each_tier(store: Store, limit: int | None, previous: int | None = None, new_only: bool = False
-                       ) -> list[int]:
+def first_of_each_tier(store: Store, limit: int | None, previous: int | None = None) -> list[int]:
     """The rowids of the first `limit` tickets of each tier (None: all) in the queue's order:
-    earliest deadline first (none last), then ticket id (one bounded sort per tier)."""
-    listed = _listed(previous) if new_only else "1"
+    earliest deadline first (none last), then ticket id (one bounded sort per tier); with
+    `previous`, of those new since that recorded run."""
+    listed = _listed(previous)
     cut = "" if limit is None else f" LIMIT {int(limit)}"
     ranks = [rank for (rank,) in store.conn.execute(f"SELECT DISTINCT rank FROM {ESCALATED}")]
     return [rid for rank in ranks for (rid,) in store.conn.execute(
