@@ -87,6 +87,15 @@ def _open_clocks_sql(filters: dict, states: set[str], picked: str | None = None)
     return sql, params
 
 
+def late_slices(part: Part) -> dict[str, list[str]]:
+    """{state: conditions} on the part's clock, each one range of its partial index on (mode,
+    deadline, risk): "breached" (running, then paused, past the deadline) and "at_risk" (running,
+    the deadline ahead, the risk instant passed); the twin of `state_sql` for open clocks."""
+    mode, due, risk = part.mode, part.col("due_at"), part.col("risk_at")
+    return {"breached": [f"{mode} {OPEN_MODES} AND {mode} = {m} AND {due} < :as_of" for m in (RUNNING, PAUSED)],
+            "at_risk": [f"{mode} {OPEN_MODES} AND {mode} = {RUNNING} AND {due} >= :as_of AND {risk} < :as_of"]}
+
+
 def _most_urgent_sql(filters: dict, states: set[str], limit: int) -> tuple[str, dict]:
     """(rid, ticket_id, metric, cycle) of the `limit` most urgent breached or at-risk clocks.
     Among these two states urgency is the deadline's order (a breached deadline has passed, an
@@ -95,14 +104,10 @@ def _most_urgent_sql(filters: dict, states: set[str], limit: int) -> tuple[str, 
     common, params = clock_conditions(filters)
     selects = []
     for part in PARTS:
-        mode, due, risk = part.mode, part.col("due_at"), part.col("risk_at")
-        slices = [f"{mode} = {RUNNING} AND {due} < :as_of", f"{mode} = {PAUSED} AND {due} < :as_of"] \
-            if "breached" in states else []
-        if "at_risk" in states:
-            slices.append(f"{mode} = {RUNNING} AND {due} >= :as_of AND {risk} < :as_of")
-        for cut in slices:
+        slices = late_slices(part)
+        for cut in [c for state in ("breached", "at_risk") if state in states for c in slices[state]]:
             selects.append(f"SELECT * FROM (SELECT c.ticket AS rid, t.id AS ticket_id, '{part.metric}' AS metric, "
-                           f"{part.cycle} AS cycle, {due} AS due_at FROM {part.source} WHERE {mode} {OPEN_MODES} AND "
+                           f"{part.cycle} AS cycle, {part.col('due_at')} AS due_at FROM {part.source} WHERE "
                            f"{cut} AND {' AND '.join(common)} ORDER BY due_at, ticket_id, cycle LIMIT {limit})")
     return (" UNION ALL ".join(selects) + f" ORDER BY due_at, ticket_id, metric, cycle LIMIT {limit}"), params
 
@@ -168,25 +173,24 @@ def _index_counts(store: Store, as_of: int) -> SlaCounts:
     (no clock or ticket row is read: with 150,000 late tickets that is most of the time): the late
     tickets as sets of rowids, less those with data after as_of (the caller computes them live)."""
     later = "SELECT ticket FROM clocks WHERE last_event_at > :as_of OR last_event_at IS NULL"
+    fr, res, _ = PARTS
+    slices = {part.prefix: late_slices(part) for part in (fr, res)}
 
-    def late(p: str, state: str) -> str:
-        mode, due = f"{p}_mode", f"{p}_due_at"
-        if state == "breached":
-            return f"SELECT ticket FROM clocks WHERE {mode} {OPEN_MODES} AND {due} < :as_of"
-        return (f"SELECT ticket FROM clocks WHERE {mode} {OPEN_MODES} AND {mode} = {RUNNING} AND {due} >= :as_of "
-                f"AND {p}_risk_at < :as_of")
+    def late(state: str, joined: str) -> str:  # (the rowids, from both kinds of clock, joined by a set operator)
+        return f" {joined} ".join(f"SELECT c.ticket FROM clocks c WHERE {cut}" for part in slices.values()
+                                  for cut in part[state])
 
     args = {"as_of": as_of}
     q = store.conn.execute
-    breached = q(f"SELECT count(*) FROM ({late('fr', 'breached')} UNION {late('res', 'breached')} EXCEPT {later})",
-                 args).fetchone()[0]
-    at_risk = q(f"SELECT count(*) FROM ({late('fr', 'at_risk')} UNION {late('res', 'at_risk')} EXCEPT "
-                f"{late('fr', 'breached')} EXCEPT {late('res', 'breached')} EXCEPT {later})", args).fetchone()[0]
+    # (compound SELECTs read left to right: each EXCEPT removes from everything before it)
+    breached = q(f"SELECT count(*) FROM ({late('breached', 'UNION')} EXCEPT {later})", args).fetchone()[0]
+    at_risk = q(f"SELECT count(*) FROM ({late('at_risk', 'UNION')} EXCEPT {late('breached', 'EXCEPT')} "
+                f"EXCEPT {later})", args).fetchone()[0]
     earliest = []
-    for p in ("fr", "res"):  # (the earliest deadline passed, in each index's order: its first rows)
-        for mode in (RUNNING, PAUSED):
-            row = q(f"SELECT {p}_due_at FROM clocks WHERE {p}_mode {OPEN_MODES} AND {p}_mode = {mode} AND "
-                    f"{p}_due_at < :as_of AND ticket NOT IN ({later}) ORDER BY {p}_due_at LIMIT 1", args).fetchone()
+    for prefix, part in slices.items():  # (the earliest deadline passed, in each index's order: its first rows)
+        for cut in part["breached"]:
+            row = q(f"SELECT {prefix}due_at FROM clocks c WHERE {cut} AND c.ticket NOT IN ({later}) "
+                    f"ORDER BY {prefix}due_at LIMIT 1", args).fetchone()
             earliest += [row[0]] if row else []
     oldest = as_of - min(earliest) if earliest else 0
     return {"breached": breached, "at_risk": at_risk, "oldest_overdue_seconds": oldest, "open": 0}
