@@ -59,3 +59,24 @@ def test_a_configuration_without_tiers_escalates_nothing(cli, tmp_path):
     assert as_json(cli("--config", config, "--db", "n.db", "escalations", "--as-of", REFERENCE, "-f", "json")) == []
     report = cli("--config", config, "--db", "n.db", "report", "--as-of", REFERENCE).stdout
     assert "Escalation queues\n(none)" in report
+
+
+def test_the_table_counts_every_ticket_of_a_tier_and_shows_its_first(cli, demo_db, tmp_path):
+    """The table writes out only the first --limit tickets of each tier; its titles and "more"
+    lines count every ticket of the tier, and the rows shown are the queue's first."""
+    import shutil
+
+    db = shutil.copy(demo_db, tmp_path / "demo.db")  # (runs are recorded: not on the shared store)
+    args = ("--db", db, "--config", SAMPLE_CONFIG, "escalations", "--as-of", REFERENCE)
+    queue = as_json(cli(*args, "--format", "json"))
+    table = cli(*args, "--limit", "1", env={"COLUMNS": "200"}).stdout
+    tiers = {e["tier"] for e in queue}
+    assert len(tiers) >= 3
+    for tier in tiers:
+        mine = [e for e in queue if e["tier"] == tier]
+        assert f"{tier}: {len(mine)} ticket" in table
+        if len(mine) > 1:
+            assert f"… {len(mine) - 1} more in {tier} (--limit 0 or --format csv for all)" in table
+        section = table.split(f"{tier}: {len(mine)} ticket")[1].split("\n\n")[0]
+        shown = [e["ticket_id"] for e in queue if e["ticket_id"] in section]
+        assert shown[:1] == [mine[0]["ticket_id"]]
