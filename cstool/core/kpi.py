@@ -208,9 +208,9 @@ class Runs(list[Sequence[float]]):
                 lo = upto
 
 
-def duration_figures(prefix: str, values: list[float], reported: int = 0) -> dict[str, Figure]:
+def duration_figures(prefix: str, values: Sequence[float], reported: int = 0) -> dict[str, Figure]:
     """{prefix}_median_s, _p90_s, _mean_s in seconds; the median of an even count is the mean of
-    the two middle values. `values` is a plain list or sorted Runs, `reported` how many of them
+    the two middle values. `values` is a plain sequence or sorted Runs, `reported` how many of them
     are vendor-reported figures (the basis: `timestamps` for calendar durations; `clock`,
     `reported` or `mixed` for business ones)."""
     runs = values if isinstance(values, Runs) else Runs([_sorted(values)])

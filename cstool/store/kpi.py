@@ -6,7 +6,7 @@ that both give the same stats.
 Windows are consecutive half-open [start, end) periods. Each value is placed in its window by
 a balanced CASE expression over the window starts (a binary search inside the SQL, far cheaper
 than a lookup per row). Rows come back as plain tuples (window index, group key..., aggregates...);
-duration samples as sorted lists.
+duration samples sorted (store/kpi.sorted_samples: int64 arrays for whole seconds).
 """
 
 from __future__ import annotations
